@@ -1,0 +1,207 @@
+"""Case 8-2: forecast a monthly series one month ahead with an LSTM, and check it honestly.
+
+Data: US monthly net electricity generation, 1973-2013 (data/us_electricity_monthly.csv), or
+any CSV with a date column and a numeric column, such as the course's milk production file:
+
+    python case8_2_lstm.py
+    python case8_2_lstm.py --data monthly_milk_production.csv --window 12
+
+The lesson: an LSTM fed the scaled *level* of a trending series (the course's set-up) cannot
+forecast values above any it was trained on, and loses to "same month last year". Here the LSTM
+forecasts the seasonally and first-differenced series instead, and is scored on a held-out test
+part against three common-sense baselines, in the series' own units.
+
+Good places for a breakpoint (the debugger's variables panel shows the values):
+  - after Step 1, on `series = ...`: `series.frame` holds the cleaned table (486 rows by default).
+  - on `history = model.fit(...)`: `train_windows` is (samples, window, features), e.g. (324, 12, 1),
+    and `train_targets` (samples,), both scaled changes, not pounds or kWh.
+  - after `model_forecasts = ...`: real-unit forecasts next to `test_values`.
+  - inside Keras' LSTMCell.call with --eager (see the README, "Step through it").
+"""
+
+import tempfile
+import time
+from pathlib import Path
+
+from common import baselines, cli, diagnostics, plots, preprocessing, report, training, windows
+from common.artifacts import prepare_output_dir, save_model, write_history, write_json
+from common.series import load_series
+
+import keras  # noqa: E402  (after `common`, which silences TensorFlow's start-up log)
+import numpy as np  # noqa: E402
+
+CASE = "case8_2_lstm"
+EMBEDDED_DATA = Path(__file__).resolve().parent / "data" / "us_electricity_monthly.csv"
+EMBEDDED_TARGET = "Generation"  # billion kWh per month
+EMBEDDED_INPUTS = []  # the file has no other measured column
+UNITS = 32  # LSTM units
+LEARNING_RATE = 1e-3
+PATIENCE = 40  # epochs without a better validation loss before stopping
+VALIDATION_FRACTION = 0.15  # last 15% of the training windows
+QUICK_EPOCHS = 3
+
+
+def build_parser():
+    parser = cli.base_parser(__doc__.splitlines()[0], CASE, epochs=400, batch_size=16)
+    return cli.add_forecasting_flags(parser, window=12)
+
+
+def build_model(window, features, units=UNITS):
+    """Input (window, features) -> LSTM -> one number: the next step's scaled change."""
+    inputs = keras.Input(shape=(window, features), name="window")
+    hidden = keras.layers.LSTM(units, name="lstm")(inputs)  # default activations keep the cuDNN kernel eligible
+    outputs = keras.layers.Dense(1, name="next_change")(hidden)
+    return keras.Model(inputs, outputs, name="lstm_forecaster")
+
+
+@cli.user_errors(build_parser)
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    plots.configure(args.show)
+    training.seed_everything(args.seed)
+    output_dir = prepare_output_dir(args.output_dir)
+    epochs = QUICK_EPOCHS if args.quick else args.epochs
+    started = time.time()
+
+    report.step(1, "Load the monthly series")
+    embedded = args.data is None
+    series = load_series(
+        EMBEDDED_DATA if embedded else args.data,
+        date_column=args.date_column,
+        target=args.target or (EMBEDDED_TARGET if embedded else None),
+        inputs=args.inputs if args.inputs is not None else (EMBEDDED_INPUTS if embedded else []),
+    )
+    if series.frequency != "monthly":
+        raise cli.UsageError(f"{series.target!r} is a {series.frequency} series: case 8-2 forecasts monthly data (try case8_3_gru.py)")
+    frame = series.frame  # (rows, 1 + inputs), indexed by month
+    values = frame[series.target].to_numpy()  # (rows,) in real units
+    dates = frame.index
+    print(f"   {len(frame)} months of {series.target!r}, {dates[0]:%Y-%m} to {dates[-1]:%Y-%m}"
+          f"{'' if not series.inputs else ', inputs: ' + ', '.join(series.inputs)}"
+          f"{' (embedded data)' if embedded else ''}")
+    for note in series.notes:
+        print(f"   cleaned: {note}")
+    report.trace(args.trace, frame=frame, values=values)
+
+    report.step(2, "Look at the data: trend and yearly seasonality")
+    window = args.window
+    lags = [12, 1]  # seasonal difference, then first difference
+    test_points = windows.count_test_points(len(frame), window, args.test_fraction)
+    test_start = len(frame) - test_points  # first test target
+    first_step = sum(lags) + window  # first target with a full window of differenced inputs
+    if test_start - first_step < 10:
+        raise cli.UsageError(
+            f"{len(frame)} months are too few for window {window} and {test_points} test months "
+            f"(at least {first_step + 10 + test_points} needed): use a smaller --window or a longer series"
+        )
+    print(f"   test part: the last {test_points} months ({dates[test_start]:%Y-%m} onwards); "
+          f"everything is fitted on the {test_start} months before")
+    plots.series_overview(frame, series.target, "monthly", output_dir / "data.png")
+
+    report.step(3, "Noise check: is there anything to learn from the past?")
+    diagnostics_block = diagnostics.noise_check(values[:test_start])
+    print(f"   Ljung-Box over lags 1-20 on the training part: p = {diagnostics_block['ljung_box_p']:.3g}; "
+          f"autocorrelation at lag 1 = {diagnostics_block['acf'][0]:.2f}, lag 12 = {diagnostics_block['acf'][11]:.2f}")
+    if diagnostics_block["white_noise"]:
+        print("   This series looks like white noise: no model can forecast it better than its mean.")
+    else:
+        print("   Not white noise: the past holds information about the next value.")
+
+    report.step(4, "Prepare: difference away trend and season, scale, cut windows")
+    # The LSTM learns z[t] = (y[t] - y[t-12]) - (y[t-1] - y[t-13]): this month's change against
+    # last year's change. A level model cannot extrapolate the trend; changes have none.
+    prep = preprocessing.Preprocessing(
+        window=window, target=series.target, inputs=series.inputs, frequency="monthly",
+        differencing_lags=lags, calendar_features=False,
+    )
+    features = preprocessing.raw_features(frame, prep)  # (rows, features), NaN for the first 13 months
+    preprocessing.fit_scaling(prep, features, test_start)  # mean and std of the training part only
+    scaled = preprocessing.scale(features, prep)  # (rows, features)
+    targets = scaled[:, 0]  # (rows,) the scaled change the model must forecast
+    train_steps, validation_steps, test_steps = windows.chronological_split(first_step, test_start, len(frame), VALIDATION_FRACTION)
+    if args.quick:
+        train_steps = train_steps[-64:]
+    train_windows, train_targets = windows.make_windows(scaled, targets, train_steps, window)  # (samples, window, features), (samples,)
+    validation_windows, validation_targets = windows.make_windows(scaled, targets, validation_steps, window)
+    test_windows, test_targets = windows.make_windows(scaled, targets, test_steps, window)
+    test_values = values[test_steps]  # (test_points,) real units
+    print(f"   windows: {len(train_windows)} train, {len(validation_windows)} validation, {len(test_windows)} test; "
+          f"each {window} months x {scaled.shape[1]} feature(s): {', '.join(prep.feature_names)}")
+    report.trace(args.trace, features=features, train_windows=train_windows, train_targets=train_targets,
+                 validation_windows=validation_windows, test_windows=test_windows, test_values=test_values)
+
+    report.step(5, "Baselines: the common-sense forecasts to beat")
+    baseline_forecasts = baselines.forecasting_baselines(values, dates, test_steps, test_start, season=12, daily=False)
+    for name, forecast in baseline_forecasts.items():
+        print(f"   {name:15s} RMSE {baselines.scores(test_values, forecast)['rmse']:.3f}")
+
+    report.step(6, "Build the LSTM")
+    training.seed_everything(args.seed)
+    model = build_model(window, scaled.shape[1])
+    model.compile(optimizer=training.optimizer(LEARNING_RATE, args.clipnorm), loss="mse", run_eagerly=args.eager)
+    model.summary()
+    print(f"   one batch: inputs {train_windows[: args.batch_size].shape}, targets {train_targets[: args.batch_size].shape}")
+
+    report.step(7, "Train (early stopping on the validation loss)")
+    with tempfile.TemporaryDirectory() as checkpoint_dir:
+        checkpoint = str(Path(checkpoint_dir) / "best.weights.h5")
+        history = model.fit(
+            train_windows,
+            train_targets,
+            validation_data=(validation_windows, validation_targets),
+            epochs=epochs,
+            batch_size=args.batch_size,
+            callbacks=training.callbacks(checkpoint, monitor="val_loss", mode="min", patience=PATIENCE),
+            shuffle=True,
+            verbose=training.progress_verbosity(),
+        )
+        model.load_weights(checkpoint)  # the best epoch, not the last
+    train_seconds = time.time() - started
+    epochs_run = len(history.history["loss"])
+    print(f"   {epochs_run} epochs; best validation loss {min(history.history['val_loss']):.4f}")
+
+    report.step(8, "Evaluate on the test part, in real units")
+    test_predictions = model.predict(test_windows, verbose=0)  # (test_points, 1) scaled changes
+    model_forecasts = preprocessing.to_real_units(test_predictions, values, test_steps, prep)  # (test_points,)
+    results = {"LSTM": baselines.scores(test_values, model_forecasts)}
+    results.update({name: baselines.scores(test_values, forecast) for name, forecast in baseline_forecasts.items()})
+    report.results_table(results, ["rmse", "mae"], f"One-step-ahead test errors over {test_points} months, in {series.target} units")
+    best_baseline = min(baseline_forecasts, key=lambda name: results[name]["rmse"])
+    verdict = "beats" if results["LSTM"]["rmse"] < results[best_baseline]["rmse"] else "does NOT beat"
+    print(f"   The LSTM {verdict} the best baseline ({best_baseline}).")
+    report.trace(args.trace, test_predictions=test_predictions, model_forecasts=model_forecasts)
+
+    report.step(9, "Forecast the month after the last date in the file")
+    next_label, next_value = preprocessing.forecast_next(model, prep, frame)
+    print(f"   {series.target} in {next_label}: {next_value:.3f}")
+
+    report.step(10, "Save plots, model and metrics")
+    plots.history(history, output_dir / "history.png")
+    plots.forecast(dates, values, test_steps, {"LSTM": model_forecasts, "seasonal naive": baseline_forecasts.get("seasonal_naive", baseline_forecasts["naive"])},
+                   series.target, output_dir / "forecast.png", recent=4 * test_points)
+    plots.autocorrelation(diagnostics_block["acf"], test_start, diagnostics_block["ljung_box_p"], output_dir / "acf.png")
+    metrics = {
+        "case": CASE,
+        "data": {"path": str(EMBEDDED_DATA if embedded else args.data), "rows": len(frame), "embedded": embedded, "target": series.target},
+        "protocol": {"window": window, "test_fraction": args.test_fraction, "test_points": test_points, "horizon": 1},
+        "model": results["LSTM"],
+        "baselines": {name: results[name] for name in baseline_forecasts},
+        "diagnostics": diagnostics_block,
+        "next": {"date": next_label, "value": next_value},
+        "training": {"epochs_run": epochs_run, "seconds": round(train_seconds, 2), "params": model.count_params(), "seed": args.seed},
+    }
+    written = [
+        save_model(output_dir / "model.keras", model),
+        prep.save(output_dir / "preprocessing.json"),
+        write_history(output_dir / "history.csv", history),
+        write_json(output_dir / "metrics.json", metrics),
+    ]
+    for path in ["data.png", "history.png", "forecast.png", "acf.png"] + [Path(p).name for p in written]:
+        print(f"   wrote {output_dir / path}")
+    if args.show:
+        plots.pyplot().show()
+    return metrics
+
+
+if __name__ == "__main__":
+    main()

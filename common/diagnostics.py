@@ -1,0 +1,43 @@
+"""The noise check: does a series hold anything to learn from its own past?
+
+White noise has no autocorrelation at any lag; then the best forecast is the mean, and no
+recurrent network can do better. The Ljung-Box test asks whether the first `lags`
+autocorrelations are jointly larger than chance would give.
+"""
+
+import numpy as np
+from scipy import stats
+
+NOISE_LAGS = 20  # CONTRACT.md: Ljung-Box over lags 1-20
+NOISE_LEVEL = 0.05  # white noise when p >= 0.05
+
+
+def autocorrelation(values, lags=NOISE_LAGS):
+    """Sample autocorrelations r_1..r_lags (shape (lags,)), as statsmodels' `acf` computes them."""
+    values = np.asarray(values, dtype=float)
+    centred = values - values.mean()
+    denominator = np.sum(centred**2)
+    return np.array([np.sum(centred[lag:] * centred[:-lag]) / denominator for lag in range(1, lags + 1)])
+
+
+def ljung_box(values, lags=NOISE_LAGS):
+    """Ljung-Box Q statistic and p-value: Q = n(n+2) * sum_k r_k^2 / (n-k), chi-square with `lags` d.o.f."""
+    n = len(values)
+    r = autocorrelation(values, lags)
+    q = n * (n + 2) * np.sum(r**2 / (n - np.arange(1, lags + 1)))
+    return float(q), float(stats.chi2.sf(q, lags))
+
+
+def noise_check(training_values, lags=NOISE_LAGS):
+    """The `diagnostics` block of metrics.json for the training part of a series."""
+    _, p_value = ljung_box(training_values, lags)
+    return {
+        "white_noise": bool(p_value >= NOISE_LEVEL),
+        "ljung_box_p": p_value,
+        "acf": [float(r) for r in autocorrelation(training_values, lags)],
+    }
+
+
+def white_noise_band(samples):
+    """Half-width of the 95% band in which white noise's autocorrelations fall: 1.96 / sqrt(n)."""
+    return 1.96 / np.sqrt(samples)

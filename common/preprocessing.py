@@ -1,0 +1,157 @@
+"""Turn a raw series into model inputs and model outputs back into real units.
+
+Everything here is fitted on the training part only and saved to `preprocessing.json`, so that
+`model.keras` plus that file forecast in real units without the case script:
+
+    prep = Preprocessing.load("outputs/case8_2_lstm/preprocessing.json")
+    model = keras.saving.load_model("outputs/case8_2_lstm/model.keras")
+    date, value = forecast_next(model, prep, load_series(...).frame)
+
+Differencing (the lesson of case 8-2): a network fed the scaled *level* of a trending series
+meets test values larger than any it was trained on, and cannot extrapolate. Forecasting the
+change instead removes the trend; the seasonal difference y[t] - y[t-12] removes the yearly
+pattern. With lags [12, 1] the model forecasts
+    z[t] = (y[t] - y[t-12]) - (y[t-1] - y[t-13])
+and the forecast in real units is y[t] = z[t] + y[t-1] + y[t-12] - y[t-13].
+"""
+
+import json
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pandas as pd
+from sklearn.preprocessing import StandardScaler
+
+from common.artifacts import write_text
+
+
+@dataclass
+class Preprocessing:
+    """What turns raw history into the model's input, and its output back into real units."""
+
+    window: int  # input steps per forecast
+    target: str  # column forecast
+    inputs: list  # other measured columns fed beside the target
+    frequency: str  # "daily" or "monthly"
+    differencing_lags: list  # e.g. [12, 1]: seasonal then first difference; [] = none
+    calendar_features: bool  # add sin/cos of the position in the year
+    feature_names: list = field(default_factory=list)
+    feature_mean: list = field(default_factory=list)  # StandardScaler statistics, training part only
+    feature_scale: list = field(default_factory=list)
+
+    def save(self, path):
+        return write_text(path, json.dumps(asdict(self), indent=2) + "\n")
+
+    @classmethod
+    def load(cls, path):
+        with open(path, encoding="utf-8") as file:
+            return cls(**json.load(file))
+
+
+def difference_coefficients(lags):
+    """Coefficients c_k of prod(1 - B^lag): z[t] = sum_k c_k * y[t-k].
+
+    [12, 1] -> {0: 1, 1: -1, 12: -1, 13: 1}
+    """
+    coefficients = {0: 1.0}
+    for lag in lags:
+        product = dict(coefficients)
+        for k, c in coefficients.items():
+            product[k + lag] = product.get(k + lag, 0.0) - c
+        coefficients = {k: c for k, c in product.items() if c != 0}
+    return coefficients
+
+
+def difference(values, lags):
+    """z[t] = sum_k c_k y[t-k]; the first sum(lags) steps are NaN (not enough history)."""
+    values = np.asarray(values, dtype=float)
+    differenced = np.full_like(values, np.nan)
+    span = sum(lags)
+    for k, c in difference_coefficients(lags).items():
+        differenced[span:] = np.nan_to_num(differenced[span:]) + c * values[span - k : len(values) - k]
+    return differenced
+
+
+def undifference(changes, values, steps, lags):
+    """Real-unit forecasts y[t] = z[t] - sum_{k>0} c_k y[t-k] for each t in `steps`.
+
+    changes: forecasts of z at those steps; values: the observed series (only steps before t are used).
+    """
+    values = np.asarray(values, dtype=float)
+    steps = np.asarray(steps)
+    levels = np.asarray(changes, dtype=float).copy()
+    for k, c in difference_coefficients(lags).items():
+        if k > 0:
+            levels -= c * values[steps - k]
+    return levels
+
+
+def calendar_columns(dates, frequency):
+    """(steps, 2) array: sin and cos of the position in the year, so December sits next to January."""
+    dates = pd.DatetimeIndex(dates)
+    if frequency == "daily":
+        angle = 2 * np.pi * (dates.dayofyear.to_numpy() - 1) / 365.25
+    else:
+        angle = 2 * np.pi * (dates.month.to_numpy() - 1) / 12
+    return np.column_stack([np.sin(angle), np.cos(angle)])
+
+
+def raw_features(frame, prep):
+    """Unscaled model inputs (steps, features): differenced measured columns, then calendar terms.
+
+    Column 0 is the target's own (differenced) value, which is also what the model forecasts.
+    """
+    measured = [difference(frame[name].to_numpy(), prep.differencing_lags) for name in [prep.target, *prep.inputs]]
+    columns = np.column_stack(measured)
+    if prep.calendar_features:
+        columns = np.column_stack([columns, calendar_columns(frame.index, prep.frequency)])
+    return columns
+
+
+def feature_names(prep):
+    """Names of raw_features' columns, for traces and preprocessing.json."""
+    prefix = "change of " if prep.differencing_lags else ""
+    names = [prefix + name for name in [prep.target, *prep.inputs]]
+    return names + (["year_sin", "year_cos"] if prep.calendar_features else [])
+
+
+def fit_scaling(prep, features, test_start):
+    """Fit a StandardScaler on the steps before the test part (NaNs ignored) and store it in `prep`."""
+    scaler = StandardScaler().fit(features[:test_start])
+    prep.feature_names = feature_names(prep)
+    prep.feature_mean = scaler.mean_.tolist()
+    prep.feature_scale = scaler.scale_.tolist()
+    return prep
+
+
+def scale(features, prep):
+    """Standardise with the training statistics: (x - mean) / scale."""
+    return (features - np.asarray(prep.feature_mean)) / np.asarray(prep.feature_scale)
+
+
+def to_real_units(predictions, values, steps, prep):
+    """Model outputs (scaled target feature) at `steps` -> forecasts in the series' own units."""
+    changes = np.asarray(predictions, dtype=float).reshape(-1) * prep.feature_scale[0] + prep.feature_mean[0]
+    return undifference(changes, values, steps, prep.differencing_lags)
+
+
+def next_date(last_date, frequency):
+    """The period after `last_date`: the next day, or the first of the next month."""
+    offset = pd.DateOffset(days=1) if frequency == "daily" else pd.DateOffset(months=1)
+    return pd.Timestamp(last_date) + offset
+
+
+def format_date(date, frequency):
+    return pd.Timestamp(date).strftime("%Y-%m-%d" if frequency == "daily" else "%Y-%m")
+
+
+def forecast_next(model, prep, frame):
+    """Forecast the period after the last date of `frame` in real units: (date label, value)."""
+    following = next_date(frame.index[-1], prep.frequency)
+    extended = pd.concat([frame, pd.DataFrame(index=pd.DatetimeIndex([following]), columns=frame.columns, dtype=float)])
+    features = scale(raw_features(extended, prep), prep)
+    step = len(frame)  # position of the new period
+    window = features[step - prep.window : step][None].astype("float32")  # (1, window, features)
+    prediction = model.predict(window, verbose=0)
+    value = to_real_units(prediction, extended[prep.target].to_numpy(), [step], prep)[0]
+    return format_date(following, prep.frequency), float(value)

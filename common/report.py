@@ -1,0 +1,35 @@
+"""What a run prints: step headers, array traces (--trace) and the results table."""
+
+import numpy as np
+import pandas as pd
+
+
+def step(number, title):
+    """One header line per numbered step."""
+    print(f"\n== Step {number}. {title}")
+
+
+def trace(enabled, **arrays):
+    """With --trace, print each named array's shape, dtype and first values."""
+    if not enabled:
+        return
+    for name, value in arrays.items():
+        if isinstance(value, pd.DataFrame):
+            print(f"   [trace] {name}: DataFrame {value.shape}, columns {list(value.columns)}")
+            print("           " + value.head(3).to_string().replace("\n", "\n           "))
+            continue
+        array = np.asarray(value)
+        first = np.array2string(array.reshape(-1)[:5], precision=4, separator=", ")
+        print(f"   [trace] {name}: shape {array.shape}, dtype {array.dtype}, first values {first}")
+
+
+def results_table(results, columns, title):
+    """Print a table: one row per method (model and baselines), one column per metric.
+
+    results: {"LSTM": {"rmse": 7.1, "mae": 5.5}, "naive": {...}, ...}
+    """
+    width = max(len(name) for name in results) + 2
+    print(f"\n{title}")
+    print("".ljust(width) + "".join(column.rjust(10) for column in columns))
+    for name, scores in results.items():
+        print(name.ljust(width) + "".join(f"{scores[column]:10.3f}" for column in columns))

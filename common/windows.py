@@ -1,0 +1,50 @@
+"""Sliding windows for one-step-ahead forecasting, and the chronological split.
+
+Try it on a toy series first (as in Chollet's book):
+
+    >>> windows, targets = make_windows(np.arange(10.0)[:, None], np.arange(10.0), [3, 4], window=3)
+    >>> windows[:, :, 0]          # inputs: the 3 steps before each target
+    array([[0., 1., 2.],
+           [1., 2., 3.]])
+    >>> targets                   # the value right after each window, never inside it
+    array([3., 4.])
+"""
+
+import math
+
+import numpy as np
+
+
+def count_test_points(rows, window, test_fraction):
+    """Test targets = the last ceil(test_fraction * (rows - window)) observations (CONTRACT.md).
+
+    Course milk: rows=168, window=12, test_fraction=0.2 -> 32.
+    """
+    return math.ceil(test_fraction * (rows - window))
+
+
+def make_windows(features, targets, target_steps, window):
+    """Windows ending just before each target step.
+
+    features: (steps, features) array, the model's input at every step (already scaled).
+    targets: (steps,) array, what the model should output at each step.
+    target_steps: positions t to forecast; window i is features[t - window : t] for t = target_steps[i].
+    Returns windows (samples, window, features) and their targets (samples,), float32.
+    """
+    target_steps = np.asarray(target_steps)
+    if target_steps.size and target_steps.min() < window:
+        raise ValueError("a target needs `window` earlier steps")
+    windows = np.stack([features[t - window : t] for t in target_steps]).astype("float32")
+    return windows, np.asarray(targets)[target_steps].astype("float32")
+
+
+def chronological_split(first_step, test_start, steps, validation_fraction):
+    """Target positions for training, validation and test, strictly in time order.
+
+    first_step: the earliest step that has a full window of valid (non-NaN) inputs.
+    test_start: the first test target; everything the model is fitted on comes before it.
+    Validation is the last `validation_fraction` of the targets before the test part.
+    """
+    fit_steps = np.arange(first_step, test_start)
+    validation_size = max(1, round(validation_fraction * len(fit_steps)))
+    return fit_steps[:-validation_size], fit_steps[-validation_size:], np.arange(test_start, steps)
