@@ -23,16 +23,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import baselines, cli, diagnostics, plots, preprocessing, report, training, windows
-from common.artifacts import prepare_output_dir, save_model, write_history, write_json
-from common.series import load_series
+from common import baselines, cli, diagnostics, forecasting, plots, preprocessing, report, training, windows
+from common.artifacts import prepare_output_dir
 
 import keras  # noqa: E402  (after `common`, which silences TensorFlow's start-up log)
 import numpy as np  # noqa: E402
 
 CASE = "case8_2_lstm"
 EMBEDDED_DATA = Path(__file__).resolve().parent / "data" / "us_electricity_monthly.csv"
-EMBEDDED_TARGET = "Generation"  # billion kWh per month
+EMBEDDED_TARGET = "Generation"
+EMBEDDED_UNITS = "billion kWh"  # US net electricity generation per month
 EMBEDDED_INPUTS = []  # the file has no other measured column
 UNITS = 32  # LSTM units
 LEARNING_RATE = 1e-3
@@ -64,23 +64,14 @@ def main(argv=None):
     started = time.time()
 
     report.step(1, "Load the monthly series")
-    embedded = args.data is None
-    series = load_series(
-        EMBEDDED_DATA if embedded else args.data,
-        date_column=args.date_column,
-        target=args.target or (EMBEDDED_TARGET if embedded else None),
-        inputs=args.inputs if args.inputs is not None else (EMBEDDED_INPUTS if embedded else []),
-    )
+    series, embedded = forecasting.load_case_series(args, EMBEDDED_DATA, EMBEDDED_TARGET, EMBEDDED_INPUTS)
     if series.frequency != "monthly":
         raise cli.UsageError(f"{series.target!r} is a {series.frequency} series: case 8-2 forecasts monthly data (try case8_3_gru.py)")
     frame = series.frame  # (rows, 1 + inputs), indexed by month
     values = frame[series.target].to_numpy()  # (rows,) in real units
     dates = frame.index
-    print(f"   {len(frame)} months of {series.target!r}, {dates[0]:%Y-%m} to {dates[-1]:%Y-%m}"
-          f"{'' if not series.inputs else ', inputs: ' + ', '.join(series.inputs)}"
-          f"{' (embedded data)' if embedded else ''}")
-    for note in series.notes:
-        print(f"   cleaned: {note}")
+    for line in forecasting.describe(series, embedded):
+        print(f"   {line}")
     report.trace(args.trace, frame=frame, values=values)
 
     report.step(2, "Look at the data: trend and yearly seasonality")
@@ -100,12 +91,8 @@ def main(argv=None):
 
     report.step(3, "Noise check: is there anything to learn from the past?")
     diagnostics_block = diagnostics.noise_check(values[:test_start])
-    print(f"   Ljung-Box over lags 1-20 on the training part: p = {diagnostics_block['ljung_box_p']:.3g}; "
-          f"autocorrelation at lag 1 = {diagnostics_block['acf'][0]:.2f}, lag 12 = {diagnostics_block['acf'][11]:.2f}")
-    if diagnostics_block["white_noise"]:
-        print("   This series looks like white noise: no model can forecast it better than its mean.")
-    else:
-        print("   Not white noise: the past holds information about the next value.")
+    for line in diagnostics.explain(diagnostics_block, lag_season=12):
+        print(f"   {line}")
 
     report.step(4, "Prepare: difference away trend and season, scale, cut windows")
     # The LSTM learns z[t] = (y[t] - y[t-12]) - (y[t-1] - y[t-13]): this month's change against
@@ -125,6 +112,7 @@ def main(argv=None):
     validation_windows, validation_targets = windows.make_windows(scaled, targets, validation_steps, window)
     test_windows, test_targets = windows.make_windows(scaled, targets, test_steps, window)
     test_values = values[test_steps]  # (test_points,) real units
+    units = EMBEDDED_UNITS if embedded else f"the units of {series.target}"
     print(f"   windows: {len(train_windows)} train, {len(validation_windows)} validation, {len(test_windows)} test; "
           f"each {window} months x {scaled.shape[1]} feature(s): {', '.join(prep.feature_names)}")
     report.trace(args.trace, features=features, train_windows=train_windows, train_targets=train_targets,
@@ -133,7 +121,7 @@ def main(argv=None):
     report.step(5, "Baselines: the common-sense forecasts to beat")
     baseline_forecasts = baselines.forecasting_baselines(values, dates, test_steps, test_start, season=12, daily=False)
     for name, forecast in baseline_forecasts.items():
-        print(f"   {name:15s} RMSE {baselines.scores(test_values, forecast)['rmse']:.3f}")
+        print(f"   {name:15s} RMSE {baselines.scores(test_values, forecast)['rmse']:.3f} ({units})")
 
     report.step(6, "Build the LSTM")
     training.seed_everything(args.seed)
@@ -157,18 +145,15 @@ def main(argv=None):
         )
         model.load_weights(checkpoint)  # the best epoch, not the last
     train_seconds = time.time() - started
-    epochs_run = len(history.history["loss"])
-    print(f"   {epochs_run} epochs; best validation loss {min(history.history['val_loss']):.4f}")
+    print(f"   {len(history.history['loss'])} epochs; best validation loss {min(history.history['val_loss']):.4f}")
 
     report.step(8, "Evaluate on the test part, in real units")
     test_predictions = model.predict(test_windows, verbose=0)  # (test_points, 1) scaled changes
     model_forecasts = preprocessing.to_real_units(test_predictions, values, test_steps, prep)  # (test_points,)
     results = {"LSTM": baselines.scores(test_values, model_forecasts)}
     results.update({name: baselines.scores(test_values, forecast) for name, forecast in baseline_forecasts.items()})
-    report.results_table(results, ["rmse", "mae"], f"One-step-ahead test errors over {test_points} months, in {series.target} units")
-    best_baseline = min(baseline_forecasts, key=lambda name: results[name]["rmse"])
-    verdict = "beats" if results["LSTM"]["rmse"] < results[best_baseline]["rmse"] else "does NOT beat"
-    print(f"   The LSTM {verdict} the best baseline ({best_baseline}).")
+    report.results_table(results, ["rmse", "mae"], f"One-step-ahead test errors over {test_points} months, in {units}")
+    print("   " + report.verdict(results, "LSTM", baseline_forecasts, "rmse"))
     report.trace(args.trace, test_predictions=test_predictions, model_forecasts=model_forecasts)
 
     report.step(9, "Forecast the month after the last date in the file")
@@ -180,22 +165,12 @@ def main(argv=None):
     plots.forecast(dates, values, test_steps, {"LSTM": model_forecasts, "seasonal naive": baseline_forecasts.get("seasonal_naive", baseline_forecasts["naive"])},
                    series.target, output_dir / "forecast.png", recent=4 * test_points)
     plots.autocorrelation(diagnostics_block["acf"], test_start, diagnostics_block["ljung_box_p"], output_dir / "acf.png")
-    metrics = {
-        "case": CASE,
-        "data": {"path": str(EMBEDDED_DATA if embedded else args.data), "rows": len(frame), "embedded": embedded, "target": series.target},
-        "protocol": {"window": window, "test_fraction": args.test_fraction, "test_points": test_points, "horizon": 1},
-        "model": results["LSTM"],
-        "baselines": {name: results[name] for name in baseline_forecasts},
-        "diagnostics": diagnostics_block,
-        "next": {"date": next_label, "value": next_value},
-        "training": {"epochs_run": epochs_run, "seconds": round(train_seconds, 2), "params": model.count_params(), "seed": args.seed},
-    }
-    written = [
-        save_model(output_dir / "model.keras", model),
-        prep.save(output_dir / "preprocessing.json"),
-        write_history(output_dir / "history.csv", history),
-        write_json(output_dir / "metrics.json", metrics),
-    ]
+    protocol = {"window": window, "test_fraction": args.test_fraction, "test_points": test_points, "horizon": 1}
+    metrics = forecasting.metrics_record(
+        CASE, args, series, embedded, EMBEDDED_DATA if embedded else args.data, protocol, results, "LSTM",
+        baseline_forecasts, diagnostics_block, (next_label, next_value), history, train_seconds, model.count_params(),
+    )
+    written = forecasting.save_run(output_dir, model, prep, history, metrics)
     for path in ["data.png", "history.png", "forecast.png", "acf.png"] + [Path(p).name for p in written]:
         print(f"   wrote {output_dir / path}")
     if args.show:

@@ -1,9 +1,33 @@
 """Helpers shared by the Week 8 case scripts (loading, windows, baselines, plots, CLI).
 
-Importing this package first keeps TensorFlow's C++ start-up log quiet: the variable must be set
-before TensorFlow is imported, and every script imports `common` before `keras`.
+Importing this package first keeps TensorFlow's start-up log quiet, which has to happen before
+TensorFlow is imported; every script imports `common` before `keras`.
 """
 
+import importlib.util
 import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # 3 = errors only
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # 3 = errors only, for TensorFlow's C++ log
+
+
+def _import_tensorflow_quietly():
+    """Import TensorFlow with the process's stderr pointed at /dev/null.
+
+    Recent TensorFlow builds print a few C++ lines at import (oneDNN, CUDA drivers) before
+    TF_CPP_MIN_LOG_LEVEL is read. Python errors still show: an exception raised by the import
+    is printed after stderr is restored.
+    """
+    if os.environ.get("KERAS_BACKEND", "tensorflow") != "tensorflow" or importlib.util.find_spec("tensorflow") is None:
+        return
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        import tensorflow  # noqa: F401
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+_import_tensorflow_quietly()

@@ -74,13 +74,12 @@ def base_parser(description, case_name, epochs, batch_size):
     `batch_size` are the case's defaults.
     """
     parser = argparse.ArgumentParser(
-        description=description, formatter_class=argparse.ArgumentDefaultsHelpFormatter
-    )
+        prog=f"{case_name}.py", description=description)
     parser.add_argument("--data", metavar="PATH", help="CSV file to train on (default: the embedded dataset in data/)")
-    parser.add_argument("--output-dir", metavar="DIR", default=f"outputs/{case_name}", help="where artifacts are written (created if missing)")
-    parser.add_argument("--epochs", type=positive_int, default=epochs, help="most training epochs (early stopping may stop sooner)")
-    parser.add_argument("--batch-size", type=positive_int, default=batch_size, help="windows (or reviews) per gradient step")
-    parser.add_argument("--seed", type=non_negative_int, default=42, help="one seed for Python, NumPy and Keras")
+    parser.add_argument("--output-dir", metavar="DIR", default=f"outputs/{case_name}", help="where artifacts are written, created if missing (default: %(default)s)")
+    parser.add_argument("--epochs", type=positive_int, default=epochs, help="most training epochs; early stopping may stop sooner (default: %(default)s)")
+    parser.add_argument("--batch-size", type=positive_int, default=batch_size, help="samples per gradient step (default: %(default)s)")
+    parser.add_argument("--seed", type=non_negative_int, default=42, help="one seed for Python, NumPy and Keras (default: %(default)s)")
     parser.add_argument("--quick", action="store_true", help="tiny run (few epochs, small slice) for smoke tests; still writes every artifact")
     parser.add_argument("--show", action="store_true", help="also open the plot windows (plots are always saved as PNG)")
     parser.add_argument("--trace", action="store_true", help="print each step's arrays: name, shape, dtype and first values")
@@ -94,16 +93,16 @@ def add_forecasting_flags(parser, window):
     parser.add_argument("--date-column", metavar="NAME", help="column holding the dates (default: Date, date or Month in any case, else the first column that parses as dates)")
     parser.add_argument("--target", metavar="NAME", help="column to forecast (default: the only numeric column)")
     parser.add_argument("--inputs", metavar="A,B", type=column_list, help="other measured columns fed beside the target's past (default: none for your file, the documented inputs for the embedded data)")
-    parser.add_argument("--window", type=positive_int, default=window, help="input steps the model sees")
-    parser.add_argument("--test-fraction", type=fraction, default=0.2, help="share of the windowed series held out as the test part")
+    parser.add_argument("--window", type=positive_int, default=window, help="input steps the model sees (default: %(default)s)")
+    parser.add_argument("--test-fraction", type=fraction, default=0.2, help="share of the windowed series held out as the test part (default: %(default)s)")
     return parser
 
 
 def add_text_flags(parser):
     """Flags of the text case (8-1 SimpleRNN)."""
     parser.add_argument("--text-columns", metavar="A,B", type=column_list, help="text columns joined into one review (default: those of Title, Review Text, Class Name that exist)")
-    parser.add_argument("--label-column", metavar="NAME", default="Rating", help="label column: 0/1 used as is, other values positive when > 3")
-    parser.add_argument("--test-fraction", type=fraction, default=0.25, help="share of reviews held out as the test part")
+    parser.add_argument("--label-column", metavar="NAME", default="Rating", help="label column: 0/1 used as is, other values positive when > 3 (default: %(default)s)")
+    parser.add_argument("--test-fraction", type=fraction, default=0.25, help="share of reviews held out as the test part (default: %(default)s)")
     parser.add_argument("--predict", metavar="TEXT", help="load the saved model from --output-dir, train nothing, and print the positive probability of TEXT")
     return parser
 

@@ -41,3 +41,25 @@ def noise_check(training_values, lags=NOISE_LAGS):
 def white_noise_band(samples):
     """Half-width of the 95% band in which white noise's autocorrelations fall: 1.96 / sqrt(n)."""
     return 1.96 / np.sqrt(samples)
+
+
+def format_p_value(p_value):
+    """'p = 0.65', or 'p < 1e-10' where the float underflows to 0."""
+    return "p < 1e-10" if p_value < 1e-10 else f"p = {p_value:.3g}"
+
+
+def explain(block, lag_season):
+    """Plain-words lines on the noise check, for the script's output."""
+    lines = [
+        f"Ljung-Box over lags 1-{len(block['acf'])} on the training part: {format_p_value(block['ljung_box_p'])}; "
+        f"autocorrelation at lag 1 = {block['acf'][0]:.2f}"
+        + (f", lag {lag_season} = {block['acf'][lag_season - 1]:.2f}" if lag_season <= len(block["acf"]) else "")
+    ]
+    if block["white_noise"]:
+        lines.append(
+            "This series looks like white noise: its past says nothing about its next value, so no model "
+            "(recurrent or not) can forecast it better than its mean. Training goes on to show exactly that."
+        )
+    else:
+        lines.append("Not white noise: the past holds information about the next value, so a model can beat the mean.")
+    return lines

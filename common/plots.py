@@ -43,7 +43,7 @@ def series_overview(frame, target, frequency, path):
         profile.bar(by_period.index, by_period.to_numpy())
         profile.set(xlabel="month", title="mean by month")
     else:
-        by_period = frame[target].groupby(frame.index.dayofyear).mean()
+        by_period = frame[target].groupby(frame.index.day_of_year).mean()
         profile.plot(by_period.index, by_period.to_numpy())
         profile.set(xlabel="day of the year", title="mean by day of the year")
     profile.set_ylabel(target)
@@ -59,7 +59,7 @@ def history(history, path, metric="loss"):
     if f"val_{metric}" in history.history:
         axis.plot(epochs, history.history[f"val_{metric}"], label=f"validation {metric}")
     axis.set(xlabel="epoch", ylabel=metric, title="Training history")
-    if metric == "loss":
+    if metric == "loss" and min(history.history[metric]) > 0:
         axis.set_yscale("log")
     axis.legend()
     return save(figure, path)

@@ -18,6 +18,7 @@ and the forecast in real units is y[t] = z[t] + y[t-1] + y[t-12] - y[t-13].
 import json
 from dataclasses import asdict, dataclass, field
 
+import keras
 import numpy as np
 import pandas as pd
 from sklearn.preprocessing import StandardScaler
@@ -90,7 +91,7 @@ def calendar_columns(dates, frequency):
     """(steps, 2) array: sin and cos of the position in the year, so December sits next to January."""
     dates = pd.DatetimeIndex(dates)
     if frequency == "daily":
-        angle = 2 * np.pi * (dates.dayofyear.to_numpy() - 1) / 365.25
+        angle = 2 * np.pi * (dates.day_of_year.to_numpy() - 1) / 365.25
     else:
         angle = 2 * np.pi * (dates.month.to_numpy() - 1) / 12
     return np.column_stack([np.sin(angle), np.cos(angle)])
@@ -152,6 +153,6 @@ def forecast_next(model, prep, frame):
     features = scale(raw_features(extended, prep), prep)
     step = len(frame)  # position of the new period
     window = features[step - prep.window : step][None].astype("float32")  # (1, window, features)
-    prediction = model.predict(window, verbose=0)
+    prediction = keras.ops.convert_to_numpy(model(window, training=False))  # (1, 1); no predict() retracing
     value = to_real_units(prediction, extended[prep.target].to_numpy(), [step], prep)[0]
     return format_date(following, prep.frequency), float(value)

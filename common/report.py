@@ -33,3 +33,13 @@ def results_table(results, columns, title):
     print("".ljust(width) + "".join(column.rjust(10) for column in columns))
     for name, scores in results.items():
         print(name.ljust(width) + "".join(f"{scores[column]:10.3f}" for column in columns))
+
+
+def verdict(results, model_name, baseline_names, metric):
+    """One line: does the model beat the best baseline on `metric` (lower is better), and by how much?"""
+    best = min(baseline_names, key=lambda name: results[name][metric])
+    model_score, best_score = results[model_name][metric], results[best][metric]
+    change = 100 * (model_score - best_score) / best_score
+    if model_score < best_score:
+        return f"The {model_name} beats the best baseline ({best}): {metric.upper()} {change:+.1f}%."
+    return f"The {model_name} does NOT beat the best baseline ({best}): {metric.upper()} {change:+.1f}%."

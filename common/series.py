@@ -176,6 +176,9 @@ def load_series(path, date_column=None, target=None, inputs=None):
     date_column = find_date_column(table, date_column)
     if target is None:
         candidates = numeric_columns(table, exclude={date_column})
+        others = [column for column in table.columns if column != date_column]
+        if not candidates and len(others) == 1:
+            as_numbers(table, others[0])  # raises an error that names the first non-number
         if len(candidates) != 1:
             listed = ", ".join(map(repr, candidates)) or "none"
             raise UsageError(f"{len(candidates)} numeric columns ({listed}): choose the one to forecast with --target")
@@ -222,5 +225,5 @@ def load_series(path, date_column=None, target=None, inputs=None):
         )
     if missing.any():
         frame = frame.interpolate(method="linear")
-        notes.append(f"filled {int(missing.sum())} missing {unit} by linear interpolation (longest gap: {gap})")
+        notes.append(f"filled {int(missing.sum())} {unit} with missing values by linear interpolation (longest gap: {gap})")
     return Series(frame=frame, target=target, inputs=inputs, date_column=date_column, frequency=frequency, notes=notes)

@@ -1,0 +1,58 @@
+"""Pieces of the forecasting cases (8-2 LSTM, 8-3 GRU) that are the same in both scripts."""
+
+from pathlib import Path
+
+from common.artifacts import save_model, write_history, write_json
+from common.series import load_series
+
+
+def load_case_series(args, embedded_data, embedded_target, embedded_inputs):
+    """Load --data (or the embedded file with its documented target and inputs). Returns (series, embedded)."""
+    embedded = args.data is None
+    series = load_series(
+        embedded_data if embedded else args.data,
+        date_column=args.date_column,
+        target=args.target or (embedded_target if embedded else None),
+        inputs=args.inputs if args.inputs is not None else (embedded_inputs if embedded else []),
+    )
+    return series, embedded
+
+
+def describe(series, embedded):
+    """Lines for the data summary: rows, date range, inputs, what was cleaned."""
+    dates = series.frame.index
+    label = "%Y-%m" if series.frequency == "monthly" else "%Y-%m-%d"
+    unit = "months" if series.frequency == "monthly" else "days"
+    lines = [
+        f"{len(series.frame)} {unit} of {series.target!r}, {dates[0].strftime(label)} to {dates[-1].strftime(label)}"
+        + (f"; other inputs: {', '.join(series.inputs)}" if series.inputs else "")
+        + (" (embedded data; --data PATH uses your own file)" if embedded else "")
+    ]
+    lines += [f"cleaned: {note}" for note in series.notes]
+    return lines
+
+
+def metrics_record(case, args, series, embedded, data_path, protocol, results, model_name, baseline_names,
+                   diagnostics_block, next_forecast, history, seconds, params):
+    """metrics.json of CONTRACT.md for a forecasting case."""
+    return {
+        "case": case,
+        "data": {"path": str(data_path), "rows": len(series.frame), "embedded": embedded, "target": series.target},
+        "protocol": protocol,
+        "model": results[model_name],
+        "baselines": {name: results[name] for name in baseline_names},
+        "diagnostics": diagnostics_block,
+        "next": {"date": next_forecast[0], "value": next_forecast[1]},
+        "training": {"epochs_run": len(history.history["loss"]), "seconds": round(seconds, 2), "params": params, "seed": args.seed},
+    }
+
+
+def save_run(output_dir, model, prep, history, metrics):
+    """Write model.keras, preprocessing.json, history.csv and metrics.json (each atomically)."""
+    output_dir = Path(output_dir)
+    return [
+        save_model(output_dir / "model.keras", model),
+        prep.save(output_dir / "preprocessing.json"),
+        write_history(output_dir / "history.csv", history),
+        write_json(output_dir / "metrics.json", metrics),
+    ]
