@@ -1,0 +1,53 @@
+"""Stepping through: the real debugger stops at the training step and sees the named arrays."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+# script -> (array names printed at the fit() breakpoint, the shapes they must have under --quick)
+CASES = {
+    "case8_2_lstm.py": ("train_windows.shape, train_targets.shape", "((64, 12, 1), (64,))"),
+    "case8_3_gru.py": ("train_windows.shape, train_targets.shape", "((765, 30, 4), (765,))"),
+}
+
+
+def fit_line(script):
+    """Line number of `history = model.fit(` in a script's main()."""
+    for number, line in enumerate((ROOT / script).read_text().splitlines(), start=1):
+        if line.strip().startswith("history = model.fit("):
+            return number
+    raise AssertionError(f"{script} has no `history = model.fit(` line")
+
+
+@pytest.mark.parametrize("script", CASES)
+def test_pdb_stops_at_the_training_step_and_the_run_finishes(script, tmp_path):
+    names, shapes = CASES[script]
+    # Clear the breakpoint once hit: a call spread over several lines stops on its first line again.
+    commands = "\n".join([f"b {ROOT / script}:{fit_line(script)}", "c", f"p {names}", "cl 1", "c", "q", ""])
+    result = subprocess.run(
+        [sys.executable, "-m", "pdb", str(ROOT / script), "--quick", "--output-dir", str(tmp_path)],
+        input=commands, capture_output=True, text=True, timeout=240, cwd=ROOT,
+    )
+    assert shapes in result.stdout, result.stdout[-3000:]
+    assert "The program finished" in result.stdout
+    for artifact in ["metrics.json", "model.keras", "history.csv", "history.png"]:
+        assert (tmp_path / artifact).exists(), artifact
+
+
+@pytest.mark.parametrize("script", CASES)
+def test_trace_names_every_step_and_its_arrays(script, tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / script), "--quick", "--trace", "--output-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=240, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    steps = re.findall(r"^== Step (\d+)\. ", result.stdout, flags=re.MULTILINE)
+    assert steps == [str(n) for n in range(1, len(steps) + 1)] and len(steps) >= 8
+    traced = re.findall(r"\[trace\] (\w+): shape (\([\d, ]*\)), dtype (\w+)", result.stdout)
+    names = {name for name, _, _ in traced}
+    assert {"train_windows", "train_targets", "test_windows", "model_forecasts"} <= names
+    shape = dict((name, shape) for name, shape, _ in traced)["train_windows"]
+    assert shape == CASES[script][1][1:].split("), (")[0] + ")"
