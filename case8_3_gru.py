@@ -111,14 +111,11 @@ def main(argv=None):
         window=window, target=series.target, inputs=series.inputs, frequency="daily",
         differencing_lags=[], calendar_features=True,
     )
-    features = preprocessing.raw_features(frame, prep)  # (days, features): target, inputs, year_sin, year_cos
-    preprocessing.fit_scaling(prep, features, test_start)  # mean and std of the training part only
-    scaled = preprocessing.scale(features, prep)  # (days, features)
-    targets = scaled[:, 0]  # (days,) the scaled target the model must forecast
-    train_steps, validation_steps, test_steps = windows.chronological_split(window, test_start, len(frame), VALIDATION_FRACTION)
-    train_windows, train_targets = windows.make_windows(scaled, targets, train_steps, window)  # (samples, window, features), (samples,)
-    validation_windows, validation_targets = windows.make_windows(scaled, targets, validation_steps, window)
-    test_windows, test_targets = windows.make_windows(scaled, targets, test_steps, window)
+    data = forecasting.window_series(frame, prep, test_start, VALIDATION_FRACTION)  # scaling fitted on the training part only
+    features, scaled = data.features, data.scaled  # (rows, features) before and after scaling
+    train_windows, train_targets = data.train_windows, data.train_targets  # (samples, window, features), (samples,)
+    validation_windows, validation_targets = data.validation_windows, data.validation_targets
+    test_windows, test_steps = data.test_windows, data.test_steps  # test_steps: positions of the test targets
     test_values = values[test_steps]  # (test_points,) real units
     units = EMBEDDED_UNITS if embedded else f"the units of {series.target}"
     print(f"   windows: {len(train_windows)} train, {len(validation_windows)} validation, {len(test_windows)} test; "

@@ -1,7 +1,11 @@
 """Pieces of the forecasting cases (8-2 LSTM, 8-3 GRU) that are the same in both scripts."""
 
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
+from common import preprocessing, windows
 from common.artifacts import save_model, write_history, write_json
 from common.series import load_series
 
@@ -56,3 +60,43 @@ def save_run(output_dir, model, prep, history, metrics):
         write_history(output_dir / "history.csv", history),
         write_json(output_dir / "metrics.json", metrics),
     ]
+
+
+@dataclass
+class WindowedSeries:
+    """A series cut into scaled windows, split in time order. Arrays are float32 windows
+    (samples, window, features) and targets (samples,), the scaled value column 0 forecasts."""
+
+    prep: preprocessing.Preprocessing
+    features: np.ndarray  # (steps, features) before scaling
+    scaled: np.ndarray  # (steps, features) standardised with training statistics
+    train_steps: np.ndarray
+    validation_steps: np.ndarray
+    test_steps: np.ndarray
+    train_windows: np.ndarray
+    train_targets: np.ndarray
+    validation_windows: np.ndarray
+    validation_targets: np.ndarray
+    test_windows: np.ndarray
+    test_targets: np.ndarray
+
+
+def window_series(frame, prep, test_start, validation_fraction, max_train_windows=None):
+    """Features -> scaling fitted on the steps before `test_start` -> train/validation/test windows.
+
+    The first target is the first step with a full window of defined (non-NaN) inputs.
+    max_train_windows: keep only the most recent training windows (for --quick runs).
+    """
+    features = preprocessing.raw_features(frame, prep)
+    preprocessing.fit_scaling(prep, features, test_start)
+    scaled = preprocessing.scale(features, prep)
+    targets = scaled[:, 0]
+    first_step = sum(prep.differencing_lags) + prep.window
+    train_steps, validation_steps, test_steps = windows.chronological_split(first_step, test_start, len(frame), validation_fraction)
+    if max_train_windows:
+        train_steps = train_steps[-max_train_windows:]
+    train_windows, train_targets = windows.make_windows(scaled, targets, train_steps, prep.window)
+    validation_windows, validation_targets = windows.make_windows(scaled, targets, validation_steps, prep.window)
+    test_windows, test_targets = windows.make_windows(scaled, targets, test_steps, prep.window)
+    return WindowedSeries(prep, features, scaled, train_steps, validation_steps, test_steps, train_windows,
+                          train_targets, validation_windows, validation_targets, test_windows, test_targets)
