@@ -173,3 +173,38 @@ def keras_sequence(layer, x):
     twin.build(x.shape)
     twin.set_weights(layer.get_weights())
     return keras.ops.convert_to_numpy(twin(x))
+
+
+def gate_summary(states, near=0.1):
+    """A few numbers that say what each gate did, from what a forward function returned.
+
+    states: {"forget": (batch, timesteps, n), ...}; everything is pooled over batch and time.
+    For each gate: "mean"; "saturated_share", the share of values within 0.05 of the ends of
+    their range (0 and 1 for a sigmoid gate, -1 and 1 for the tanh candidate), where the gate's
+    gradient is nearly 0; "open_units" and "closed_units", the units whose mean stays above
+    1 - near or below near (sigmoid gates only). For the LSTM's "c" (not squashed): the range and
+    the units whose |c| passes 1, beyond what tanh(c) can show in h.
+    """
+    summary = {}
+    for name, values in states.items():
+        values = np.asarray(values)
+        if name == "h":
+            continue
+        if name == "c":
+            summary["c"] = {
+                "min": float(values.min()),
+                "max": float(values.max()),
+                "units_beyond_1": np.flatnonzero(np.abs(values).max(axis=(0, 1)) > 1).tolist(),
+            }
+            continue
+        low = -1.0 if name == "candidate" else 0.0  # tanh or sigmoid range
+        unit_means = values.mean(axis=(0, 1))  # (n,)
+        entry = {
+            "mean": float(values.mean()),
+            "saturated_share": float(np.mean((values < low + 0.05) | (values > 1 - 0.05))),
+        }
+        if name != "candidate":
+            entry["open_units"] = np.flatnonzero(unit_means > 1 - near).tolist()
+            entry["closed_units"] = np.flatnonzero(unit_means < near).tolist()
+        summary[name] = entry
+    return summary
