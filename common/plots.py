@@ -97,3 +97,97 @@ def autocorrelation(acf, samples, p_value, path):
     axis.set(xlabel="lag", ylabel="autocorrelation", title=f"Noise check on the training part (Ljung-Box p = {p_value:.3g})")
     axis.legend()
     return save(figure, path)
+
+
+def state_heatmaps(panels, time_labels, path, title):
+    """gates.png: one heatmap per gate or state, units down the side and the window's steps across.
+
+    panels: {"forget gate": (units, steps) array, ...}, in the order to draw them. Gates (0..1) share
+    one colour scale; tanh outputs (-1..1) and the cell state get a diverging one centred on 0.
+    time_labels: one label per step (e.g. the months of the window).
+    """
+    plt = pyplot()
+    columns = 3 if len(panels) > 4 else 2
+    rows = int(np.ceil(len(panels) / columns))
+    figure, axes = plt.subplots(rows, columns, figsize=(5.2 * columns, 3.6 * rows), squeeze=False)
+    for axis, (name, values) in zip(axes.flat, panels.items()):
+        values = np.asarray(values)
+        if name.endswith("gate"):
+            image = axis.imshow(values, aspect="auto", cmap="viridis", vmin=0, vmax=1, interpolation="nearest")
+        else:
+            limit = max(1.0, float(np.abs(values).max())) if name.startswith("cell") else 1.0
+            image = axis.imshow(values, aspect="auto", cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest")
+        figure.colorbar(image, ax=axis, fraction=0.046, pad=0.02)
+        ticks = np.arange(0, len(time_labels), max(1, len(time_labels) // 6))
+        axis.set_xticks(ticks, [time_labels[i] for i in ticks], rotation=30, fontsize=8)
+        axis.set(title=name, ylabel="unit")
+    for axis in list(axes.flat)[len(panels):]:
+        axis.axis("off")
+    figure.suptitle(title)
+    return save(figure, path)
+
+
+def gradient_norms(initial, path, trained=None, marked_span=None):
+    """vanishing_gradients.png: |d output / d input| at each step, on a log scale.
+
+    initial: {"SimpleRNN": (timesteps,) norms, ...} for fresh layers; drawn against the number of
+    steps between the input and the output, so a falling curve is a vanishing gradient.
+    trained: the same for models trained on the memory task (optional second panel), drawn against
+    the time step, with the marked span (where the numbers to remember sit) shaded.
+    """
+    plt = pyplot()
+    figure, axes = plt.subplots(1, 2 if trained else 1, figsize=(13 if trained else 7, 4.5), squeeze=False)
+    left = axes[0, 0]
+    for name, norms in initial.items():
+        norms = np.asarray(norms)
+        steps_back = np.arange(len(norms))[::-1]  # the last input is 0 steps from the output
+        left.plot(steps_back, np.where(norms > 0, norms, np.nan), label=name)
+    left.set_yscale("log")
+    left.set(xlabel="steps between the input and the output", ylabel="|d output / d input|",
+             title=f"At initialisation, {len(norms)} steps")
+    left.legend()
+    if trained:
+        right = axes[0, 1]
+        for name, norms in trained.items():
+            norms = np.asarray(norms)
+            right.plot(np.arange(1, len(norms) + 1), np.where(norms > 0, norms, np.nan), label=name)
+        if marked_span:
+            right.axvspan(0.5, marked_span + 0.5, color="grey", alpha=0.15, label="marked numbers sit here")
+        right.set_yscale("log")
+        right.set(xlabel="time step", ylabel="|d prediction / d input|", title="After training on the memory task")
+        right.legend()
+    return save(figure, path)
+
+
+def clipping_runs(runs, path, per_step_norms=None):
+    """exploding_gradients.png: loss and raw gradient norm per training step, for each run.
+
+    runs: {"without clipping": {"loss": [...], "gradient_norm": [...]}, ...}. A run that hit inf
+    or NaN ends with a cross at its last finite value.
+    per_step_norms: optional (timesteps,) |d output / d input| at initialisation, drawn first
+    (a rising curve: the gradient grows going back in time).
+    """
+    plt = pyplot()
+    count = 3 if per_step_norms is not None else 2
+    figure, axes = plt.subplots(1, count, figsize=(5 * count, 4.2))
+    if per_step_norms is not None:
+        norms = np.asarray(per_step_norms)
+        axes[0].plot(np.arange(len(norms))[::-1], norms, color="tab:red")
+        axes[0].set_yscale("log")
+        axes[0].set(xlabel="steps between the input and the output", ylabel="|d output / d input|", title="At initialisation")
+    for key, axis in zip(["loss", "gradient_norm"], axes[-2:]):
+        for name, record in runs.items():
+            values = np.asarray(record[key], dtype=float)
+            steps = np.arange(1, len(values) + 1)
+            finite = np.isfinite(values)
+            line, = axis.plot(steps[finite], values[finite], label=name)
+            if not finite.all() and finite.any():
+                last = np.flatnonzero(finite)[-1]
+                axis.plot(steps[last], values[last], "x", color=line.get_color(), markersize=10, markeredgewidth=2)
+                axis.annotate(f"inf/NaN at step {steps[~finite][0]}", (steps[last], values[last]),
+                              textcoords="offset points", xytext=(6, -4), color=line.get_color())
+        axis.set_yscale("log")
+        axis.set(xlabel="training step", ylabel="gradient norm (before clipping)" if key == "gradient_norm" else "loss (MSE)",
+                 title="Gradient norm per step" if key == "gradient_norm" else "Loss per step")
+        axis.legend(loc="lower left")
+    return save(figure, path)
