@@ -67,17 +67,15 @@ QUICK = {"memory_steps": 20, "memory_samples": 300, "memory_test_samples": 200, 
 
 
 def build_parser():
-    parser = cli.base_parser(__doc__.splitlines()[0], SCRIPT, epochs=12, batch_size=32)
-    parser.set_defaults(clipnorm=DEFAULT_CLIPNORM)
     helps = {  # the shared flags, as this script uses them
         "data": "CSV the real window is cut from (and a missing case model is trained on); without it, the file the model's case used",
-        "epochs": "training epochs of each memory-task model (Step 6)",
-        "batch_size": "sequences per gradient step in the memory task (Step 6)",
+        "epochs": "training epochs of each memory-task model (Step 6) (default: %(default)s)",
+        "batch_size": "sequences per gradient step in the memory task (Step 6) (default: %(default)s)",
         "eager": "train the memory-task models eagerly (slower) so a debugger can step into layer calls",
-        "clipnorm": "gradient-norm limit of the clipped run in the exploding-gradient demo (Step 7)",
+        "clipnorm": "gradient-norm limit of the clipped run in the exploding-gradient demo (Step 7) (default: %(default)s)",
     }
-    for action in parser._actions:
-        action.help = helps.get(action.dest, action.help)
+    parser = cli.base_parser(__doc__.splitlines()[0], SCRIPT, epochs=12, batch_size=32, helps=helps)
+    parser.set_defaults(clipnorm=DEFAULT_CLIPNORM)
     parser.add_argument("--model", metavar="PATH", help=f"a forecaster a case saved, with its preprocessing.json beside it "
                         f"(without it: {DEFAULT_MODEL}, or when that is missing, a small one trained into the output folder)")
     return parser

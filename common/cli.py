@@ -67,11 +67,12 @@ def column_list(text):
     return names
 
 
-def base_parser(description, case_name, epochs, batch_size):
+def base_parser(description, case_name, epochs, batch_size, helps=None):
     """The flags of CONTRACT.md that every script has.
 
     `case_name` sets the default output folder (`outputs/<case_name>`); `epochs` and
-    `batch_size` are the case's defaults.
+    `batch_size` are the case's defaults. `helps` maps a flag's dest (e.g. "epochs") to the
+    help text that says what it does in this script, where that differs from a case's.
     """
     parser = argparse.ArgumentParser(
         prog=f"{case_name}.py", description=description)
@@ -85,6 +86,8 @@ def base_parser(description, case_name, epochs, batch_size):
     parser.add_argument("--trace", action="store_true", help="print each step's arrays: name, shape, dtype and first values")
     parser.add_argument("--eager", action="store_true", help="run Keras eagerly (slower) so a debugger can step into layer calls")
     parser.add_argument("--clipnorm", type=positive_float, default=None, help="clip each gradient's norm to this value in the optimizer (default: off)")
+    for action in parser._actions:
+        action.help = (helps or {}).get(action.dest, action.help)
     return parser
 
 

@@ -1,0 +1,337 @@
+"""SimpleRNN vs LSTM vs GRU on the same data: the course's comparison table, measured.
+
+The course's slides end with a table: LSTM has 3 gates and a cell state, GRU 2 gates and none;
+GRU "trains faster" and has a "lower computational load"; LSTM is "often better" on long-term
+memory. This script trains models that differ only in the recurrent cell (same units, layers,
+optimiser, seed, data, epoch budget and early stopping) on the tasks of the cases, and measures
+each claim:
+
+    python compare_cells.py                     # all tasks, three cells, three seeds
+    python compare_cells.py --quick             # one seed, small budgets
+    python compare_cells.py --tasks daily --cells lstm,gru --seeds 5
+
+Writes comparison.md, comparison.json and comparison.png to --output-dir. Several seeds give a
+mean and a spread (sample standard deviation); a difference smaller than the spread is reported
+as no difference.
+
+Good places for a breakpoint: in `train_once`, on `history = model.fit(...)` (the task's arrays
+and the model with the cell swapped in), and on `rows.append(...)` in main (one measured row).
+"""
+
+import json
+import platform
+import statistics
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from common import baselines, cli, forecasting, models, plots, preprocessing, report, training, windows
+from common.artifacts import prepare_output_dir, write_json, write_text
+from common.cells import parameter_count
+from common.series import load_series
+
+import keras  # noqa: E402  (after `common`, which silences TensorFlow's start-up log)
+import numpy as np  # noqa: E402
+
+SCRIPT = "compare_cells"
+CELLS = ["simple_rnn", "lstm", "gru"]
+EXTRA_CELLS = ["bidirectional-gru"]  # text task only
+LEARNING_RATE = 1e-3
+ROOT = Path(__file__).resolve().parent
+
+
+@dataclass
+class Task:
+    """One task's data, budget and metric; every cell trains on exactly this."""
+
+    name: str
+    description: str
+    metric: str  # "rmse", "mae" or "roc_auc"
+    lower_is_better: bool
+    units: int  # recurrent units, the same for every cell
+    input_features: int
+    train: tuple  # (inputs, targets)
+    validation: tuple
+    epochs: int
+    batch_size: int
+    patience: int
+    build: object  # build(cell) -> uncompiled keras.Model with its recurrent layer named "recurrent"
+    evaluate: object  # evaluate(model) -> the task's metric on the test part
+    loss: str = "mse"
+    monitor: str = "val_loss"
+    mode: str = "min"
+    keras_metrics: list = field(default_factory=list)
+    baseline: dict = field(default_factory=dict)  # {"name": ..., "value": ...}: the best baseline
+
+
+def forecasting_task(name, description, path, target, inputs, window, lags, calendar, metric, epochs, batch_size, patience, quick_rows=None):
+    """A forecasting task prepared exactly as its case prepares it (common.forecasting)."""
+    series = load_series(path, target=target, inputs=inputs)
+    frame = series.frame.iloc[-quick_rows:] if quick_rows else series.frame
+    values = frame[target].to_numpy()
+    test_points = windows.count_test_points(len(frame), window, 0.2)
+    test_start = len(frame) - test_points
+    prep = preprocessing.Preprocessing(window=window, target=target, inputs=series.inputs, frequency=series.frequency,
+                                       differencing_lags=lags, calendar_features=calendar)
+    data = forecasting.window_series(frame, prep, test_start, validation_fraction=0.15)
+    test_values = values[data.test_steps]
+    baseline_forecasts = baselines.forecasting_baselines(values, frame.index, data.test_steps, test_start,
+                                                         season=series.season, daily=series.frequency == "daily")
+    scored = {label: baselines.scores(test_values, forecast)[metric] for label, forecast in baseline_forecasts.items()}
+    best = min(scored, key=scored.get)
+
+    def evaluate(model):
+        predictions = keras.ops.convert_to_numpy(model(data.test_windows, training=False))  # (test_points, 1)
+        return baselines.scores(test_values, preprocessing.to_real_units(predictions, values, data.test_steps, prep))[metric]
+
+    features = data.train_windows.shape[2]
+    return Task(
+        name=name, description=description, metric=metric, lower_is_better=True, units=32, input_features=features,
+        train=(data.train_windows, data.train_targets), validation=(data.validation_windows, data.validation_targets),
+        epochs=epochs, batch_size=batch_size, patience=patience,
+        build=lambda cell: models.forecaster(cell, window, features, units=32),
+        evaluate=evaluate, baseline={"name": best, "value": scored[best]},
+    )
+
+
+def monthly_task(quick):
+    """Case 8-2's task: US electricity, window 12, seasonal + first differences; RMSE in billion kWh."""
+    return forecasting_task("monthly", "case 8-2: US electricity, one month ahead (RMSE, billion kWh)",
+                            ROOT / "data" / "us_electricity_monthly.csv", "Generation", [], 12, [12, 1], False, "rmse",
+                            epochs=3 if quick else 150, batch_size=16, patience=20)
+
+
+def daily_task(quick):
+    """Case 8-3's task: Clemson Tmax from 30 days of Tmax, Tmin and day of year; MAE in degrees C."""
+    return forecasting_task("daily", "case 8-3: Clemson daily Tmax, one day ahead (MAE, degrees C)",
+                            ROOT / "data" / "clemson_daily_temperature.csv", "Tmax", ["Tmin"], 30, [], True, "mae",
+                            epochs=2 if quick else 20, batch_size=256, patience=4, quick_rows=3 * 365 + 60 if quick else None)
+
+
+TASK_BUILDERS = {"monthly": monthly_task, "daily": daily_task}
+
+
+class EpochTimer(keras.callbacks.Callback):
+    """Wall-clock seconds of each epoch (the first includes graph tracing)."""
+
+    def on_train_begin(self, logs=None):
+        self.seconds = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.started = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds.append(time.perf_counter() - self.started)
+
+
+def train_once(task, cell, seed, clipnorm=None, eager=False):
+    """Train one cell on one task with one seed; return the measured row fields."""
+    training.seed_everything(seed)
+    model = task.build(cell)
+    model.compile(optimizer=training.optimizer(LEARNING_RATE, clipnorm), loss=task.loss, metrics=task.keras_metrics, run_eagerly=eager)
+    timer = EpochTimer()
+    stopper = keras.callbacks.EarlyStopping(monitor=task.monitor, mode=task.mode, patience=task.patience, restore_best_weights=True)
+    started = time.perf_counter()
+    history = model.fit(*task.train, validation_data=task.validation, epochs=task.epochs, batch_size=task.batch_size,
+                        callbacks=[timer, stopper], verbose=0)
+    train_seconds = time.perf_counter() - started
+    steady = timer.seconds[1:] or timer.seconds  # leave out the first epoch's tracing when there are others
+    return {
+        "metric_value": float(task.evaluate(model)),
+        "seconds_per_epoch": float(statistics.median(steady)),
+        "epochs_run": len(history.history["loss"]),
+        "train_seconds": train_seconds,
+        "total_params": int(model.count_params()),
+        "recurrent_params": models.recurrent_params(model),
+    }
+
+
+def formula_params(cell, units, features):
+    """The course's parameter formula for the cell (a bidirectional layer holds two of them)."""
+    if cell == "bidirectional-gru":
+        return 2 * parameter_count("gru", units, features)
+    return parameter_count(cell, units, features)
+
+
+def device_name():
+    """The GPU's name when Keras sees one, else the CPU model."""
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        gpus = tf.config.list_physical_devices("GPU")
+        if gpus:
+            return tf.config.experimental.get_device_details(gpus[0]).get("device_name", "GPU")
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip() + f" (CPU, {keras.backend.backend()} backend)"
+    except OSError:
+        pass
+    return (platform.processor() or platform.machine()) + f" (CPU, {keras.backend.backend()} backend)"
+
+
+def mean_and_spread(values):
+    """Mean, and the sample standard deviation across seeds (0 for one seed)."""
+    return float(np.mean(values)), float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
+
+
+def differs(a, b, key="mean", spread_key="spread"):
+    """Is row a's value different from row b's by more than the larger of their spreads?
+
+    With one seed there is no spread to judge by, and nothing is called a difference.
+    """
+    if len(a["seeds"]) < 2:
+        return False
+    return abs(a[key] - b[key]) > max(a[spread_key], b[spread_key])
+
+
+def verdicts(rows):
+    """Plain-words verdicts on each claim of the course's table, from the measured rows."""
+    lines = []
+    for task in dict.fromkeys(row["task"] for row in rows):
+        by_cell = {row["cell"]: row for row in rows if row["task"] == task}
+        lstm, gru = by_cell.get("lstm"), by_cell.get("gru")
+        if not (lstm and gru):
+            continue
+        ratio = lstm["recurrent_params"] / gru["recurrent_params"]
+        lines.append(f"[{task}] 'LSTM 3 gates + cell state, GRU 2 gates': the LSTM layer has {lstm['recurrent_params']} recurrent "
+                     f"parameters, the GRU {gru['recurrent_params']} ({ratio:.2f}x): agrees (4 weight blocks against 3).")
+        time_lstm, time_gru = lstm["seconds_per_epoch"], gru["seconds_per_epoch"]
+        faster = (time_lstm - time_gru) / time_lstm * 100
+        one_seed = len(lstm["seeds"]) < 2
+        if one_seed:
+            word = "one seed only, run with --seeds 3 to judge"
+        elif not differs(lstm, gru, "seconds_per_epoch", "seconds_per_epoch_spread"):
+            word = "no difference beyond the seeds' spread"
+        else:
+            word = "agrees" if time_gru < time_lstm else "disagrees"
+        lines.append(f"[{task}] 'GRU trains faster': {time_gru:.3f} s/epoch against the LSTM's {time_lstm:.3f} "
+                     f"(GRU {faster:+.0f}% faster): {word}, on this machine.")
+        better_lstm = lstm["mean"] < gru["mean"] if lstm["lower_is_better"] else lstm["mean"] > gru["mean"]
+        if one_seed:
+            claim = "one seed only, run with --seeds 3 to judge"
+        elif not differs(lstm, gru):
+            claim = "no difference beyond the seeds' spread on this task"
+        else:
+            claim = "the LSTM is better here" if better_lstm else "the GRU is better here"
+        lines.append(f"[{task}] 'LSTM often better': {lstm['metric']} LSTM {lstm['mean']:.4g} ± {lstm['spread']:.2g}, "
+                     f"GRU {gru['mean']:.4g} ± {gru['spread']:.2g}: {claim}.")
+    return lines
+
+
+def markdown_table(rows, device, verdict_lines):
+    """comparison.md: one row per task and cell, then the verdicts."""
+    lines = [f"# SimpleRNN vs LSTM vs GRU, measured", "", f"Device: {device}", "",
+             "| task | cell | gates | cell state | recurrent params (formula) | total params | s/epoch | epochs run | train s | metric | mean ± spread | seeds | best baseline |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for row in rows:
+        facts = models.CELL_FACTS[row["cell"]]
+        lines.append(
+            f"| {row['task']} | {row['cell']} | {facts['gates']} | {'yes' if facts['cell_state'] else 'no'} | "
+            f"{row['recurrent_params']} ({facts['formula']}, n={row['units']}, m={row['input_features']}) | {row['total_params']} | "
+            f"{row['seconds_per_epoch']:.3f} | {row['epochs_run']:.1f} | {row['train_seconds']:.1f} | {row['metric']} | "
+            f"{row['mean']:.4g} ± {row['spread']:.2g} | {len(row['seeds'])} | {row['baseline']['name']} {row['baseline']['value']:.4g} |")
+    lines += ["", "## The course's table, checked", ""] + [f"- {line}" for line in verdict_lines] + [""]
+    return "\n".join(lines)
+
+
+def plot_comparison(rows, path):
+    """comparison.png: the test metric and the seconds per epoch of each cell, per task."""
+    plt = plots.pyplot()
+    tasks = list(dict.fromkeys(row["task"] for row in rows))
+    figure, axes = plt.subplots(2, len(tasks), figsize=(4.5 * len(tasks), 7), squeeze=False)
+    for column, task in enumerate(tasks):
+        task_rows = [row for row in rows if row["task"] == task]
+        names = [row["cell"] for row in task_rows]
+        metric_axis, time_axis = axes[0][column], axes[1][column]
+        metric_axis.bar(names, [row["mean"] for row in task_rows], yerr=[row["spread"] for row in task_rows], capsize=4)
+        metric_axis.axhline(task_rows[0]["baseline"]["value"], color="grey", linestyle="--", label=f"best baseline ({task_rows[0]['baseline']['name']})")
+        metric_axis.set(title=f"{task}: test {task_rows[0]['metric']}", ylabel=task_rows[0]["metric"])
+        metric_axis.legend(fontsize=8)
+        time_axis.bar(names, [row["seconds_per_epoch"] for row in task_rows], yerr=[row["seconds_per_epoch_spread"] for row in task_rows], capsize=4, color="tab:orange")
+        time_axis.set(title=f"{task}: seconds per epoch", ylabel="s / epoch")
+    return plots.save(figure, path)
+
+
+def build_parser():
+    helps = {
+        "data": "not used: each task reads its case's embedded data",
+        "epochs": "most epochs for every task (default: each task's own budget)",
+        "batch_size": "batch size for every task (default: each task's own)",
+        "seed": "first seed; --seeds N uses seed, seed+1, ... (default: %(default)s)",
+        "trace": "not used by this script",
+    }
+    parser = cli.base_parser(__doc__.splitlines()[0], SCRIPT, epochs=None, batch_size=None, helps=helps)
+    parser.add_argument("--tasks", type=cli.column_list, default=list(TASK_BUILDERS), help=f"tasks to run, from {', '.join(TASK_BUILDERS)} (default: all)")
+    parser.add_argument("--cells", type=cli.column_list, default=CELLS, help="cells to compare, from simple_rnn, lstm, gru, bidirectional-gru (text only) (default: simple_rnn,lstm,gru)")
+    parser.add_argument("--seeds", type=cli.positive_int, default=3, help="seeds per task and cell (default: %(default)s)")
+    return parser
+
+
+@cli.user_errors(build_parser)
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    plots.configure(args.show)
+    unknown = [name for name in args.tasks if name not in TASK_BUILDERS]
+    if unknown:
+        raise cli.UsageError(f"unknown task {unknown[0]!r}: choose from {', '.join(TASK_BUILDERS)}")
+    unknown = [name for name in args.cells if name not in models.CELL_FACTS]
+    if unknown:
+        raise cli.UsageError(f"unknown cell {unknown[0]!r}: choose from {', '.join(models.CELL_FACTS)}")
+    output_dir = prepare_output_dir(args.output_dir)
+    seeds = [args.seed] if args.quick else list(range(args.seed, args.seed + args.seeds))
+    device = device_name()
+
+    report.step(1, "Prepare each task's data, as its case does")
+    tasks = [TASK_BUILDERS[name](args.quick) for name in args.tasks]
+    for task in tasks:
+        if args.epochs:
+            task.epochs = args.epochs
+        if args.batch_size:
+            task.batch_size = args.batch_size
+        print(f"   {task.name}: {task.description}; {len(task.train[0])} training samples; best baseline "
+              f"{task.baseline['name']} = {task.baseline['value']:.4g}")
+
+    report.step(2, f"Train every cell on every task ({len(seeds)} seed(s) each) on {device}")
+    rows = []
+    for task in tasks:
+        cells = [cell for cell in args.cells if cell not in EXTRA_CELLS or task.name == "text"]
+        for cell in cells:
+            runs = [train_once(task, cell, seed, args.clipnorm, args.eager) for seed in seeds]
+            mean, spread = mean_and_spread([run["metric_value"] for run in runs])
+            per_epoch, per_epoch_spread = mean_and_spread([run["seconds_per_epoch"] for run in runs])
+            rows.append({
+                "task": task.name, "cell": cell, "units": task.units, "input_features": task.input_features,
+                "recurrent_params": runs[0]["recurrent_params"], "formula_params": formula_params(cell, task.units, task.input_features),
+                "total_params": runs[0]["total_params"],
+                "seconds_per_epoch": per_epoch, "seconds_per_epoch_spread": per_epoch_spread,
+                "epochs_run": float(np.mean([run["epochs_run"] for run in runs])),
+                "train_seconds": float(np.mean([run["train_seconds"] for run in runs])),
+                "metric": task.metric, "lower_is_better": task.lower_is_better, "mean": mean, "spread": spread,
+                "seeds": [{"seed": seed, "value": run["metric_value"]} for seed, run in zip(seeds, runs)],
+                "baseline": task.baseline,
+            })
+            row = rows[-1]
+            print(f"   {task.name:8s} {cell:18s} {task.metric} {mean:.4g} ± {spread:.2g}   {per_epoch:.3f} s/epoch   "
+                  f"{row['epochs_run']:.0f} epochs   {row['recurrent_params']} recurrent params")
+
+    report.step(3, "Check the course's table against the measurements")
+    verdict_lines = verdicts(rows)
+    for line in verdict_lines:
+        print(f"   {line}")
+
+    report.step(4, "Save comparison.md, comparison.json and comparison.png")
+    written = [
+        write_text(output_dir / "comparison.md", markdown_table(rows, device, verdict_lines)),
+        write_json(output_dir / "comparison.json", {"device": device, "keras_backend": keras.backend.backend(), "rows": rows, "verdicts": verdict_lines}),
+        plot_comparison(rows, output_dir / "comparison.png"),
+    ]
+    for path in written:
+        print(f"   wrote {path}")
+    if args.show:
+        plots.pyplot().show()
+    return {"device": device, "rows": rows}
+
+
+if __name__ == "__main__":
+    main()
