@@ -51,3 +51,29 @@ def test_trace_names_every_step_and_its_arrays(script, tmp_path):
     assert {"train_windows", "train_targets", "test_windows", "model_forecasts"} <= names
     shape = dict((name, shape) for name, shape, _ in traced)["train_windows"]
     assert shape == CASES[script][1][1:].split("), (")[0] + ")"
+
+
+@pytest.mark.parametrize("case, cell_class", [("case8_2_lstm", "keras.src.layers.rnn.lstm.LSTMCell"), ("case8_3_gru", "keras.src.layers.rnn.gru.GRUCell")])
+def test_eager_runs_keras_cell_code_on_every_step(case, cell_class, tmp_path, monkeypatch):
+    """With --eager, Keras' own cell `call` runs as Python for every timestep of every batch,
+    so a breakpoint inside it is hit during training; compiled, it runs only while tracing."""
+    import importlib
+
+    module_name, class_name = cell_class.rsplit(".", 1)
+    cell = getattr(importlib.import_module(module_name), class_name)
+    original = cell.call
+    calls = []
+
+    def counting_call(self, *args, **kwargs):
+        calls.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(cell, "call", counting_call)
+    main = importlib.import_module(case).main
+    main(["--quick", "--epochs", "1", "--output-dir", str(tmp_path / "compiled")])
+    compiled_calls = len(calls)
+    calls.clear()
+    metrics = main(["--quick", "--epochs", "1", "--eager", "--output-dir", str(tmp_path / "eager")])
+    window = metrics["protocol"]["window"]
+    assert len(calls) > 10 * window  # every timestep of every batch, in Python
+    assert len(calls) > 5 * compiled_calls
