@@ -6,6 +6,7 @@ which needs no display, so the scripts work over SSH and in CI.
 
 import matplotlib
 import numpy as np
+from sklearn.metrics import roc_auc_score, roc_curve
 
 from common.artifacts import atomic_path
 from common.diagnostics import white_noise_band
@@ -134,12 +135,16 @@ def confusion(matrix, labels, path):
     return save(figure, path)
 
 
-def roc(curves, areas, path):
-    """roc.png: ROC curves {name: (false positive rates, true positive rates)} with their AUC."""
+def roc(labels, probabilities, path):
+    """roc.png: one ROC curve, with its AUC, per classifier.
+
+    labels: (reviews,) 0/1; probabilities: {name: (reviews,) positive-class probabilities}.
+    """
     plt = pyplot()
     figure, axis = plt.subplots(figsize=(5, 5))
-    for name, (false_positive_rate, true_positive_rate) in curves.items():
-        axis.plot(false_positive_rate, true_positive_rate, label=f"{name} (AUC {areas[name]:.3f})")
+    for name, scores in probabilities.items():
+        false_positive_rate, true_positive_rate, _ = roc_curve(labels, scores)
+        axis.plot(false_positive_rate, true_positive_rate, label=f"{name} (AUC {roc_auc_score(labels, scores):.3f})")
     axis.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="chance (AUC 0.5)")
     axis.set(xlabel="false positive rate", ylabel="true positive rate", title="ROC curve (test part)")
     axis.legend(loc="lower right")
