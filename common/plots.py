@@ -6,6 +6,7 @@ which needs no display, so the scripts work over SSH and in CI.
 
 import matplotlib
 import numpy as np
+from sklearn.metrics import roc_auc_score, roc_curve
 
 from common.artifacts import atomic_path
 from common.diagnostics import white_noise_band
@@ -190,4 +191,53 @@ def clipping_runs(runs, path, per_step_norms=None):
         axis.set(xlabel="training step", ylabel="gradient norm (before clipping)" if key == "gradient_norm" else "loss (MSE)",
                  title="Gradient norm per step" if key == "gradient_norm" else "Loss per step")
         axis.legend(loc="lower left")
+
+def review_overview(table, label_column, review_lengths, path):
+    """data.png for reviews: label (rating) counts, Class Name and Recommended IND counts when the
+    file has them, and a histogram of words per review."""
+    plt = pyplot()
+    panels = [label_column] + [name for name in ("Class Name", "Recommended IND") if name in table.columns and name != label_column]
+    figure, axes = plt.subplots(1, len(panels) + 1, figsize=(4.5 * (len(panels) + 1), 4))
+    for axis, column in zip(axes, panels):
+        counts = table[column].value_counts()
+        if column == "Class Name":
+            counts = counts.head(12).iloc[::-1]  # the 12 most common classes, largest on top
+            axis.barh(counts.index.astype(str), counts.to_numpy())
+            axis.set(xlabel="reviews", title=f"{column} (top {len(counts)})")
+        else:
+            counts = counts.sort_index()
+            axis.bar(counts.index.astype(str), counts.to_numpy())
+            axis.set(xlabel=column, ylabel="reviews", title=f"{column} counts")
+    axes[-1].hist(review_lengths, bins=40)
+    axes[-1].set(xlabel="words per review", ylabel="reviews", title="Review length")
+    return save(figure, path)
+
+
+def confusion(matrix, labels, path):
+    """confusion_matrix.png: counts of (true class, predicted class) on the test part."""
+    plt = pyplot()
+    figure, axis = plt.subplots(figsize=(4.5, 4))
+    axis.imshow(matrix, cmap="Blues")
+    for row in range(matrix.shape[0]):
+        for column in range(matrix.shape[1]):
+            dark = matrix[row, column] > matrix.max() / 2
+            axis.text(column, row, f"{matrix[row, column]:,}", ha="center", va="center", color="white" if dark else "black")
+    axis.set(xticks=range(len(labels)), yticks=range(len(labels)), xticklabels=labels, yticklabels=labels,
+             xlabel="predicted", ylabel="true", title="Confusion matrix (test part)")
+    return save(figure, path)
+
+
+def roc(labels, probabilities, path):
+    """roc.png: one ROC curve, with its AUC, per classifier.
+
+    labels: (reviews,) 0/1; probabilities: {name: (reviews,) positive-class probabilities}.
+    """
+    plt = pyplot()
+    figure, axis = plt.subplots(figsize=(5, 5))
+    for name, scores in probabilities.items():
+        false_positive_rate, true_positive_rate, _ = roc_curve(labels, scores)
+        axis.plot(false_positive_rate, true_positive_rate, label=f"{name} (AUC {roc_auc_score(labels, scores):.3f})")
+    axis.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="chance (AUC 0.5)")
+    axis.set(xlabel="false positive rate", ylabel="true positive rate", title="ROC curve (test part)")
+    axis.legend(loc="lower right")
     return save(figure, path)

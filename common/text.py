@@ -1,0 +1,238 @@
+"""Reviews to labels and token ids: loading, the label rule, standardisation, vectorising, baselines.
+
+Text goes through three stages, each one a learner can look at in the debugger:
+
+    "I don’t love it!"  --standardize_review-->  "i do not love it"
+                        --TextVectorization--->  [5, 17, 9, 31, 6, 0, 0, ...]   (sequence_length ids)
+                        --decode------------->   ["i", "do", "not", "love", "it"]
+
+The course removes English stopwords with NLTK, which deletes "not", "no", "never" and the "n't"
+of "don't": "not flattering at all" and "flattering" become the same review. Here negations
+stay, as words of their own, and punctuation goes.
+
+Importing this module registers `standardize_review` with Keras, so a saved model.keras that
+holds the vectoriser loads with `keras.saving.load_model(path)` (safe mode on, no custom_objects).
+"""
+
+from dataclasses import dataclass, field
+
+import keras
+import numpy as np
+import pandas as pd
+import tensorflow as tf
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score, f1_score, precision_score, recall_score, roc_auc_score
+
+from common.cli import UsageError
+from common.series import closest_column, read_table
+
+# Joined in this order when present: the category first, so the review's own words come last,
+# next to the SimpleRNN's final state.
+DEFAULT_TEXT_COLUMNS = ("Class Name", "Title", "Review Text")
+CATEGORY_COLUMN = "Class Name"  # rows without it are dropped when it is one of the text columns
+POSITIVE_ABOVE = 3  # a rating above 3 (4 or 5 stars) is a positive review
+# Negations written without the apostrophe ("dont"), read as "do not" like "don't".
+NEGATIONS_WITHOUT_APOSTROPHE = r"\b(do|does|did|is|are|was|were|has|have|had|could|would|should|must|need)nt\b"
+
+
+@keras.saving.register_keras_serializable(package="week8")
+def standardize_review(texts):
+    """Lower-case, spell negations out as "not", drop punctuation (a tf.string tensor in and out).
+
+    "I don’t LOVE it... not flattering, at all!" -> "i do not love it not flattering at all"
+    "can't" -> "can not", "won't" -> "will not", "didnt" -> "did not", "it's" -> "its",
+    line breaks and dashes -> spaces; accented letters and digits stay ("café", 5'4" -> "5 4").
+    """
+    texts = tf.strings.lower(texts, encoding="utf-8")
+    texts = tf.strings.regex_replace(texts, "[’‘`´]", "'")  # curly apostrophes as straight ones
+    texts = tf.strings.regex_replace(texts, r"\bcan'?t\b|\bcannot\b", "can not")
+    texts = tf.strings.regex_replace(texts, r"\bwon'?t\b", "will not")
+    texts = tf.strings.regex_replace(texts, r"n't\b", " not")  # don't -> do not, isn't -> is not
+    texts = tf.strings.regex_replace(texts, NEGATIONS_WITHOUT_APOSTROPHE, r"\1 not")
+    texts = tf.strings.regex_replace(texts, r"(\p{L})'(\p{L})", r"\1\2")  # it's -> its (5'4" stays two numbers)
+    texts = tf.strings.regex_replace(texts, r"[^\p{L}\p{N}]+", " ")  # punctuation, line breaks -> one space
+    return tf.strings.strip(texts)
+
+
+def standardize(texts):
+    """`standardize_review` on Python strings: a list or array of str in, a list of str out."""
+    cleaned = standardize_review(tf.constant(list(texts), dtype=tf.string)).numpy()
+    return [text.decode("utf-8") for text in cleaned]
+
+
+def token_counts(texts):
+    """Tokens per text after standardisation, (texts,) ints: what sets the sequence length."""
+    cleaned = standardize_review(tf.constant(list(texts), dtype=tf.string))
+    return tf.strings.split(cleaned).row_lengths().numpy()
+
+
+def sequence_length_for(train_texts, percentile, smallest=8):
+    """Tokens kept per review: the `percentile`-th percentile of training review lengths.
+
+    Longer reviews lose their last tokens, shorter ones are padded with id 0 (masked away).
+    """
+    return max(smallest, int(np.ceil(np.percentile(token_counts(train_texts), percentile))))
+
+
+def make_vectorizer(train_texts, max_tokens, sequence_length):
+    """A TextVectorization layer whose vocabulary is adapted on `train_texts` only.
+
+    Ids: 0 = padding, 1 = [UNK] (a word not in the training vocabulary), 2.. = words by frequency.
+    Output: (reviews, sequence_length) int64, padded at the end with 0; Embedding(mask_zero=True)
+    marks those zeros so the recurrent layer skips them and ends on the review's last real word.
+    """
+    vectorizer = keras.layers.TextVectorization(
+        max_tokens=max_tokens,
+        standardize=standardize_review,
+        output_mode="int",
+        output_sequence_length=sequence_length,
+        name="vectorizer",
+    )
+    vectorizer.adapt(tf.constant(list(train_texts), dtype=tf.string))
+    return vectorizer
+
+
+def vectorize(vectorizer, texts):
+    """Texts (reviews,) -> token ids (reviews, sequence_length) as a NumPy int array."""
+    return np.asarray(vectorizer(tf.constant(list(texts), dtype=tf.string)))
+
+
+def decode(token_ids, vocabulary):
+    """Token ids back to words, padding left out: [5, 17, 9, 0, 0] -> ["i", "do", "not"]."""
+    return [str(vocabulary[int(token_id)]) for token_id in token_ids if token_id != 0]
+
+
+def as_text_input(texts):
+    """Python strings -> the (reviews, 1) string tensor an end-to-end text model takes."""
+    return tf.constant([[text] for text in texts], dtype=tf.string)
+
+
+@dataclass
+class Reviews:
+    """Reviews ready for a split: one text and one 0/1 label per kept row."""
+
+    table: pd.DataFrame  # the kept rows, every column of the file
+    texts: np.ndarray  # (reviews,) str: the text columns joined with spaces
+    labels: np.ndarray  # (reviews,) int 0/1
+    text_columns: list
+    label_column: str
+    label_rule: str  # "0/1 as given" or "rating > 3"
+    notes: list = field(default_factory=list)
+
+
+def find_text_columns(table, requested=None):
+    """The text columns: `requested` (each matched like --target), else Title, Review Text, Class Name that exist."""
+    if requested:
+        columns = [closest_column(name, table.columns) for name in requested]
+    else:
+        columns = [name for name in DEFAULT_TEXT_COLUMNS if name in table.columns]
+        if not columns:
+            raise UsageError(
+                f"no text columns found: none of {', '.join(map(repr, DEFAULT_TEXT_COLUMNS))} is among "
+                f"the columns {', '.join(map(repr, table.columns))}; name them with --text-columns A,B"
+            )
+    for column in columns:
+        filled = table[column].dropna()
+        if len(filled) == 0 or (filled.astype(str).str.strip() == "").all():
+            raise UsageError(f"text column {column!r} is empty in every row: choose other columns with --text-columns")
+        if pd.api.types.is_numeric_dtype(table[column]):
+            raise UsageError(f"column {column!r} holds numbers, not text: choose text columns with --text-columns")
+    return columns
+
+
+def labels_from(values, column):
+    """The label rule: values already in {0, 1} are used as they are; other numbers mean positive when > 3.
+
+    values: a pandas Series (one per review). Returns ((reviews,) int 0/1, the rule's name).
+    Ratings [5, 4, 3, 1] -> [1, 1, 0, 0]; [0, 1, 1] -> [0, 1, 1]; ["good", "bad"] -> UsageError.
+    """
+    numbers = pd.to_numeric(values, errors="coerce")
+    missing = values.isna() | (values.astype("string").str.strip() == "")
+    not_numbers = numbers.isna() & ~missing
+    if not_numbers.any():
+        row = int(np.flatnonzero(not_numbers.to_numpy())[0])
+        raise UsageError(
+            f"label column {column!r} holds {values.iloc[row]!r}, which is neither a rating nor 0/1; "
+            "labels must be 0/1 or numbers where > 3 means positive (choose the column with --label-column)"
+        )
+    if missing.any():
+        raise UsageError(
+            f"label column {column!r} is empty in {int(missing.sum())} kept rows (e.g. data row "
+            f"{int(np.flatnonzero(missing.to_numpy())[0]) + 1}): give every review a label"
+        )
+    if set(numbers.unique()) <= {0, 1}:
+        return numbers.astype(int).to_numpy(), "0/1 as given"
+    return (numbers > POSITIVE_ABOVE).astype(int).to_numpy(), f"rating > {POSITIVE_ABOVE}"
+
+
+def join_cells(row):
+    """One review from its text cells: ("Dresses", NaN, "Love it") -> "Dresses Love it"."""
+    return " ".join(str(cell).strip() for cell in row if pd.notna(cell) and str(cell).strip())
+
+
+def load_reviews(path, text_columns=None, label_column="Rating"):
+    """Read a CSV of reviews and apply the course's protocol (CONTRACT.md, "Text").
+
+    Drops rows whose Class Name is missing when that column is one of the text columns
+    (otherwise rows with no text at all), and nothing else; joins the text columns with spaces
+    (an empty cell adds nothing) and turns the label column into 0/1.
+    """
+    table = read_table(path)
+    text_columns = find_text_columns(table, text_columns)
+    label_column = closest_column(label_column, table.columns)
+    if label_column in text_columns:
+        raise UsageError(f"{label_column!r} is both a text column and the label column: choose one with --text-columns / --label-column")
+    notes = []
+    if CATEGORY_COLUMN in text_columns:
+        kept = table[CATEGORY_COLUMN].notna()
+        reason = f"no {CATEGORY_COLUMN}"
+    else:
+        kept = table[text_columns].notna().any(axis=1)
+        reason = "no text at all"
+    if not kept.all():
+        notes.append(f"dropped {int((~kept).sum())} rows with {reason} (the course's protocol)")
+    table = table[kept].reset_index(drop=True)
+    if len(table) == 0:
+        raise UsageError(f"no row of {path} is left after dropping rows with {reason}")
+    texts = table[text_columns].apply(join_cells, axis=1).to_numpy()  # (reviews,) str
+    labels, rule = labels_from(table[label_column], label_column)
+    return Reviews(table=table, texts=texts, labels=labels, text_columns=text_columns,
+                   label_column=label_column, label_rule=rule, notes=notes)
+
+
+def classification_scores(labels, probabilities, threshold=0.5):
+    """{'accuracy', 'precision', 'recall', 'f1', 'roc_auc'} of positive-class probabilities.
+
+    A review is called positive when its probability is at least `threshold`. ROC AUC is 0.5
+    when every probability is the same (the majority baseline ranks nothing).
+    """
+    labels = np.asarray(labels)
+    probabilities = np.asarray(probabilities, dtype=float).reshape(-1)
+    predicted = (probabilities >= threshold).astype(int)
+    ranked = len(np.unique(probabilities)) > 1 and len(np.unique(labels)) > 1
+    return {
+        "accuracy": float(accuracy_score(labels, predicted)),
+        "precision": float(precision_score(labels, predicted, zero_division=0)),
+        "recall": float(recall_score(labels, predicted, zero_division=0)),
+        "f1": float(f1_score(labels, predicted, zero_division=0)),
+        "roc_auc": float(roc_auc_score(labels, probabilities)) if ranked else 0.5,
+    }
+
+
+def majority_baseline(train_labels, test_count):
+    """Every test review gets the training part's share of positives: (test_count,) probabilities.
+
+    With about 77% positives that calls every review positive, scoring accuracy 0.77.
+    """
+    return np.full(test_count, np.mean(train_labels))
+
+
+def tfidf_logreg_baseline(train_texts, train_labels, test_texts):
+    """TF-IDF of words and word pairs (same standardisation) + logistic regression: (test,) probabilities."""
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, token_pattern=r"\S+")
+    train_features = vectorizer.fit_transform(standardize(train_texts))  # (train, n-grams), sparse
+    test_features = vectorizer.transform(standardize(test_texts))
+    classifier = LogisticRegression(C=10, max_iter=2000)
+    classifier.fit(train_features, train_labels)
+    return classifier.predict_proba(test_features)[:, 1]

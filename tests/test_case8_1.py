@@ -1,0 +1,195 @@
+"""case8_1_rnn.py end to end: --quick writes every artifact and serves --predict, the default run on
+the embedded sample beats the majority class, the course's file (when COURSE_DATA_DIR is set),
+and bad input ends as an argparse-style error (exit 2, no traceback)."""
+
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import keras
+import pandas as pd
+import pytest
+
+import case8_1_rnn
+from common import text
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ["metrics.json", "history.csv", "model.keras", "data.png", "history.png", "confusion_matrix.png", "roc.png"]
+SCORE_KEYS = {"accuracy", "precision", "recall", "f1", "roc_auc"}
+PREDICTION_LINE = re.compile(r"^positive probability: (\d\.\d{4}) \((positive|negative)\)$")
+PLAIN_POSITIVE = "I absolutely love this dress, the fabric is so soft and the fit is perfect."
+CONTRAST_NEGATIVE = "lovely fabric but the fit is not flattering at all"
+
+
+def run_main(argv):
+    """main(argv) in this process; returns (exit code or None, the value main returned)."""
+    try:
+        return None, case8_1_rnn.main(argv)
+    except SystemExit as exit:
+        return exit.code, None
+
+
+def last_line(output):
+    return output.strip().splitlines()[-1]
+
+
+def predict(output_dir, review, capsys):
+    capsys.readouterr()
+    code, _ = run_main(["--output-dir", str(output_dir), "--predict", review])
+    assert code is None
+    match = PREDICTION_LINE.match(last_line(capsys.readouterr().out))
+    assert match, "the last line of stdout must read `positive probability: 0.xxxx (label)`"
+    probability, label = float(match.group(1)), match.group(2)
+    assert label == ("positive" if probability >= 0.5 else "negative")
+    return probability
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory):
+    output_dir = tmp_path_factory.mktemp("quick")
+    code, metrics = run_main(["--quick", "--output-dir", str(output_dir)])
+    assert code is None
+    return output_dir, metrics
+
+
+def test_quick_run_writes_every_artifact(quick_run):
+    output_dir, metrics = quick_run
+    for name in ARTIFACTS:
+        assert (output_dir / name).stat().st_size > 0, name
+    assert not list(output_dir.glob(".tmp-*"))  # no half-written temporary file left behind
+    saved = json.loads((output_dir / "metrics.json").read_text())
+    assert saved == metrics
+    assert saved["case"] == "case8_1_rnn" and saved["data"]["embedded"] is True
+    assert set(saved["model"]) == SCORE_KEYS
+    assert set(saved["baselines"]) == {"majority", "tfidf_logreg"}
+    assert all(set(scores) == SCORE_KEYS for scores in saved["baselines"].values())
+    protocol = saved["protocol"]
+    kept = pd.read_csv(ROOT / "data" / "clothing_reviews_sample.csv")["Class Name"].notna().sum()
+    assert saved["data"]["rows"] == kept  # only the rows without Class Name are dropped
+    assert protocol["test_fraction"] == 0.25 and protocol["test_points"] == math.ceil(0.25 * kept)
+    assert 20 <= protocol["sequence_length"] <= 120 and protocol["vocabulary_size"] > 100
+    assert saved["training"]["epochs_run"] <= 2 and saved["training"]["seed"] == 42
+    history = pd.read_csv(output_dir / "history.csv")
+    assert {"epoch", "loss", "val_loss", "auc", "val_auc", "accuracy"} <= set(history.columns)
+
+
+def test_saved_model_reads_raw_text_and_loads_in_safe_mode(quick_run):
+    output_dir, _ = quick_run
+    model = keras.saving.load_model(output_dir / "model.keras")  # safe_mode on, no custom_objects
+    assert model.get_layer("vectorizer").get_vocabulary()[:2] == ["", "[UNK]"]
+    probabilities = model.predict(text.as_text_input(["Soft fabric", "Not soft at all"]), verbose=0)
+    assert probabilities.shape == (2, 1)
+    assert ((probabilities > 0) & (probabilities < 1)).all()
+
+
+def test_quick_model_serves_predict(quick_run, capsys):
+    output_dir, _ = quick_run
+    probability = predict(output_dir, "Soft fabric, I love it", capsys)
+    assert 0 < probability < 1
+
+
+def test_quick_run_traces_the_vectoriser(tmp_path, capsys):
+    code, _ = run_main(["--quick", "--trace", "--output-dir", str(tmp_path)])
+    output = capsys.readouterr().out
+    assert code is None
+    assert "[trace] review:" in output and "[trace] token_ids: shape (" in output and "[trace] decoded: [" in output
+
+
+def test_default_run_on_the_embedded_sample_beats_the_majority_class(tmp_path, capsys):
+    code, metrics = run_main(["--output-dir", str(tmp_path)])
+    assert code is None
+    assert metrics["model"]["accuracy"] >= metrics["baselines"]["majority"]["accuracy"] + 0.05
+    assert metrics["model"]["roc_auc"] >= 0.85
+    output = capsys.readouterr().out
+    assert "SYNTHETIC" in output and "--data Clothing-Review.csv" in output
+    assert predict(tmp_path, PLAIN_POSITIVE, capsys) > 0.5
+    assert predict(tmp_path, CONTRAST_NEGATIVE, capsys) < 0.5  # the clause after "but" decides
+
+
+@pytest.mark.skipif(not os.environ.get("COURSE_DATA_DIR"), reason="COURSE_DATA_DIR is not set")
+def test_quick_run_on_the_course_file_follows_the_protocol(tmp_path):
+    course_file = Path(os.environ["COURSE_DATA_DIR"]) / "Clothing-Review.csv"
+    code, metrics = run_main(["--quick", "--data", str(course_file), "--output-dir", str(tmp_path)])
+    assert code is None
+    assert metrics["data"]["rows"] == 23472  # 23,486 less the 14 rows without Class Name
+    assert metrics["protocol"]["test_points"] == 5868
+    assert metrics["baselines"]["majority"]["accuracy"] == pytest.approx(0.767, abs=0.005)
+    assert metrics["baselines"]["tfidf_logreg"]["roc_auc"] > 0.85
+    assert set(metrics["model"]) == SCORE_KEYS  # 2 epochs on 1,000 reviews: a smoke test, not a score
+    assert 0 <= metrics["model"]["roc_auc"] <= 1
+    for name in ARTIFACTS:
+        assert (tmp_path / name).exists(), name
+
+
+# --- bad input ----------------------------------------------------------------------------------
+
+def assert_usage_error(argv, capsys, *fragments):
+    code, _ = run_main(argv)
+    assert code == 2
+    error = last_line(capsys.readouterr().err)
+    assert error.startswith("case8_1_rnn.py: error: "), error
+    for fragment in fragments:
+        assert fragment in error, error
+
+
+def test_missing_file_is_a_usage_error(tmp_path, capsys):
+    assert_usage_error(["--data", str(tmp_path / "nope.csv"), "--output-dir", str(tmp_path)], capsys, "file not found")
+
+
+def test_no_text_columns_is_a_usage_error(tmp_path, capsys):
+    path = tmp_path / "numbers.csv"
+    pd.DataFrame({"Body": ["nice"] * 5, "Rating": [5, 4, 3, 2, 1]}).to_csv(path, index=False)
+    assert_usage_error(["--data", str(path), "--output-dir", str(tmp_path)], capsys, "no text columns found", "--text-columns")
+
+
+def test_a_misspelled_text_column_suggests_the_closest(tmp_path, capsys):
+    path = tmp_path / "reviews.csv"
+    pd.DataFrame({"Review Text": ["nice"] * 5, "Rating": [5, 4, 3, 2, 1]}).to_csv(path, index=False)
+    assert_usage_error(["--data", str(path), "--text-columns", "Review Txt", "--output-dir", str(tmp_path)], capsys,
+                       "did you mean 'Review Text'")
+
+
+def test_labels_that_are_neither_ratings_nor_zero_one_are_a_usage_error(tmp_path, capsys):
+    path = tmp_path / "words.csv"
+    pd.DataFrame({"Review Text": ["nice", "awful"], "Rating": ["good", "bad"]}).to_csv(path, index=False)
+    assert_usage_error(["--data", str(path), "--output-dir", str(tmp_path)], capsys, "neither a rating nor 0/1")
+
+
+def test_an_empty_file_is_a_usage_error(tmp_path, capsys):
+    path = tmp_path / "empty.csv"
+    path.write_text("")
+    assert_usage_error(["--data", str(path), "--output-dir", str(tmp_path)], capsys, "is empty")
+
+
+def test_an_entirely_empty_text_column_is_a_usage_error(tmp_path, capsys):
+    path = tmp_path / "blank.csv"
+    pd.DataFrame({"Title": [None, None], "Review Text": ["nice", "awful"], "Rating": [5, 1]}).to_csv(path, index=False)
+    assert_usage_error(["--data", str(path), "--output-dir", str(tmp_path)], capsys, "'Title' is empty in every row")
+
+
+def test_predict_without_a_model_says_to_train_first_without_a_traceback(tmp_path):
+    # A real process: the exact prog name, exit status 2 and no traceback on stderr.
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "case8_1_rnn.py"), "--output-dir", str(tmp_path / "untrained"), "--predict", "Nice"],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    error = last_line(result.stderr)
+    assert error.startswith("case8_1_rnn.py: error: no trained model at "), error
+    assert "train first" in error
+
+
+def test_bad_labels_in_a_real_process_end_without_a_traceback(tmp_path):
+    path = tmp_path / "words.csv"
+    pd.DataFrame({"Review Text": ["nice", "awful"], "Rating": ["good", "bad"]}).to_csv(path, index=False)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "case8_1_rnn.py"), "--data", str(path), "--output-dir", str(tmp_path / "out")],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert last_line(result.stderr).startswith("case8_1_rnn.py: error: label column 'Rating' holds 'good'")
