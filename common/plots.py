@@ -191,6 +191,8 @@ def clipping_runs(runs, path, per_step_norms=None):
         axis.set(xlabel="training step", ylabel="gradient norm (before clipping)" if key == "gradient_norm" else "loss (MSE)",
                  title="Gradient norm per step" if key == "gradient_norm" else "Loss per step")
         axis.legend(loc="lower left")
+    return save(figure, path)
+
 
 def review_overview(table, label_column, review_lengths, path):
     """data.png for reviews: label (rating) counts, Class Name and Recommended IND counts when the
