@@ -37,7 +37,6 @@ from common.artifacts import prepare_output_dir, save_model, write_history, writ
 import keras  # noqa: E402  (after `common`, which silences TensorFlow's start-up log)
 import numpy as np  # noqa: E402
 from sklearn.metrics import confusion_matrix  # noqa: E402
-from sklearn.model_selection import train_test_split  # noqa: E402
 
 CASE = "case8_1_rnn"
 EMBEDDED_DATA = Path(__file__).resolve().parent / "data" / "clothing_reviews_sample.csv"
@@ -63,7 +62,6 @@ EXAMPLES = [  # read by the trained model at the end of every run
 
 def build_parser():
     parser = cli.base_parser(__doc__.splitlines()[0], CASE, epochs=15, batch_size=64)
-    parser.prog = Path(__file__).name  # errors read `case8_1_rnn.py: error: ...` however it is started
     return cli.add_text_flags(parser)
 
 
@@ -159,15 +157,14 @@ def main(argv=None):
     plots.review_overview(reviews.table, reviews.label_column, review_lengths, output_dir / "data.png")
 
     report.step(3, "Split: the course's test part, validation out of the training part")
-    train_texts, test_texts, train_labels, test_labels = train_test_split(
-        reviews.texts, reviews.labels, test_size=args.test_fraction, random_state=SPLIT_SEED
-    )
-    train_texts, validation_texts, train_labels, validation_labels = train_test_split(
-        train_texts, train_labels, test_size=VALIDATION_FRACTION, random_state=args.seed, stratify=train_labels
-    )
+    train_texts, validation_texts, test_texts, train_labels, validation_labels, test_labels = text.course_split(
+        reviews.texts, reviews.labels, args.test_fraction, VALIDATION_FRACTION, seed=args.seed, split_seed=SPLIT_SEED
+    )  # (reviews,) arrays of str and of 0/1
     if args.quick:
         train_texts, train_labels = train_texts[:QUICK_TRAIN_REVIEWS], train_labels[:QUICK_TRAIN_REVIEWS]
     print(f"   {len(train_texts)} train, {len(validation_texts)} validation, {len(test_texts)} test reviews")
+    report.trace(args.trace, train_texts=train_texts, validation_texts=validation_texts, test_texts=test_texts,
+                 validation_labels=validation_labels, test_labels=test_labels)
 
     report.step(4, "Prepare the text: standardise, learn the vocabulary on the training part, turn words into ids")
     sequence_length = min(MAX_SEQUENCE_LENGTH, text.sequence_length_for(train_texts, LENGTH_PERCENTILE))

@@ -37,6 +37,16 @@ def forecaster(cell, window, features, units):
     return keras.Model(inputs, outputs, name=f"{cell.replace('-', '_')}_forecaster")
 
 
+def text_classifier(cell, vocabulary_size, sequence_length, units, embedding_dim=64, dropout=0.3):
+    """Token ids -> Embedding(mask_zero) -> recurrent layer -> P(positive), as in case 8-1."""
+    token_ids = keras.Input(shape=(sequence_length,), dtype="int64", name="token_ids")
+    word_vectors = keras.layers.Embedding(vocabulary_size, embedding_dim, mask_zero=True, name="embedding")(token_ids)
+    word_vectors = keras.layers.Dropout(dropout, name="embedding_dropout")(word_vectors)
+    hidden = recurrent_layer(cell, units)(word_vectors)
+    probability = keras.layers.Dense(1, activation="sigmoid", name="positive_probability")(hidden)
+    return keras.Model(token_ids, probability, name=f"{cell.replace('-', '_')}_classifier")
+
+
 def recurrent_params(model, name="recurrent"):
     """Parameters of the recurrent layer, counted from its weights."""
     return int(sum(math.prod(weight.shape) for weight in model.get_layer(name).weights))

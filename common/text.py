@@ -23,6 +23,7 @@ import tensorflow as tf
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score, precision_score, recall_score, roc_auc_score
+from sklearn.model_selection import train_test_split
 
 from common.cli import UsageError
 from common.series import closest_column, read_table
@@ -199,6 +200,23 @@ def load_reviews(path, text_columns=None, label_column="Rating"):
     labels, rule = labels_from(table[label_column], label_column)
     return Reviews(table=table, texts=texts, labels=labels, text_columns=text_columns,
                    label_column=label_column, label_rule=rule, notes=notes)
+
+
+def course_split(texts, labels, test_fraction, validation_fraction, seed, split_seed=42):
+    """The course's split, then validation out of the training part.
+
+    Test: train_test_split(test_size=test_fraction, random_state=42), as the course's script does
+    (5,868 test rows on its file). Validation: a stratified `validation_fraction` of the rest,
+    drawn with `seed`. Returns train_texts, validation_texts, test_texts, train_labels,
+    validation_labels, test_labels.
+    """
+    train_texts, test_texts, train_labels, test_labels = train_test_split(
+        texts, labels, test_size=test_fraction, random_state=split_seed
+    )
+    train_texts, validation_texts, train_labels, validation_labels = train_test_split(
+        train_texts, train_labels, test_size=validation_fraction, random_state=seed, stratify=train_labels
+    )
+    return train_texts, validation_texts, test_texts, train_labels, validation_labels, test_labels
 
 
 def classification_scores(labels, probabilities, threshold=0.5):

@@ -7,6 +7,7 @@ says what is wrong, and leave what is already in --output-dir untouched.
 import pytest
 from conftest import exit_code_and_error
 
+import case8_1_rnn
 import case8_2_lstm
 import case8_3_gru
 
@@ -71,3 +72,53 @@ def test_bad_input_matrix(case, mistake, tmp_path, capsys):
     assert message in line
     assert (output_dir / "metrics.json").read_text() == "earlier run"
     assert sorted(p.name for p in output_dir.iterdir()) == ["metrics.json"]
+
+
+REVIEW_HEADER = "Title,Review Text,Rating,Class Name"
+
+
+def reviews(count=200, rating=lambda i: 5 if i % 4 else 1, review=lambda i: f"review number {i} is {'great' if i % 4 else 'bad'}"):
+    return REVIEW_HEADER + "\n" + "\n".join(f"Title {i},{review(i)},{rating(i)},Dresses" for i in range(count))
+
+
+# The same mistakes for the text case, and the text case's own ones.
+TEXT_MATRIX = {
+    "missing file": (None, [], "file not found"),
+    "directory instead of file": ("<dir>", [], "is a folder, not a CSV file"),
+    "empty file": (lambda: "", [], "is empty"),
+    "header only": (lambda: REVIEW_HEADER + "\n", [], "has a header but no data rows"),
+    "wrong delimiter": (lambda: reviews().replace(",", ";"), [], "separated by ';'"),
+    "misspelled column": (lambda: reviews(), ["--label-column", "Ratng"], "did you mean 'Rating'?"),
+    "no text columns": (lambda: "Stars,Score\n" + "\n".join(f"{i % 5},{i}" for i in range(200)), ["--label-column", "Stars"], "no text columns found"),
+    "labels neither ratings nor 0/1": (lambda: reviews(rating=lambda i: "great" if i == 3 else 5), [], "'great', which is neither a rating nor 0/1"),
+    "text column entirely empty": (lambda: reviews(review=lambda i: ""), ["--text-columns", "Review Text"], "text column 'Review Text' is empty in every row"),
+    "non-UTF-8 bytes": (lambda: b"Title,Review Text,Rating\nNice,Tr\xe8s bien,5\n", [], "is not UTF-8 text"),
+    "negative epochs": (lambda: None, ["--epochs", "-1"], "argument --epochs: must be at least 1"),
+    "test fraction outside (0, 1)": (lambda: None, ["--test-fraction", "0"], "argument --test-fraction: must be between 0 and 1"),
+    "predict before training": (lambda: None, ["--predict", "lovely dress"], "no trained model at"),
+}
+
+
+@pytest.mark.parametrize("mistake", TEXT_MATRIX)
+def test_bad_input_matrix_text_case(mistake, tmp_path, capsys):
+    content, extra, message = TEXT_MATRIX[mistake]
+    output_dir = tmp_path / "out"
+    output_dir.mkdir()
+    (output_dir / "metrics.json").write_text("earlier run")
+    argv = list(extra) + ["--output-dir", str(output_dir)]
+    path = tmp_path / "reviews.csv"
+    if content is None:
+        argv += ["--data", str(path)]
+    elif content == "<dir>":
+        argv += ["--data", str(tmp_path)]
+    else:
+        text = content()
+        if text is not None:
+            path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+            argv += ["--data", str(path)]
+    code, line = exit_code_and_error(case8_1_rnn.main, argv, capsys)
+    assert code == 2
+    assert line.startswith("case8_1_rnn.py: error: ")
+    assert message in line
+    assert sorted(p.name for p in output_dir.iterdir()) == ["metrics.json"]
+    assert (output_dir / "metrics.json").read_text() == "earlier run"

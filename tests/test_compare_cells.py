@@ -30,7 +30,7 @@ def test_bidirectional_gru_holds_two_grus():
 @pytest.fixture(scope="module")
 def quick_comparison(tmp_path_factory):
     output_dir = tmp_path_factory.mktemp("compare")
-    compare_cells.main(["--quick", "--tasks", "monthly,daily", "--output-dir", str(output_dir)])
+    compare_cells.main(["--quick", "--output-dir", str(output_dir)])
     return output_dir
 
 
@@ -40,6 +40,7 @@ def test_quick_run_writes_the_table_json_and_plot(quick_comparison):
     table = (quick_comparison / "comparison.md").read_text()
     assert "| monthly | lstm | 3 | yes | 4352 (4n(n+m+1), n=32, m=1)" in table
     assert "| daily | gru | 2 | no | 3648 (3n(n+m+2), n=32, m=4)" in table
+    assert "| text | simple_rnn | 0 | no | 8256 (n(n+m+1), n=64, m=64)" in table
 
 
 def test_comparison_json_schema(quick_comparison):
@@ -47,14 +48,14 @@ def test_comparison_json_schema(quick_comparison):
     assert isinstance(result["device"], str) and result["device"]
     rows = result["rows"]
     assert [(row["task"], row["cell"]) for row in rows] == [
-        (task, cell) for task in ["monthly", "daily"] for cell in ["simple_rnn", "lstm", "gru"]]
+        (task, cell) for task in ["monthly", "daily", "text"] for cell in ["simple_rnn", "lstm", "gru"]]
     for row in rows:
         assert ROW_KEYS <= set(row)
         assert row["recurrent_params"] == row["formula_params"]
         assert row["seconds_per_epoch"] > 0 and row["train_seconds"] > 0 and row["epochs_run"] >= 1
         assert row["mean"] > 0 and row["spread"] == 0.0 and len(row["seeds"]) == 1
-        assert row["metric"] == {"monthly": "rmse", "daily": "mae"}[row["task"]]
-        assert row["baseline"]["name"] in {"naive", "seasonal_naive", "mean", "climatology"}
+        assert row["metric"] == {"monthly": "rmse", "daily": "mae", "text": "roc_auc"}[row["task"]]
+        assert row["baseline"]["name"] in {"naive", "seasonal_naive", "mean", "climatology", "tfidf_logreg"}
     assert any("one seed only" in line for line in result["verdicts"])
 
 

@@ -11,10 +11,11 @@ import keras
 import pytest
 from conftest import ROOT, read_json
 
+import case8_1_rnn
 import case8_2_lstm
 import case8_3_gru
 
-MAINS = {"case8_2_lstm": case8_2_lstm.main, "case8_3_gru": case8_3_gru.main}
+MAINS = {"case8_1_rnn": case8_1_rnn.main, "case8_2_lstm": case8_2_lstm.main, "case8_3_gru": case8_3_gru.main}
 
 
 def numbers(tree, path=""):
@@ -42,7 +43,7 @@ def test_same_seed_gives_the_same_metrics(case, tmp_path):
     first = MAINS[case](["--quick", "--seed", "7", "--output-dir", str(tmp_path / "a")])
     second = MAINS[case](["--quick", "--seed", "7", "--output-dir", str(tmp_path / "b")])
     first_numbers, second_numbers = numbers(first), numbers(second)
-    assert first_numbers.keys() == second_numbers.keys() and len(first_numbers) > 30
+    assert first_numbers.keys() == second_numbers.keys() and len(first_numbers) > 20
     different = {key: (first_numbers[key], second_numbers[key]) for key in first_numbers
                  if not same_to_6_significant_digits(first_numbers[key], second_numbers[key])}
     assert different == {}
@@ -50,7 +51,7 @@ def test_same_seed_gives_the_same_metrics(case, tmp_path):
     assert other["model"] != first["model"]  # the seed matters
 
 
-@pytest.mark.parametrize("script", ["case8_2_lstm.py"])
+@pytest.mark.parametrize("script", ["case8_2_lstm.py", "case8_1_rnn.py"])
 def test_ctrl_c_during_training_keeps_the_previous_artifacts(script, tmp_path):
     # A finished earlier run in the output folder.
     subprocess.run([sys.executable, str(ROOT / script), "--quick", "--output-dir", str(tmp_path)], check=True,

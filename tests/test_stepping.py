@@ -7,10 +7,15 @@ import sys
 import pytest
 from conftest import ROOT
 
-# script -> (array names printed at the fit() breakpoint, the shapes they must have under --quick)
+# script -> (array names printed at the fit() breakpoint, the shapes they must have under --quick,
+#            arrays that --trace must name)
 CASES = {
-    "case8_2_lstm.py": ("train_windows.shape, train_targets.shape", "((64, 12, 1), (64,))"),
-    "case8_3_gru.py": ("train_windows.shape, train_targets.shape", "((765, 30, 4), (765,))"),
+    "case8_1_rnn.py": ("train_sequences.shape, train_labels.shape", "((1000, 53), (1000,))",
+                       {"train_sequences", "train_labels", "test_sequences", "token_ids", "test_probabilities"}),
+    "case8_2_lstm.py": ("train_windows.shape, train_targets.shape", "((64, 12, 1), (64,))",
+                        {"train_windows", "train_targets", "test_windows", "model_forecasts"}),
+    "case8_3_gru.py": ("train_windows.shape, train_targets.shape", "((765, 30, 4), (765,))",
+                       {"train_windows", "train_targets", "test_windows", "model_forecasts"}),
 }
 
 
@@ -24,7 +29,7 @@ def fit_line(script):
 
 @pytest.mark.parametrize("script", CASES)
 def test_pdb_stops_at_the_training_step_and_the_run_finishes(script, tmp_path):
-    names, shapes = CASES[script]
+    names, shapes, _ = CASES[script]
     # Clear the breakpoint once hit: a call spread over several lines stops on its first line again.
     commands = "\n".join([f"b {ROOT / script}:{fit_line(script)}", "c", f"p {names}", "cl 1", "c", "q", ""])
     result = subprocess.run(
@@ -48,12 +53,16 @@ def test_trace_names_every_step_and_its_arrays(script, tmp_path):
     assert steps == [str(n) for n in range(1, len(steps) + 1)] and len(steps) >= 8
     traced = re.findall(r"\[trace\] (\w+): shape (\([\d, ]*\)), dtype (\w+)", result.stdout)
     names = {name for name, _, _ in traced}
-    assert {"train_windows", "train_targets", "test_windows", "model_forecasts"} <= names
-    shape = dict((name, shape) for name, shape, _ in traced)["train_windows"]
-    assert shape == CASES[script][1][1:].split("), (")[0] + ")"
+    assert CASES[script][2] <= names
+    first_shape = CASES[script][1][1:].split("), (")[0] + ")"
+    assert dict((name, shape) for name, shape, _ in traced)[CASES[script][0].split(".")[0]] == first_shape
 
 
-@pytest.mark.parametrize("case, cell_class", [("case8_2_lstm", "keras.src.layers.rnn.lstm.LSTMCell"), ("case8_3_gru", "keras.src.layers.rnn.gru.GRUCell")])
+@pytest.mark.parametrize("case, cell_class", [
+    ("case8_1_rnn", "keras.src.layers.rnn.simple_rnn.SimpleRNNCell"),
+    ("case8_2_lstm", "keras.src.layers.rnn.lstm.LSTMCell"),
+    ("case8_3_gru", "keras.src.layers.rnn.gru.GRUCell"),
+])
 def test_eager_runs_keras_cell_code_on_every_step(case, cell_class, tmp_path, monkeypatch):
     """With --eager, Keras' own cell `call` runs as Python for every timestep of every batch,
     so a breakpoint inside it is hit during training; compiled, it runs only while tracing."""
@@ -74,6 +83,6 @@ def test_eager_runs_keras_cell_code_on_every_step(case, cell_class, tmp_path, mo
     compiled_calls = len(calls)
     calls.clear()
     metrics = main(["--quick", "--epochs", "1", "--eager", "--output-dir", str(tmp_path / "eager")])
-    window = metrics["protocol"]["window"]
-    assert len(calls) > 10 * window  # every timestep of every batch, in Python
+    timesteps = metrics["protocol"].get("window") or metrics["protocol"]["sequence_length"]
+    assert len(calls) > 10 * timesteps  # every timestep of every batch, in Python
     assert len(calls) > 5 * compiled_calls
