@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from common.cli import check_interrupted
+
 
 def prepare_output_dir(path):
     """Create the output folder (and parents) if missing; return it as a Path."""
@@ -20,6 +22,7 @@ def prepare_output_dir(path):
 
 def atomic_path(final_path, write):
     """Call write(temporary_path) and rename the result onto final_path."""
+    check_interrupted()  # an interrupted run writes nothing more
     final_path = Path(final_path)
     descriptor, temporary = tempfile.mkstemp(dir=final_path.parent, prefix=".tmp-", suffix=final_path.suffix)
     os.close(descriptor)

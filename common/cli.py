@@ -8,7 +8,27 @@ status 2 and one `prog: error: ...` line, never a traceback. Helpers raise `Usag
 import argparse
 import functools
 import math
+import signal
 import sys
+import threading
+
+
+INTERRUPTED = threading.Event()  # set by Ctrl-C (SIGINT) during a script's main()
+
+
+def check_interrupted():
+    """Raise KeyboardInterrupt if Ctrl-C was pressed, even where TensorFlow swallowed the first one.
+
+    Keras callbacks and the artifact writers call this, so an interrupted run stops at the next
+    batch and never writes its artifacts.
+    """
+    if INTERRUPTED.is_set():
+        raise KeyboardInterrupt
+
+
+def _on_interrupt(signum, frame):
+    INTERRUPTED.set()
+    raise KeyboardInterrupt
 
 
 class UsageError(Exception):
@@ -120,13 +140,23 @@ def user_errors(build_parser):
     def decorate(main):
         @functools.wraps(main)
         def wrapper(argv=None):
+            INTERRUPTED.clear()
             try:
-                return main(argv)
+                previous = signal.signal(signal.SIGINT, _on_interrupt)
+            except ValueError:  # not the main thread: leave signals alone
+                previous = None
+            try:
+                result = main(argv)
+                check_interrupted()
+                return result
             except UsageError as error:
                 build_parser().error(str(error))
             except KeyboardInterrupt:
                 print("\nInterrupted. Every file in the output folder is whole: written completely, or left as the earlier run wrote it.", file=sys.stderr)
                 raise SystemExit(130) from None
+            finally:
+                if previous is not None:
+                    signal.signal(signal.SIGINT, previous)
 
         return wrapper
 

@@ -7,6 +7,8 @@ import sys
 import keras
 import numpy as np
 
+from common.cli import check_interrupted
+
 
 def seed_everything(seed):
     """One seed for Python, NumPy and Keras; deterministic TensorFlow ops when TensorFlow is the backend.
@@ -34,6 +36,7 @@ def callbacks(checkpoint_path, monitor, mode, patience):
     After fit(), `model.load_weights(checkpoint_path)` brings back the best epoch.
     """
     return [
+        keras.callbacks.LambdaCallback(on_batch_end=lambda batch, logs: check_interrupted()),  # Ctrl-C stops at the next batch
         keras.callbacks.EarlyStopping(monitor=monitor, mode=mode, patience=patience),
         keras.callbacks.ModelCheckpoint(
             checkpoint_path, monitor=monitor, mode=mode, save_best_only=True, save_weights_only=True

