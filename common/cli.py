@@ -26,9 +26,16 @@ def check_interrupted():
         raise KeyboardInterrupt
 
 
+TRAINING = threading.Event()  # set by the training callback while model.fit() runs
+
+
 def _on_interrupt(signum, frame):
+    """Ctrl-C: during fit() only note it (the callback stops at the next batch, where TensorFlow
+    is in a clean state); elsewhere, or on a second Ctrl-C, stop at once."""
+    already = INTERRUPTED.is_set()
     INTERRUPTED.set()
-    raise KeyboardInterrupt
+    if already or not TRAINING.is_set():
+        raise KeyboardInterrupt
 
 
 class UsageError(Exception):
@@ -141,6 +148,7 @@ def user_errors(build_parser):
         @functools.wraps(main)
         def wrapper(argv=None):
             INTERRUPTED.clear()
+            TRAINING.clear()
             try:
                 previous = signal.signal(signal.SIGINT, _on_interrupt)
             except ValueError:  # not the main thread: leave signals alone
@@ -151,6 +159,12 @@ def user_errors(build_parser):
                 return result
             except UsageError as error:
                 build_parser().error(str(error))
+            except Exception:
+                if not INTERRUPTED.is_set():
+                    raise
+                # A Ctrl-C that surfaced inside TensorFlow as another error: still an interruption.
+                print("\nInterrupted. Every file in the output folder is whole: written completely, or left as the earlier run wrote it.", file=sys.stderr)
+                raise SystemExit(130) from None
             except KeyboardInterrupt:
                 print("\nInterrupted. Every file in the output folder is whole: written completely, or left as the earlier run wrote it.", file=sys.stderr)
                 raise SystemExit(130) from None

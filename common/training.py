@@ -7,7 +7,7 @@ import sys
 import keras
 import numpy as np
 
-from common.cli import check_interrupted
+from common.cli import TRAINING, check_interrupted
 
 
 def seed_everything(seed):
@@ -36,7 +36,11 @@ def callbacks(checkpoint_path, monitor, mode, patience):
     After fit(), `model.load_weights(checkpoint_path)` brings back the best epoch.
     """
     return [
-        keras.callbacks.LambdaCallback(on_batch_end=lambda batch, logs: check_interrupted()),  # Ctrl-C stops at the next batch
+        keras.callbacks.LambdaCallback(  # Ctrl-C during fit() stops at the next batch
+            on_train_begin=lambda logs: TRAINING.set(),
+            on_batch_end=lambda batch, logs: check_interrupted(),
+            on_train_end=lambda logs: TRAINING.clear(),
+        ),
         keras.callbacks.EarlyStopping(monitor=monitor, mode=mode, patience=patience),
         keras.callbacks.ModelCheckpoint(
             checkpoint_path, monitor=monitor, mode=mode, save_best_only=True, save_weights_only=True
