@@ -261,11 +261,9 @@ def main(argv=None):
         write_history(output_dir / "history.csv", history),
         write_json(output_dir / "metrics.json", metrics),
     ]
-    for path in ["data.png", "history.png", "confusion_matrix.png", "roc.png"] + [Path(p).name for p in written]:
-        print(f"   wrote {output_dir / path}")
+    report.written(output_dir, ["data.png", "history.png", "confusion_matrix.png", "roc.png"] + [Path(p).name for p in written])
     print(f'   try: python case8_1_rnn.py --output-dir {output_dir} --predict "Soft fabric, I love it"')
-    if args.show:
-        plots.pyplot().show()
+    plots.show(args.show)
     return metrics
 
 

@@ -166,10 +166,8 @@ def main(argv=None):
         baseline_forecasts, diagnostics_block, (next_label, next_value), history, train_seconds, model.count_params(),
     )
     written = forecasting.save_run(output_dir, model, prep, history, metrics)
-    for path in ["data.png", "history.png", "forecast.png", "acf.png"] + [Path(p).name for p in written]:
-        print(f"   wrote {output_dir / path}")
-    if args.show:
-        plots.pyplot().show()
+    report.written(output_dir, ["data.png", "history.png", "forecast.png", "acf.png"] + [Path(p).name for p in written])
+    plots.show(args.show)
     return metrics
 
 

@@ -362,8 +362,7 @@ def main(argv=None):
     ]
     for path in written:
         print(f"   wrote {path}")
-    if args.show:
-        plots.pyplot().show()
+    plots.show(args.show)
     return {"device": device, "rows": rows}
 
 

@@ -357,11 +357,9 @@ def main(argv=None):
         "quick": quick,
     }
     write_json(output_dir / "metrics.json", metrics)
-    for name in ["gates.png", "vanishing_gradients.png", "exploding_gradients.png", "metrics.json"]:
-        print(f"   wrote {output_dir / name}")
+    report.written(output_dir, ["gates.png", "vanishing_gradients.png", "exploding_gradients.png", "metrics.json"])
     print(f"   {seconds} s in all")
-    if args.show:
-        plots.pyplot().show()
+    plots.show(args.show)
     return metrics
 
 

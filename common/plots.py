@@ -18,6 +18,12 @@ def configure(show):
         matplotlib.use("Agg")
 
 
+def show(enabled):
+    """With --show, open the figure windows (blocks until they are closed)."""
+    if enabled:
+        pyplot().show()
+
+
 def pyplot():
     import matplotlib.pyplot as plt
 

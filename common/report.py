@@ -43,3 +43,9 @@ def verdict(results, model_name, baseline_names, metric):
     if model_score < best_score:
         return f"The {model_name} beats the best baseline ({best}): {metric.upper()} {change:+.1f}%."
     return f"The {model_name} does NOT beat the best baseline ({best}): {metric.upper()} {change:+.1f}%."
+
+
+def written(output_dir, names):
+    """One line per artifact written to `output_dir`."""
+    for name in names:
+        print(f"   wrote {output_dir / name}")

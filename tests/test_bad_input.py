@@ -48,24 +48,34 @@ MATRIX = {
 }
 
 
-@pytest.mark.parametrize("case", FORECASTING)
-@pytest.mark.parametrize("mistake", MATRIX)
-def test_bad_input_matrix(case, mistake, tmp_path, capsys):
-    content, extra, message = MATRIX[mistake]
+def prepare(tmp_path, make_content, extra):
+    """An output folder holding an earlier run's metrics.json, and the argv for one mistake.
+
+    make_content: None (no file), "<dir>" (a folder), or a function returning the file's text
+    or bytes (None: no --data at all).
+    """
     output_dir = tmp_path / "out"
     output_dir.mkdir()
     (output_dir / "metrics.json").write_text("earlier run")
     argv = list(extra) + ["--output-dir", str(output_dir)]
     path = tmp_path / "input.csv"
-    if content is None:
+    if make_content is None:
         argv += ["--data", str(path)]
-    elif content == "<dir>":
+    elif make_content == "<dir>":
         argv += ["--data", str(tmp_path)]
     else:
-        text = content(case)
+        text = make_content()
         if text is not None:
             path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
             argv += ["--data", str(path)]
+    return output_dir, argv
+
+
+@pytest.mark.parametrize("case", FORECASTING)
+@pytest.mark.parametrize("mistake", MATRIX)
+def test_bad_input_matrix(case, mistake, tmp_path, capsys):
+    content, extra, message = MATRIX[mistake]
+    output_dir, argv = prepare(tmp_path, content if content in (None, "<dir>") else (lambda: content(case)), extra)
     code, line = exit_code_and_error(FORECASTING[case], argv, capsys)
     assert code == 2
     assert line.startswith(f"{case}.py: error: ")
@@ -102,20 +112,7 @@ TEXT_MATRIX = {
 @pytest.mark.parametrize("mistake", TEXT_MATRIX)
 def test_bad_input_matrix_text_case(mistake, tmp_path, capsys):
     content, extra, message = TEXT_MATRIX[mistake]
-    output_dir = tmp_path / "out"
-    output_dir.mkdir()
-    (output_dir / "metrics.json").write_text("earlier run")
-    argv = list(extra) + ["--output-dir", str(output_dir)]
-    path = tmp_path / "reviews.csv"
-    if content is None:
-        argv += ["--data", str(path)]
-    elif content == "<dir>":
-        argv += ["--data", str(tmp_path)]
-    else:
-        text = content()
-        if text is not None:
-            path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
-            argv += ["--data", str(path)]
+    output_dir, argv = prepare(tmp_path, content, extra)
     code, line = exit_code_and_error(case8_1_rnn.main, argv, capsys)
     assert code == 2
     assert line.startswith("case8_1_rnn.py: error: ")
