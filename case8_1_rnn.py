@@ -24,19 +24,21 @@ Good places for a breakpoint (the debugger's variables panel shows the values):
     token ids, zeros at the end, and `text.decode(train_sequences[0], vocabulary)` its words.
   - on `history = model.fit(...)`: `train_sequences` is (reviews, sequence_length) int ids and
     `train_labels` (reviews,) 0/1, e.g. (4047, 52) and (4047,) on the synthetic sample.
-  - inside Keras' SimpleRNNCell.call with --eager: `h = tanh(x W + h_prev U + b)`, one word at a time.
+  - inside Keras' SimpleRNNCell.call with --eager: `h = tanh(x W + h_prev U + b)`, one word at
+    a time.
 """
 
-import tempfile
 import time
 from pathlib import Path
 
 from common import cli, plots, report, text, training
 from common.artifacts import prepare_output_dir, save_model, write_history, write_json
 
-import keras  # noqa: E402  (after `common`, which silences TensorFlow's start-up log)
-import numpy as np  # noqa: E402
-from sklearn.metrics import confusion_matrix  # noqa: E402
+# `common` comes first: it keeps TensorFlow's start-up log quiet, which must happen before
+# TensorFlow (and so Keras) is imported.
+import keras
+import numpy as np
+from sklearn.metrics import confusion_matrix
 
 CASE = "case8_1_rnn"
 EMBEDDED_DATA = Path(__file__).resolve().parent / "data" / "clothing_reviews_sample.csv"
@@ -45,8 +47,10 @@ VALIDATION_FRACTION = 0.1  # of the training part, for early stopping
 LENGTH_PERCENTILE = 95  # the sequence length covers 95% of training reviews in full
 MAX_SEQUENCE_LENGTH = 100  # tokens kept at most, however long the reviews
 MAX_TOKENS = 15000  # vocabulary size cap, padding and [UNK] included
+EPOCHS = 15  # at most; early stopping ends sooner
+BATCH_SIZE = 64
 EMBEDDING_DIM = 64  # numbers per word
-UNITS = 64  # SimpleRNN state size
+RNN_SIZE = 64  # numbers in the SimpleRNN's hidden state
 EMBEDDING_DROPOUT = 0.3  # share of word vectors' entries zeroed while training
 LEARNING_RATE = 5e-4
 PATIENCE = 3  # epochs without a better validation AUC before stopping
@@ -61,22 +65,31 @@ EXAMPLES = [  # read by the trained model at the end of every run
 
 
 def build_parser():
-    parser = cli.base_parser(__doc__.splitlines()[0], CASE, epochs=15, batch_size=64)
+    parser = cli.base_parser(__doc__, CASE, epochs=EPOCHS, batch_size=BATCH_SIZE)
     return cli.add_text_flags(parser)
 
 
-def build_model(vocabulary_size, sequence_length):
+def build_model(vocabulary_size, sequence_length, recurrent_layer=None):
     """Token ids (reviews, sequence_length) -> Embedding -> SimpleRNN -> P(positive) (reviews, 1).
 
     mask_zero=True: id 0 is padding, and the SimpleRNN skips masked steps, so its last state is
-    the one after the review's last real word.
+    the one after the review's last real word. recurrent_layer: the layer that reads the word
+    vectors (default: the case's SimpleRNN); compare_cells.py passes an LSTM or a GRU here.
     """
     token_ids = keras.Input(shape=(sequence_length,), dtype="int64", name="token_ids")
-    word_vectors = keras.layers.Embedding(vocabulary_size, EMBEDDING_DIM, mask_zero=True, name="embedding")(token_ids)
+    word_vectors = keras.layers.Embedding(
+        vocabulary_size, EMBEDDING_DIM, mask_zero=True, name="embedding"
+    )(token_ids)  # (reviews, sequence_length, EMBEDDING_DIM)
     word_vectors = keras.layers.Dropout(EMBEDDING_DROPOUT, name="embedding_dropout")(word_vectors)
-    last_state = keras.layers.SimpleRNN(UNITS, name="simple_rnn")(word_vectors)  # (reviews, UNITS)
-    probability = keras.layers.Dense(1, activation="sigmoid", name="positive_probability")(last_state)
-    return keras.Model(token_ids, probability, name="simple_rnn_classifier")
+    if (
+        recurrent_layer is None
+    ):  # made here, after the layers above, as Keras draws its seeds in order
+        recurrent_layer = keras.layers.SimpleRNN(RNN_SIZE, name="simple_rnn")
+    last_state = recurrent_layer(word_vectors)  # (reviews, RNN_SIZE)
+    probability = keras.layers.Dense(1, activation="sigmoid", name="positive_probability")(
+        last_state
+    )
+    return keras.Model(token_ids, probability, name=f"{recurrent_layer.name}_classifier")
 
 
 def with_vectorizer(vectorizer, model):
@@ -87,7 +100,8 @@ def with_vectorizer(vectorizer, model):
 
 def describe(probability):
     """The line --predict ends with, e.g. `positive probability: 0.9731 (positive)`."""
-    return f"positive probability: {probability:.4f} ({'positive' if probability >= 0.5 else 'negative'})"
+    verdict = "positive" if probability >= 0.5 else "negative"
+    return f"positive probability: {probability:.4f} ({verdict})"
 
 
 def predict(args):
@@ -95,7 +109,8 @@ def predict(args):
     model_path = Path(args.output_dir) / "model.keras"
     if not model_path.exists():
         raise cli.UsageError(
-            f"no trained model at {model_path}: train first with `python case8_1_rnn.py --output-dir {args.output_dir}` "
+            f"no trained model at {model_path}: train first with "
+            f"`python case8_1_rnn.py --output-dir {args.output_dir}` "
             "(without --predict), then ask again"
         )
     report.step(1, f"Load the trained model from {model_path}")
@@ -125,6 +140,7 @@ def main(argv=None):
         return predict(args)
     plots.configure(args.show)
     training.seed_everything(args.seed)
+    training.check_tensorboard(args.tensorboard)
     output_dir = prepare_output_dir(args.output_dir)
     epochs = QUICK_EPOCHS if args.quick else args.epochs
     started = time.time()
@@ -134,10 +150,16 @@ def main(argv=None):
     data_path = EMBEDDED_DATA if embedded else Path(args.data)
     reviews = text.load_reviews(data_path, args.text_columns, args.label_column)
     positive_share = reviews.labels.mean()
-    print(f"   {len(reviews.texts)} reviews from {data_path.name}; text: {' + '.join(reviews.text_columns)}; "
-          f"label: {reviews.label_column} ({reviews.label_rule})")
+    print(
+        f"   {len(reviews.texts)} reviews from {data_path.name}; "
+        f"text: {' + '.join(reviews.text_columns)}; "
+        f"label: {reviews.label_column} ({reviews.label_rule})"
+    )
     if embedded:
-        print("   This is the project's SYNTHETIC review sample (data/make_reviews.py), not real reviews;")
+        print(
+            "   This is the project's SYNTHETIC review sample (data/make_reviews.py), "
+            "not real reviews;"
+        )
         print("   for the course's file run: python case8_1_rnn.py --data Clothing-Review.csv")
     for note in reviews.notes:
         print(f"   cleaned: {note}")
@@ -145,41 +167,81 @@ def main(argv=None):
     smaller_class = min(reviews.labels.sum(), len(reviews.labels) - reviews.labels.sum())
     if len(reviews.labels) < MIN_REVIEWS or smaller_class < MIN_PER_CLASS:
         raise cli.UsageError(
-            f"{len(reviews.labels)} reviews, {smaller_class} of them in the smaller class, are too few to train and test on: "
+            f"{len(reviews.labels)} reviews, {smaller_class} of them in the smaller class, "
+            "are too few to train and test on: "
             f"use a file with at least {MIN_REVIEWS} reviews and {MIN_PER_CLASS} of each class"
         )
     report.trace(args.trace, table=reviews.table, labels=reviews.labels)
 
     report.step(2, "Look at the data: ratings, classes, recommendations, review length")
     review_lengths = text.token_counts(reviews.texts)  # (reviews,) words after standardisation
-    print(f"   words per review: median {np.median(review_lengths):.0f}, 95th percentile "
-          f"{np.percentile(review_lengths, 95):.0f}, longest {review_lengths.max()}")
-    plots.review_overview(reviews.table, reviews.label_column, review_lengths, output_dir / "data.png")
+    print(
+        f"   words per review: median {np.median(review_lengths):.0f}, 95th percentile "
+        f"{np.percentile(review_lengths, 95):.0f}, longest {review_lengths.max()}"
+    )
+    plots.review_overview(
+        reviews.table, reviews.label_column, review_lengths, output_dir / "data.png"
+    )
 
     report.step(3, "Split: the course's test part, validation out of the training part")
-    train_texts, validation_texts, test_texts, train_labels, validation_labels, test_labels = text.course_split(
-        reviews.texts, reviews.labels, args.test_fraction, VALIDATION_FRACTION, seed=args.seed, split_seed=SPLIT_SEED
+    train_texts, validation_texts, test_texts, train_labels, validation_labels, test_labels = (
+        text.course_split(
+            reviews.texts,
+            reviews.labels,
+            args.test_fraction,
+            VALIDATION_FRACTION,
+            seed=args.seed,
+            split_seed=SPLIT_SEED,
+        )
     )  # (reviews,) arrays of str and of 0/1
     if args.quick:
-        train_texts, train_labels = train_texts[:QUICK_TRAIN_REVIEWS], train_labels[:QUICK_TRAIN_REVIEWS]
-    print(f"   {len(train_texts)} train, {len(validation_texts)} validation, {len(test_texts)} test reviews")
-    report.trace(args.trace, train_texts=train_texts, validation_texts=validation_texts, test_texts=test_texts,
-                 validation_labels=validation_labels, test_labels=test_labels)
+        train_texts, train_labels = (
+            train_texts[:QUICK_TRAIN_REVIEWS],
+            train_labels[:QUICK_TRAIN_REVIEWS],
+        )
+    print(
+        f"   {len(train_texts)} train, {len(validation_texts)} validation, "
+        f"{len(test_texts)} test reviews"
+    )
+    report.trace(
+        args.trace,
+        train_texts=train_texts,
+        validation_texts=validation_texts,
+        test_texts=test_texts,
+        validation_labels=validation_labels,
+        test_labels=test_labels,
+    )
 
-    report.step(4, "Prepare the text: standardise, learn the vocabulary on the training part, turn words into ids")
-    sequence_length = min(MAX_SEQUENCE_LENGTH, text.sequence_length_for(train_texts, LENGTH_PERCENTILE))
-    vectorizer = text.make_vectorizer(train_texts, MAX_TOKENS, sequence_length)  # adapted on train_texts only
+    report.step(
+        4,
+        "Prepare the text: standardise, learn the vocabulary on the training part, "
+        "turn words into ids",
+    )
+    sequence_length = min(
+        MAX_SEQUENCE_LENGTH, text.sequence_length_for(train_texts, LENGTH_PERCENTILE)
+    )
+    # adapted on train_texts only
+    vectorizer = text.make_vectorizer(train_texts, MAX_TOKENS, sequence_length)
     vocabulary = vectorizer.get_vocabulary()  # ["", "[UNK]", "the", ...]
     vocabulary_size = len(vocabulary)
-    train_sequences = text.vectorize(vectorizer, train_texts)  # (train, sequence_length) int ids, 0 = padding
+    # (train, sequence_length) int ids, 0 = padding
+    train_sequences = text.vectorize(vectorizer, train_texts)
     validation_sequences = text.vectorize(vectorizer, validation_texts)
     test_sequences = text.vectorize(vectorizer, test_texts)
     unknown_share = np.mean(test_sequences[test_sequences != 0] == 1)
-    print(f"   sequence length {sequence_length} tokens ({LENGTH_PERCENTILE}th percentile of training reviews, "
-          f"at most {MAX_SEQUENCE_LENGTH}); vocabulary {vocabulary_size} words; "
-          f"{unknown_share:.1%} of test words are unknown ([UNK])")
+    print(
+        f"   sequence length {sequence_length} tokens "
+        f"({LENGTH_PERCENTILE}th percentile of training reviews, "
+        f"at most {MAX_SEQUENCE_LENGTH}); vocabulary {vocabulary_size} words; "
+        f"{unknown_share:.1%} of test words are unknown ([UNK])"
+    )
     print(f"   e.g. {standardize_example(train_texts)}")
-    report.trace(args.trace, train_sequences=train_sequences, train_labels=train_labels, test_sequences=test_sequences)
+    report.trace(
+        args.trace,
+        train_sequences=train_sequences,
+        train_labels=train_labels,
+        test_sequences=test_sequences,
+    )
     if args.trace:
         print(f"   [trace] review: {train_texts[0]!r}")
         report.trace(True, token_ids=train_sequences[0])
@@ -195,6 +257,8 @@ def main(argv=None):
         print(f"   {name:13s} accuracy {scores['accuracy']:.3f}, ROC AUC {scores['roc_auc']:.3f}")
 
     report.step(6, "Build the SimpleRNN")
+    environment = training.environment()
+    print(f"   {training.describe_environment(environment)}")
     training.seed_everything(args.seed)
     model = build_model(vocabulary_size, sequence_length)
     model.compile(
@@ -204,22 +268,23 @@ def main(argv=None):
         run_eagerly=args.eager,
     )
     model.summary()
-    print(f"   one batch: inputs {train_sequences[: args.batch_size].shape}, labels {train_labels[: args.batch_size].shape}")
+    batch_inputs = train_sequences[: args.batch_size]
+    batch_labels = train_labels[: args.batch_size]
+    print(f"   one batch: inputs {batch_inputs.shape}, labels {batch_labels.shape}")
 
     report.step(7, "Train (early stopping on the validation AUC, best epoch kept)")
-    with tempfile.TemporaryDirectory() as checkpoint_dir:
-        checkpoint = str(Path(checkpoint_dir) / "best.weights.h5")
-        history = model.fit(
-            train_sequences,
-            train_labels,
-            validation_data=(validation_sequences, validation_labels),
-            epochs=epochs,
-            batch_size=args.batch_size,
-            callbacks=training.callbacks(checkpoint, monitor="val_auc", mode="max", patience=PATIENCE),
-            shuffle=True,
-            verbose=training.progress_verbosity(),
-        )
-        model.load_weights(checkpoint)  # the best epoch, not the last
+    history = model.fit(
+        train_sequences,
+        train_labels,
+        validation_data=(validation_sequences, validation_labels),
+        epochs=epochs,
+        batch_size=args.batch_size,
+        callbacks=training.callbacks(
+            "val_auc", "max", PATIENCE, output_dir / "logs" if args.tensorboard else None
+        ),
+        shuffle=True,
+        verbose=training.progress_verbosity(),
+    )
     train_seconds = time.time() - started
     epochs_run = len(history.history["loss"])
     print(f"   {epochs_run} epochs; best validation AUC {max(history.history['val_auc']):.4f}")
@@ -227,42 +292,85 @@ def main(argv=None):
     report.step(8, "Evaluate on the test part")
     test_probabilities = model.predict(test_sequences, verbose=0)[:, 0]  # (test,) P(positive)
     results = {"SimpleRNN": text.classification_scores(test_labels, test_probabilities)}
-    results.update({name: text.classification_scores(test_labels, p) for name, p in baseline_probabilities.items()})
-    report.results_table(results, ["accuracy", "precision", "recall", "f1", "roc_auc"],
-                         f"Test scores over {len(test_labels)} reviews (positive = {reviews.label_rule})")
+    results.update(
+        {
+            name: text.classification_scores(test_labels, p)
+            for name, p in baseline_probabilities.items()
+        }
+    )
+    report.results_table(
+        results,
+        ["accuracy", "precision", "recall", "f1", "roc_auc"],
+        f"Test scores over {len(test_labels)} reviews (positive = {reviews.label_rule})",
+    )
     gain = results["SimpleRNN"]["accuracy"] - results["majority"]["accuracy"]
-    print(f"   The SimpleRNN's accuracy is {gain:+.3f} against calling every review the majority class.")
+    print(
+        f"   The SimpleRNN's accuracy is {gain:+.3f} against calling every review "
+        "the majority class."
+    )
     report.trace(args.trace, test_probabilities=test_probabilities, test_labels=test_labels)
 
     report.step(9, "Read new reviews: raw text in, probability out")
     end_to_end = with_vectorizer(vectorizer, model)
     example_probabilities = end_to_end.predict(text.as_text_input(EXAMPLES), verbose=0)[:, 0]
-    for example, probability in zip(EXAMPLES, example_probabilities):
+    for example, probability in zip(EXAMPLES, example_probabilities, strict=True):
         print(f"   {example!r}: {describe(float(probability))}")
 
     report.step(10, "Save plots, model and metrics")
     plots.history(history, output_dir / "history.png")
-    plots.confusion(confusion_matrix(test_labels, (test_probabilities >= 0.5).astype(int), labels=[0, 1]),
-                    ["negative", "positive"], output_dir / "confusion_matrix.png")
-    plots.roc(test_labels, {"SimpleRNN": test_probabilities, "TF-IDF + logistic regression": baseline_probabilities["tfidf_logreg"]},
-              output_dir / "roc.png")
+    plots.confusion(
+        confusion_matrix(test_labels, (test_probabilities >= 0.5).astype(int), labels=[0, 1]),
+        ["negative", "positive"],
+        output_dir / "confusion_matrix.png",
+    )
+    plots.roc(
+        test_labels,
+        {
+            "SimpleRNN": test_probabilities,
+            "TF-IDF + logistic regression": baseline_probabilities["tfidf_logreg"],
+        },
+        output_dir / "roc.png",
+    )
     metrics = {
+        "schema": 1,
         "case": CASE,
-        "data": {"path": str(data_path), "rows": len(reviews.texts), "embedded": embedded,
-                 "text_columns": reviews.text_columns, "label": f"{reviews.label_column} ({reviews.label_rule})"},
-        "protocol": {"test_fraction": args.test_fraction, "test_points": len(test_labels),
-                     "sequence_length": sequence_length, "vocabulary_size": vocabulary_size},
+        "data": {
+            "path": str(data_path),
+            "rows": len(reviews.texts),
+            "embedded": embedded,
+            "text_columns": reviews.text_columns,
+            "label": f"{reviews.label_column} ({reviews.label_rule})",
+        },
+        "protocol": {
+            "test_fraction": args.test_fraction,
+            "test_points": len(test_labels),
+            "sequence_length": sequence_length,
+            "vocabulary_size": vocabulary_size,
+        },
         "model": results["SimpleRNN"],
         "baselines": {name: results[name] for name in baseline_probabilities},
-        "training": {"epochs_run": epochs_run, "seconds": round(train_seconds, 2), "params": model.count_params(), "seed": args.seed},
+        "training": {
+            "epochs_run": epochs_run,
+            "seconds": round(train_seconds, 2),
+            "params": model.count_params(),
+            "seed": args.seed,
+        },
+        "environment": environment,
     }
     written = [
         save_model(output_dir / "model.keras", end_to_end),
         write_history(output_dir / "history.csv", history),
         write_json(output_dir / "metrics.json", metrics),
     ]
-    report.written(output_dir, ["data.png", "history.png", "confusion_matrix.png", "roc.png"] + [Path(p).name for p in written])
-    print(f'   try: python case8_1_rnn.py --output-dir {output_dir} --predict "Soft fabric, I love it"')
+    report.written(
+        output_dir,
+        ["data.png", "history.png", "confusion_matrix.png", "roc.png"]
+        + [Path(p).name for p in written],
+    )
+    print(
+        f"   try: python case8_1_rnn.py --output-dir {output_dir} "
+        '--predict "Soft fabric, I love it"'
+    )
     plots.show(args.show)
     return metrics
 

@@ -18,24 +18,28 @@ Good places for a breakpoint: in `train_once`, on `history = model.fit(...)` (th
 and the model with the cell swapped in), and on `rows.append(...)` in main (one measured row).
 """
 
-import json
 import platform
 import statistics
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from common import baselines, cli, forecasting, models, plots, preprocessing, report, text, training, windows
+import case8_1_rnn
+import case8_2_lstm
+import case8_3_gru
+from common import baselines, cli, models, plots, preprocessing, report, text, training, windows
 from common.artifacts import prepare_output_dir, write_json, write_text
 from common.cells import parameter_count
 from common.series import load_series
 
-import keras  # noqa: E402  (after `common`, which silences TensorFlow's start-up log)
-import numpy as np  # noqa: E402
+# `common` comes first: it keeps TensorFlow's start-up log quiet, which must happen before
+# TensorFlow (and so Keras) is imported.
+import keras
+import numpy as np
 
 SCRIPT = "compare_cells"
 CELLS = ["simple_rnn", "lstm", "gru"]
-EXTRA_CELLS = ["bidirectional-gru"]  # text task only
+EXTRA_CELLS = ["bidirectional_gru"]  # text task only
 ROOT = Path(__file__).resolve().parent
 
 
@@ -54,7 +58,8 @@ class Task:
     epochs: int
     batch_size: int
     patience: int
-    build: object  # build(cell) -> uncompiled keras.Model with its recurrent layer named "recurrent"
+    # build(cell) -> uncompiled keras.Model with its recurrent layer named "recurrent"
+    build: object
     evaluate: object  # evaluate(model) -> the task's metric on the test part
     learning_rate: float = 1e-3
     loss: str = "mse"
@@ -64,62 +69,139 @@ class Task:
     baseline: dict = field(default_factory=dict)  # {"name": ..., "value": ...}: the best baseline
 
 
-def forecasting_task(name, description, path, target, inputs, window, lags, calendar, metric, epochs, batch_size, patience, quick_rows=None):
-    """A forecasting task prepared exactly as its case prepares it (common.forecasting)."""
-    series = load_series(path, target=target, inputs=inputs)
+def forecasting_task(
+    name, description, case, recurrent_size, metric, epochs, patience, quick_rows=None
+):
+    """A forecasting task prepared with its case's own constants and Prepare steps.
+
+    case: the case's module (case8_2_lstm or case8_3_gru); every cell trains the case's own
+    `build_model` with that cell swapped in, at the case's size, batch size and learning rate.
+    """
+    series = load_series(
+        case.EMBEDDED_DATA, target=case.EMBEDDED_TARGET, inputs=case.EMBEDDED_INPUTS
+    )
     frame = series.frame.iloc[-quick_rows:] if quick_rows else series.frame
-    values = frame[target].to_numpy()
+    values = frame[case.EMBEDDED_TARGET].to_numpy()  # (rows,) real units
+    window = case.WINDOW
     test_points = windows.count_test_points(len(frame), window, 0.2)
     test_start = len(frame) - test_points
-    prep = preprocessing.Preprocessing(window=window, target=target, inputs=series.inputs, frequency=series.frequency,
-                                       differencing_lags=lags, calendar_features=calendar)
-    data = forecasting.window_series(frame, prep, test_start, validation_fraction=0.15)
-    test_values = values[data.test_steps]
-    baseline_forecasts = baselines.forecasting_baselines(values, frame.index, data.test_steps, test_start,
-                                                         season=series.season, daily=series.frequency == "daily")
-    scored = {label: baselines.scores(test_values, forecast)[metric] for label, forecast in baseline_forecasts.items()}
+    # Step 4 of the case, line for line.
+    recipe = preprocessing.Preprocessing(
+        window=window,
+        target=case.EMBEDDED_TARGET,
+        inputs=series.inputs,
+        frequency=series.frequency,
+        differencing_lags=case.DIFFERENCING_LAGS,
+        calendar_features=case.CALENDAR_FEATURES,
+    )
+    features = preprocessing.raw_features(frame, recipe)
+    preprocessing.fit_scaling(recipe, features[:test_start])
+    scaled = preprocessing.scale(features, recipe)
+    train_steps, validation_steps, test_steps = windows.chronological_split(
+        sum(case.DIFFERENCING_LAGS) + window, test_start, len(frame), case.VALIDATION_FRACTION
+    )
+    train = windows.make_windows(scaled, scaled[:, 0], train_steps, window)
+    validation = windows.make_windows(scaled, scaled[:, 0], validation_steps, window)
+    test_windows, _ = windows.make_windows(scaled, scaled[:, 0], test_steps, window)
+    test_values = values[test_steps]
+    baseline_forecasts = baselines.forecasting_baselines(
+        values,
+        frame.index,
+        test_steps,
+        test_start,
+        season=case.SEASON,
+        daily=series.frequency == "daily",
+    )
+    scored = {
+        label: baselines.scores(test_values, forecast)[metric]
+        for label, forecast in baseline_forecasts.items()
+    }
     best = min(scored, key=scored.get)
 
     def evaluate(model):
-        predictions = keras.ops.convert_to_numpy(model(data.test_windows, training=False))  # (test_points, 1)
-        return baselines.scores(test_values, preprocessing.to_real_units(predictions, values, data.test_steps, prep))[metric]
+        predictions = keras.ops.convert_to_numpy(model(test_windows, training=False))  # (test, 1)
+        forecasts = preprocessing.to_real_units(predictions, values, test_steps, recipe)
+        return baselines.scores(test_values, forecasts)[metric]
 
-    features = data.train_windows.shape[2]
+    features_count = scaled.shape[1]
     return Task(
-        name=name, description=description, metric=metric, lower_is_better=True, units=32, input_features=features,
-        train=(data.train_windows, data.train_targets), validation=(data.validation_windows, data.validation_targets),
-        epochs=epochs, batch_size=batch_size, patience=patience,
-        build=lambda cell: models.forecaster(cell, window, features, units=32),
-        evaluate=evaluate, baseline={"name": best, "value": scored[best]},
+        name=name,
+        description=description,
+        metric=metric,
+        lower_is_better=True,
+        units=recurrent_size,
+        input_features=features_count,
+        train=train,
+        validation=validation,
+        epochs=epochs,
+        batch_size=case.BATCH_SIZE,
+        patience=patience,
+        learning_rate=case.LEARNING_RATE,
+        build=lambda cell: case.build_model(
+            window, features_count, models.recurrent_layer(cell, recurrent_size)
+        ),
+        evaluate=evaluate,
+        baseline={"name": best, "value": scored[best]},
     )
 
 
+# The comparison keeps its own epoch budgets and patience (shorter than the cases', so that all
+# cells and seeds fit in a few minutes); everything else comes from the cases.
 def monthly_task(quick):
-    """Case 8-2's task: US electricity, window 12, seasonal + first differences; RMSE in billion kWh."""
-    return forecasting_task("monthly", "case 8-2: US electricity, one month ahead (RMSE, billion kWh)",
-                            ROOT / "data" / "us_electricity_monthly.csv", "Generation", [], 12, [12, 1], False, "rmse",
-                            epochs=3 if quick else 150, batch_size=16, patience=20)
+    """Case 8-2's task: US electricity, one month ahead; RMSE in billion kWh."""
+    return forecasting_task(
+        "monthly",
+        "case 8-2: US electricity, one month ahead (RMSE, billion kWh)",
+        case8_2_lstm,
+        case8_2_lstm.LSTM_SIZE,
+        "rmse",
+        epochs=3 if quick else 150,
+        patience=20,
+    )
 
 
 def daily_task(quick):
-    """Case 8-3's task: Clemson Tmax from 30 days of Tmax, Tmin and day of year; MAE in degrees C."""
-    return forecasting_task("daily", "case 8-3: Clemson daily Tmax, one day ahead (MAE, degrees C)",
-                            ROOT / "data" / "clemson_daily_temperature.csv", "Tmax", ["Tmin"], 30, [], True, "mae",
-                            epochs=2 if quick else 20, batch_size=256, patience=4, quick_rows=3 * 365 + 60 if quick else None)
+    """Case 8-3's task: Clemson Tmax from 30 days of Tmax, Tmin and day of year.
 
-
-def text_task(quick, data=None):
-    """Case 8-1's task: review sentiment (rating > 3) with the course's split; ROC AUC on the test part.
-
-    data: a reviews CSV such as the course's Clothing-Review.csv (default: the embedded synthetic sample).
+    Scored by MAE in degrees C.
     """
-    reviews = text.load_reviews(data or ROOT / "data" / "clothing_reviews_sample.csv")
-    train_texts, validation_texts, test_texts, train_labels, validation_labels, test_labels = text.course_split(
-        reviews.texts, reviews.labels, test_fraction=0.25, validation_fraction=0.1, seed=42)
+    return forecasting_task(
+        "daily",
+        "case 8-3: Clemson daily Tmax, one day ahead (MAE, degrees C)",
+        case8_3_gru,
+        case8_3_gru.GRU_SIZE,
+        "mae",
+        epochs=2 if quick else 20,
+        patience=4,
+        quick_rows=case8_3_gru.QUICK_DAYS if quick else None,
+    )
+
+
+def text_task(quick, data_path=None):
+    """Case 8-1's task: review sentiment (rating > 3) with the course's split; test ROC AUC.
+
+    data_path: a reviews CSV such as the course's Clothing-Review.csv (default: the case's
+    embedded file).
+    """
+    case = case8_1_rnn
+    reviews = text.load_reviews(data_path or case.EMBEDDED_DATA)
+    train_texts, validation_texts, test_texts, train_labels, validation_labels, test_labels = (
+        text.course_split(
+            reviews.texts,
+            reviews.labels,
+            test_fraction=0.25,
+            validation_fraction=case.VALIDATION_FRACTION,
+            seed=42,
+            split_seed=case.SPLIT_SEED,
+        )
+    )
     if quick:
-        train_texts, train_labels = train_texts[:1000], train_labels[:1000]
-    sequence_length = min(100, text.sequence_length_for(train_texts, 95))
-    vectorizer = text.make_vectorizer(train_texts, 15000, sequence_length)  # adapted on the training part only
+        train_texts = train_texts[: case.QUICK_TRAIN_REVIEWS]
+        train_labels = train_labels[: case.QUICK_TRAIN_REVIEWS]
+    sequence_length = min(
+        case.MAX_SEQUENCE_LENGTH, text.sequence_length_for(train_texts, case.LENGTH_PERCENTILE)
+    )
+    vectorizer = text.make_vectorizer(train_texts, case.MAX_TOKENS, sequence_length)  # train only
     vocabulary_size = len(vectorizer.get_vocabulary())
     test_sequences = text.vectorize(vectorizer, test_texts)
     tfidf = text.tfidf_logreg_baseline(train_texts, train_labels, test_texts)
@@ -128,17 +210,30 @@ def text_task(quick, data=None):
         probabilities = keras.ops.convert_to_numpy(model(test_sequences, training=False))[:, 0]
         return text.classification_scores(test_labels, probabilities)["roc_auc"]
 
-    source = "the embedded synthetic sample" if data is None else Path(data).name
+    source = "the embedded sample" if data_path is None else Path(data_path).name
+    tfidf_auc = text.classification_scores(test_labels, tfidf)["roc_auc"]
     return Task(
-        name="text", description=f"case 8-1: review sentiment on {source} (ROC AUC)", metric="roc_auc",
-        lower_is_better=False, units=64, input_features=64,  # the recurrent layer reads 64-number word vectors
+        name="text",
+        description=f"case 8-1: review sentiment on {source} (ROC AUC)",
+        metric="roc_auc",
+        lower_is_better=False,
+        units=case.RNN_SIZE,
+        input_features=case.EMBEDDING_DIM,  # the recurrent layer reads word vectors
         train=(text.vectorize(vectorizer, train_texts), train_labels),
         validation=(text.vectorize(vectorizer, validation_texts), validation_labels),
-        epochs=1 if quick else 8, batch_size=64, patience=2, learning_rate=5e-4,
-        build=lambda cell: models.text_classifier(cell, vocabulary_size, sequence_length, units=64),
-        evaluate=evaluate, loss="binary_crossentropy", monitor="val_auc", mode="max",
+        epochs=1 if quick else 8,
+        batch_size=case.BATCH_SIZE,
+        patience=2,
+        learning_rate=case.LEARNING_RATE,
+        build=lambda cell: case.build_model(
+            vocabulary_size, sequence_length, models.recurrent_layer(cell, case.RNN_SIZE)
+        ),
+        evaluate=evaluate,
+        loss="binary_crossentropy",
+        monitor="val_auc",
+        mode="max",
         keras_metrics=[keras.metrics.AUC(name="auc")],
-        baseline={"name": "tfidf_logreg", "value": text.classification_scores(test_labels, tfidf)["roc_auc"]},
+        baseline={"name": "tfidf_logreg", "value": tfidf_auc},
     )
 
 
@@ -158,18 +253,35 @@ class EpochTimer(keras.callbacks.Callback):
         self.seconds.append(time.perf_counter() - self.started)
 
 
-def train_once(task, cell, seed, clipnorm=None, eager=False):
-    """Train one cell on one task with one seed; return the measured row fields."""
+def train_once(task, cell, seed, clipnorm=None, eager=False, tensorboard_dir=None):
+    """Train one cell on one task with one seed; return the measured row fields.
+
+    tensorboard_dir: where Keras' TensorBoard callback writes this run's logs (default: none).
+    """
     training.seed_everything(seed)
     model = task.build(cell)
-    model.compile(optimizer=training.optimizer(task.learning_rate, clipnorm), loss=task.loss, metrics=task.keras_metrics, run_eagerly=eager)
+    model.compile(
+        optimizer=training.optimizer(task.learning_rate, clipnorm),
+        loss=task.loss,
+        metrics=task.keras_metrics,
+        run_eagerly=eager,
+    )
     timer = EpochTimer()
-    stopper = keras.callbacks.EarlyStopping(monitor=task.monitor, mode=task.mode, patience=task.patience, restore_best_weights=True)
     started = time.perf_counter()
-    history = model.fit(*task.train, validation_data=task.validation, epochs=task.epochs, batch_size=task.batch_size,
-                        callbacks=[timer, stopper], verbose=0)
+    history = model.fit(
+        *task.train,
+        validation_data=task.validation,
+        epochs=task.epochs,
+        batch_size=task.batch_size,
+        callbacks=[
+            timer,
+            *training.callbacks(task.monitor, task.mode, task.patience, tensorboard_dir),
+        ],
+        verbose=0,
+    )
     train_seconds = time.perf_counter() - started
-    steady = timer.seconds[1:] or timer.seconds  # leave out the first epoch's tracing when there are others
+    # leave out the first epoch's tracing when there are others
+    steady = timer.seconds[1:] or timer.seconds
     return {
         "metric_value": float(task.evaluate(model)),
         "seconds_per_epoch": float(statistics.median(steady)),
@@ -182,7 +294,7 @@ def train_once(task, cell, seed, clipnorm=None, eager=False):
 
 def formula_params(cell, units, features):
     """The course's parameter formula for the cell (a bidirectional layer holds two of them)."""
-    if cell == "bidirectional-gru":
+    if cell == "bidirectional_gru":
         return 2 * parameter_count("gru", units, features)
     return parameter_count(cell, units, features)
 
@@ -201,7 +313,9 @@ def device_name():
                 return line.split(":", 1)[1].strip() + f" (CPU, {keras.backend.backend()} backend)"
     except OSError:
         pass
-    return (platform.processor() or platform.machine()) + f" (CPU, {keras.backend.backend()} backend)"
+    return (
+        platform.processor() or platform.machine()
+    ) + f" (CPU, {keras.backend.backend()} backend)"
 
 
 def mean_and_spread(values):
@@ -228,8 +342,12 @@ def verdicts(rows):
         if not (lstm and gru):
             continue
         ratio = lstm["recurrent_params"] / gru["recurrent_params"]
-        lines.append(f"[{task}] 'LSTM 3 gates + cell state, GRU 2 gates': the LSTM layer has {lstm['recurrent_params']} recurrent "
-                     f"parameters, the GRU {gru['recurrent_params']} ({ratio:.2f}x): agrees (4 weight blocks against 3).")
+        lines.append(
+            f"[{task}] 'LSTM 3 gates + cell state, GRU 2 gates': "
+            f"the LSTM layer has {lstm['recurrent_params']} recurrent parameters, "
+            f"the GRU {gru['recurrent_params']} ({ratio:.2f}x): "
+            "agrees (4 weight blocks against 3)."
+        )
         time_lstm, time_gru = lstm["seconds_per_epoch"], gru["seconds_per_epoch"]
         faster = (time_lstm - time_gru) / time_lstm * 100
         one_seed = len(lstm["seeds"]) < 2
@@ -239,33 +357,69 @@ def verdicts(rows):
             word = "no difference beyond the seeds' spread"
         else:
             word = "agrees" if time_gru < time_lstm else "disagrees"
-        lines.append(f"[{task}] 'GRU trains faster': {time_gru:.3f} s/epoch against the LSTM's {time_lstm:.3f} "
-                     f"(GRU {faster:+.0f}% faster): {word}, on this machine.")
-        better_lstm = lstm["mean"] < gru["mean"] if lstm["lower_is_better"] else lstm["mean"] > gru["mean"]
+        lines.append(
+            f"[{task}] 'GRU trains faster': {time_gru:.3f} s/epoch "
+            f"against the LSTM's {time_lstm:.3f} "
+            f"(GRU {faster:+.0f}% faster): {word}, on this machine."
+        )
+        better_lstm = (
+            lstm["mean"] < gru["mean"] if lstm["lower_is_better"] else lstm["mean"] > gru["mean"]
+        )
         if one_seed:
             claim = "one seed only, run with --seeds 3 to judge"
         elif not differs(lstm, gru):
             claim = "no difference beyond the seeds' spread on this task"
         else:
             claim = "the LSTM is better here" if better_lstm else "the GRU is better here"
-        lines.append(f"[{task}] 'LSTM often better': {lstm['metric']} LSTM {lstm['mean']:.4g} ± {lstm['spread']:.2g}, "
-                     f"GRU {gru['mean']:.4g} ± {gru['spread']:.2g}: {claim}.")
+        lines.append(
+            f"[{task}] 'LSTM often better': "
+            f"{lstm['metric']} LSTM {lstm['mean']:.4g} ± {lstm['spread']:.2g}, "
+            f"GRU {gru['mean']:.4g} ± {gru['spread']:.2g}: {claim}."
+        )
     return lines
 
 
 def markdown_table(rows, device, verdict_lines):
     """comparison.md: one row per task and cell, then the verdicts."""
-    lines = [f"# SimpleRNN vs LSTM vs GRU, measured", "", f"Device: {device}", "",
-             "| task | cell | gates | cell state | recurrent params (formula) | total params | s/epoch | epochs run | train s | metric | mean ± spread | seeds | best baseline |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    columns = [
+        "task",
+        "cell",
+        "gates",
+        "cell state",
+        "recurrent params (formula)",
+        "total params",
+        "s/epoch",
+        "epochs run",
+        "train s",
+        "metric",
+        "mean ± spread",
+        "seeds",
+        "best baseline",
+    ]
+    lines = [
+        "# SimpleRNN vs LSTM vs GRU, measured",
+        "",
+        f"Device: {device}",
+        "",
+        "| " + " | ".join(columns) + " |",
+        "|" + "---|" * len(columns),
+    ]
     for row in rows:
         facts = models.CELL_FACTS[row["cell"]]
+        cell_state = "yes" if facts["cell_state"] else "no"
+        baseline = row["baseline"]
         lines.append(
-            f"| {row['task']} | {row['cell']} | {facts['gates']} | {'yes' if facts['cell_state'] else 'no'} | "
-            f"{row['recurrent_params']} ({facts['formula']}, n={row['units']}, m={row['input_features']}) | {row['total_params']} | "
-            f"{row['seconds_per_epoch']:.3f} | {row['epochs_run']:.1f} | {row['train_seconds']:.1f} | {row['metric']} | "
-            f"{row['mean']:.4g} ± {row['spread']:.2g} | {len(row['seeds'])} | {row['baseline']['name']} {row['baseline']['value']:.4g} |")
-    lines += ["", "## The course's table, checked", ""] + [f"- {line}" for line in verdict_lines] + [""]
+            f"| {row['task']} | {row['cell']} | {facts['gates']} | {cell_state} | "
+            f"{row['recurrent_params']} ({facts['formula']}, "
+            f"n={row['units']}, m={row['input_features']}) | {row['total_params']} | "
+            f"{row['seconds_per_epoch']:.3f} | {row['epochs_run']:.1f} | "
+            f"{row['train_seconds']:.1f} | {row['metric']} | "
+            f"{row['mean']:.4g} ± {row['spread']:.2g} | {len(row['seeds'])} | "
+            f"{baseline['name']} {baseline['value']:.4g} |"
+        )
+    lines += (
+        ["", "## The course's table, checked", ""] + [f"- {line}" for line in verdict_lines] + [""]
+    )
     return "\n".join(lines)
 
 
@@ -278,27 +432,66 @@ def plot_comparison(rows, path):
         task_rows = [row for row in rows if row["task"] == task]
         names = [row["cell"] for row in task_rows]
         metric_axis, time_axis = axes[0][column], axes[1][column]
-        metric_axis.bar(names, [row["mean"] for row in task_rows], yerr=[row["spread"] for row in task_rows], capsize=4)
-        metric_axis.axhline(task_rows[0]["baseline"]["value"], color="grey", linestyle="--", label=f"best baseline ({task_rows[0]['baseline']['name']})")
-        metric_axis.set(title=f"{task}: test {task_rows[0]['metric']}", ylabel=task_rows[0]["metric"])
+        metric_axis.bar(
+            names,
+            [row["mean"] for row in task_rows],
+            yerr=[row["spread"] for row in task_rows],
+            capsize=4,
+        )
+        metric_axis.axhline(
+            task_rows[0]["baseline"]["value"],
+            color="grey",
+            linestyle="--",
+            label=f"best baseline ({task_rows[0]['baseline']['name']})",
+        )
+        metric_axis.set(
+            title=f"{task}: test {task_rows[0]['metric']}", ylabel=task_rows[0]["metric"]
+        )
         metric_axis.legend(fontsize=8)
-        time_axis.bar(names, [row["seconds_per_epoch"] for row in task_rows], yerr=[row["seconds_per_epoch_spread"] for row in task_rows], capsize=4, color="tab:orange")
+        time_axis.bar(
+            names,
+            [row["seconds_per_epoch"] for row in task_rows],
+            yerr=[row["seconds_per_epoch_spread"] for row in task_rows],
+            capsize=4,
+            color="tab:orange",
+        )
         time_axis.set(title=f"{task}: seconds per epoch", ylabel="s / epoch")
     return plots.save(figure, path)
 
 
 def build_parser():
     helps = {
-        "data": "reviews CSV for the text task, e.g. the course's Clothing-Review.csv (default: the embedded sample); the forecasting tasks use their embedded data",
+        "data": (
+            "reviews CSV for the text task, e.g. the course's Clothing-Review.csv "
+            "(default: the embedded sample); the forecasting tasks use their embedded data"
+        ),
         "epochs": "most epochs for every task (default: each task's own budget)",
         "batch_size": "batch size for every task (default: each task's own)",
         "seed": "first seed; --seeds N uses seed, seed+1, ... (default: %(default)s)",
         "trace": "not used by this script",
     }
-    parser = cli.base_parser(__doc__.splitlines()[0], SCRIPT, epochs=None, batch_size=None, helps=helps)
-    parser.add_argument("--tasks", type=cli.column_list, default=list(TASK_BUILDERS), help=f"tasks to run, from {', '.join(TASK_BUILDERS)} (default: all)")
-    parser.add_argument("--cells", type=cli.column_list, default=CELLS, help="cells to compare, from simple_rnn, lstm, gru, bidirectional-gru (text only) (default: simple_rnn,lstm,gru)")
-    parser.add_argument("--seeds", type=cli.positive_int, default=3, help="seeds per task and cell (default: %(default)s)")
+    parser = cli.base_parser(__doc__, SCRIPT, epochs=None, batch_size=None, helps=helps)
+    parser.add_argument(
+        "--tasks",
+        type=cli.column_list,
+        default=list(TASK_BUILDERS),
+        help=f"tasks to run, from {', '.join(TASK_BUILDERS)} (default: all)",
+    )
+    parser.add_argument(
+        "--cells",
+        type=cli.column_list,
+        default=CELLS,
+        help=(
+            "cells to compare, from simple_rnn, lstm, gru, bidirectional_gru (text only) "
+            "(default: simple_rnn,lstm,gru)"
+        ),
+    )
+    parser.add_argument(
+        "--seeds",
+        type=cli.positive_int,
+        default=3,
+        help="seeds per task and cell (default: %(default)s)",
+    )
     return parser
 
 
@@ -311,43 +504,74 @@ def main(argv=None):
         raise cli.UsageError(f"unknown task {unknown[0]!r}: choose from {', '.join(TASK_BUILDERS)}")
     unknown = [name for name in args.cells if name not in models.CELL_FACTS]
     if unknown:
-        raise cli.UsageError(f"unknown cell {unknown[0]!r}: choose from {', '.join(models.CELL_FACTS)}")
+        raise cli.UsageError(
+            f"unknown cell {unknown[0]!r}: choose from {', '.join(models.CELL_FACTS)}"
+        )
+    training.check_tensorboard(args.tensorboard)
     output_dir = prepare_output_dir(args.output_dir)
     seeds = [args.seed] if args.quick else list(range(args.seed, args.seed + args.seeds))
     device = device_name()
 
     report.step(1, "Prepare each task's data, as its case does")
-    tasks = [text_task(args.quick, args.data) if name == "text" else TASK_BUILDERS[name](args.quick) for name in args.tasks]
+    tasks = [
+        text_task(args.quick, args.data) if name == "text" else TASK_BUILDERS[name](args.quick)
+        for name in args.tasks
+    ]
     for task in tasks:
         if args.epochs:
             task.epochs = args.epochs
         if args.batch_size:
             task.batch_size = args.batch_size
-        print(f"   {task.name}: {task.description}; {len(task.train[0])} training samples; best baseline "
-              f"{task.baseline['name']} = {task.baseline['value']:.4g}")
+        print(
+            f"   {task.name}: {task.description}; {len(task.train[0])} training samples; "
+            f"best baseline {task.baseline['name']} = {task.baseline['value']:.4g}"
+        )
 
     report.step(2, f"Train every cell on every task ({len(seeds)} seed(s) each) on {device}")
     rows = []
     for task in tasks:
         cells = [cell for cell in args.cells if cell not in EXTRA_CELLS or task.name == "text"]
         for cell in cells:
-            runs = [train_once(task, cell, seed, args.clipnorm, args.eager) for seed in seeds]
+            runs = []
+            for seed in seeds:
+                run_logs = output_dir / "logs" / f"{task.name}_{cell}_seed{seed}"
+                tensorboard_dir = run_logs if args.tensorboard else None
+                run = train_once(task, cell, seed, args.clipnorm, args.eager, tensorboard_dir)
+                runs.append(run)
             mean, spread = mean_and_spread([run["metric_value"] for run in runs])
-            per_epoch, per_epoch_spread = mean_and_spread([run["seconds_per_epoch"] for run in runs])
-            rows.append({
-                "task": task.name, "cell": cell, "units": task.units, "input_features": task.input_features,
-                "recurrent_params": runs[0]["recurrent_params"], "formula_params": formula_params(cell, task.units, task.input_features),
-                "total_params": runs[0]["total_params"],
-                "seconds_per_epoch": per_epoch, "seconds_per_epoch_spread": per_epoch_spread,
-                "epochs_run": float(np.mean([run["epochs_run"] for run in runs])),
-                "train_seconds": float(np.mean([run["train_seconds"] for run in runs])),
-                "metric": task.metric, "lower_is_better": task.lower_is_better, "mean": mean, "spread": spread,
-                "seeds": [{"seed": seed, "value": run["metric_value"]} for seed, run in zip(seeds, runs)],
-                "baseline": task.baseline,
-            })
+            per_epoch, per_epoch_spread = mean_and_spread(
+                [run["seconds_per_epoch"] for run in runs]
+            )
+            rows.append(
+                {
+                    "task": task.name,
+                    "cell": cell,
+                    "units": task.units,
+                    "input_features": task.input_features,
+                    "recurrent_params": runs[0]["recurrent_params"],
+                    "formula_params": formula_params(cell, task.units, task.input_features),
+                    "total_params": runs[0]["total_params"],
+                    "seconds_per_epoch": per_epoch,
+                    "seconds_per_epoch_spread": per_epoch_spread,
+                    "epochs_run": float(np.mean([run["epochs_run"] for run in runs])),
+                    "train_seconds": float(np.mean([run["train_seconds"] for run in runs])),
+                    "metric": task.metric,
+                    "lower_is_better": task.lower_is_better,
+                    "mean": mean,
+                    "spread": spread,
+                    "seeds": [
+                        {"seed": seed, "value": run["metric_value"]}
+                        for seed, run in zip(seeds, runs, strict=True)
+                    ],
+                    "baseline": task.baseline,
+                }
+            )
             row = rows[-1]
-            print(f"   {task.name:8s} {cell:18s} {task.metric} {mean:.4g} ± {spread:.2g}   {per_epoch:.3f} s/epoch   "
-                  f"{row['epochs_run']:.0f} epochs   {row['recurrent_params']} recurrent params")
+            print(
+                f"   {task.name:8s} {cell:18s} {task.metric} {mean:.4g} ± {spread:.2g}   "
+                f"{per_epoch:.3f} s/epoch   {row['epochs_run']:.0f} epochs   "
+                f"{row['recurrent_params']} recurrent params"
+            )
 
     report.step(3, "Check the course's table against the measurements")
     verdict_lines = verdicts(rows)
@@ -357,7 +581,15 @@ def main(argv=None):
     report.step(4, "Save comparison.md, comparison.json and comparison.png")
     written = [
         write_text(output_dir / "comparison.md", markdown_table(rows, device, verdict_lines)),
-        write_json(output_dir / "comparison.json", {"device": device, "keras_backend": keras.backend.backend(), "rows": rows, "verdicts": verdict_lines}),
+        write_json(
+            output_dir / "comparison.json",
+            {
+                "device": device,
+                "keras_backend": keras.backend.backend(),
+                "rows": rows,
+                "verdicts": verdict_lines,
+            },
+        ),
         plot_comparison(rows, output_dir / "comparison.png"),
     ]
     for path in written:

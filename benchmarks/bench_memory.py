@@ -6,7 +6,6 @@ course's size.
 Each run is a fresh process; its peak RSS is read from the operating system (Linux/macOS).
 """
 
-import resource
 import subprocess
 import sys
 import tempfile
@@ -25,14 +24,22 @@ def peak_memory_mib(arguments):
     # A fresh helper process per run, so RUSAGE_CHILDREN holds this run's peak only.
     probe = (
         "import resource, subprocess, sys; "
-        "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode; "
+        "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
+        "stderr=subprocess.PIPE).returncode; "
         "print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
-    result = subprocess.run([sys.executable, "-c", probe, sys.executable, *arguments], capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-c", probe, sys.executable, *arguments],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     code, peak_kib = result.stdout.split()
     if code != "0":
         raise SystemExit(f"{' '.join(arguments)} failed with status {code}")
-    scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # ru_maxrss is bytes on macOS, KiB on Linux
+    scale = (
+        1024 * 1024 if sys.platform == "darwin" else 1024
+    )  # ru_maxrss is bytes on macOS, KiB on Linux
     return time.perf_counter() - started, int(peak_kib) * 1024 / scale / 1024
 
 
@@ -46,8 +53,19 @@ def main():
         ]
         large = write_large_reviews(folder / "large_reviews.csv")
         size_mib = large.stat().st_size / 2**20
-        runs.append((f"case8_1_rnn.py --quick, {10 * COURSE_ROWS:,} reviews ({size_mib:.0f} MiB)",
-                     ["case8_1_rnn.py", "--quick", "--data", str(large), "--output-dir", str(folder / "d")]))
+        runs.append(
+            (
+                f"case8_1_rnn.py --quick, {10 * COURSE_ROWS:,} reviews ({size_mib:.0f} MiB)",
+                [
+                    "case8_1_rnn.py",
+                    "--quick",
+                    "--data",
+                    str(large),
+                    "--output-dir",
+                    str(folder / "d"),
+                ],
+            )
+        )
         for label, arguments in runs:
             seconds, peak = peak_memory_mib(arguments)
             print(f"{label:55s} peak RSS {peak:7.0f} MiB   {seconds:6.1f} s")

@@ -1,13 +1,18 @@
-"""Helpers shared by the Week 8 case scripts (loading, windows, baselines, plots, CLI).
+"""Helpers shared by the Week 8 scripts (loading, windows, baselines, plots, CLI).
 
 Importing this package first keeps TensorFlow's start-up log quiet, which has to happen before
-TensorFlow is imported; every script imports `common` before `keras`.
+TensorFlow is imported: every script imports `common` before `keras`. A TF_CPP_MIN_LOG_LEVEL
+that you set yourself is honoured and then nothing is hidden, e.g. to see why a GPU is not used:
+
+    TF_CPP_MIN_LOG_LEVEL=0 python case8_3_gru.py
 """
 
 import importlib.util
 import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # 3 = errors only, for TensorFlow's C++ log
+QUIET = "TF_CPP_MIN_LOG_LEVEL" not in os.environ  # the user chose no log level: keep start-up quiet
+if QUIET:
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"  # 3 = errors only, for TensorFlow's C++ log
 
 
 def _import_tensorflow_quietly():
@@ -17,7 +22,9 @@ def _import_tensorflow_quietly():
     TF_CPP_MIN_LOG_LEVEL is read. Python errors still show: an exception raised by the import
     is printed after stderr is restored.
     """
-    if os.environ.get("KERAS_BACKEND", "tensorflow") != "tensorflow" or importlib.util.find_spec("tensorflow") is None:
+    if os.environ.get("KERAS_BACKEND", "tensorflow") != "tensorflow":
+        return
+    if importlib.util.find_spec("tensorflow") is None:
         return
     saved = os.dup(2)
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -30,4 +37,5 @@ def _import_tensorflow_quietly():
         os.close(devnull)
 
 
-_import_tensorflow_quietly()
+if QUIET:
+    _import_tensorflow_quietly()

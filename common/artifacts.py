@@ -8,15 +8,39 @@ import os
 import tempfile
 from pathlib import Path
 
+from common.cli import UsageError, check_interrupted
+
 import pandas as pd
 
-from common.cli import check_interrupted
+
+def _file_mode():
+    """The mode a new file gets under the process's umask: 0644 under the usual umask 022."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def prepare_output_dir(path):
-    """Create the output folder (and parents) if missing; return it as a Path."""
+    """Create the output folder (and parents) if missing, check it can be written;
+    return it as a Path.
+
+    A path that names a file, or a folder that cannot be written, is the user's to fix
+    (UsageError); nothing is created or changed then.
+    """
     path = Path(path)
-    path.mkdir(parents=True, exist_ok=True)
+    if path.exists() and not path.is_dir():
+        raise UsageError(
+            f"--output-dir {path} is a file, not a folder: name a folder (it is created if missing)"
+        )
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise UsageError(
+            f"--output-dir {path} cannot be written ({reason}): choose another folder"
+        ) from None
     return path
 
 
@@ -24,10 +48,13 @@ def atomic_path(final_path, write):
     """Call write(temporary_path) and rename the result onto final_path."""
     check_interrupted()  # an interrupted run writes nothing more
     final_path = Path(final_path)
-    descriptor, temporary = tempfile.mkstemp(dir=final_path.parent, prefix=".tmp-", suffix=final_path.suffix)
+    descriptor, temporary = tempfile.mkstemp(
+        dir=final_path.parent, prefix=".tmp-", suffix=final_path.suffix
+    )
     os.close(descriptor)
     try:
         write(temporary)
+        os.chmod(temporary, _file_mode())  # mkstemp makes files 0600; artifacts are ordinary files
         os.replace(temporary, final_path)
     finally:
         if os.path.exists(temporary):
@@ -51,5 +78,6 @@ def write_history(path, history):
 
 
 def save_model(path, model):
-    """model.keras, written whole (Keras requires the .keras suffix, which the temporary file keeps)."""
+    """model.keras, written whole
+    (Keras requires the .keras suffix, which the temporary file keeps)."""
     return atomic_path(path, lambda temporary: model.save(temporary))

@@ -28,7 +28,8 @@ def mean(values, test_steps, test_start):
 
 
 def climatology(values, dates, test_steps, test_start):
-    """Training mean for the same day of the year (month and day; 29 February uses 28 February if unseen)."""
+    """Training mean for the same day of the year
+    (month and day; 29 February uses 28 February if unseen)."""
     dates = pd.DatetimeIndex(dates)
     training = pd.Series(np.asarray(values, dtype=float)[:test_start], index=dates[:test_start])
     by_day = training.groupby([training.index.month, training.index.day]).mean()
@@ -48,7 +49,7 @@ def scores(actual, forecast):
 
 
 def forecasting_baselines(values, dates, test_steps, test_start, season, daily):
-    """Forecasts of every baseline of CONTRACT.md on the test targets, by name."""
+    """Forecasts of every baseline of docs/PROTOCOL.md on the test targets, by name."""
     forecasts = {"naive": naive(values, test_steps)}
     seasonal = seasonal_naive(values, test_steps, season)
     if seasonal is not None:

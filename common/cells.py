@@ -60,10 +60,12 @@ def simple_rnn_forward(x, kernel, recurrent_kernel, bias):
 
 
 def lstm_forward(x, kernel, recurrent_kernel, bias):
-    """LSTM (Hochreiter & Schmidhuber 1997) with Keras' defaults: sigmoid gates, tanh candidate and output.
+    """LSTM (Hochreiter & Schmidhuber 1997) with Keras' defaults:
+    sigmoid gates, tanh candidate and output.
 
     x: (batch, timesteps, m); kernel W: (m, 4n); recurrent_kernel U: (n, 4n); bias b: (4n,),
-    each holding the input, forget, candidate and output parts side by side (Keras' order i, f, c, o).
+    each holding the input, forget, candidate and output parts side by side
+    (Keras' order i, f, c, o).
     Returns a dict of (batch, timesteps, n) arrays: "h" the hidden state (the layer's output),
     "c" the cell state (the memory), and the gates "input", "forget", "candidate", "output".
     """
@@ -78,10 +80,18 @@ def lstm_forward(x, kernel, recurrent_kernel, bias):
     record = {name: np.zeros((batch, timesteps, n)) for name in ["h", "c", *GATES["LSTM"]]}
     for t in range(timesteps):
         x_t = x[:, t]  # (batch, m)
-        input_gate = sigmoid(x_t @ W_i + h @ U_i + b_i)  # i_t = sigma(x_t W_i + h_{t-1} U_i + b_i): how much new to write
-        forget_gate = sigmoid(x_t @ W_f + h @ U_f + b_f)  # f_t = sigma(x_t W_f + h_{t-1} U_f + b_f): how much memory to keep
-        candidate = np.tanh(x_t @ W_c + h @ U_c + b_c)  # c~_t = tanh(x_t W_c + h_{t-1} U_c + b_c): what could be written
-        output_gate = sigmoid(x_t @ W_o + h @ U_o + b_o)  # o_t = sigma(x_t W_o + h_{t-1} U_o + b_o): how much memory to show
+        input_gate = sigmoid(
+            x_t @ W_i + h @ U_i + b_i
+        )  # i_t = sigma(x_t W_i + h_{t-1} U_i + b_i): how much new to write
+        forget_gate = sigmoid(
+            x_t @ W_f + h @ U_f + b_f
+        )  # f_t = sigma(x_t W_f + h_{t-1} U_f + b_f): how much memory to keep
+        candidate = np.tanh(
+            x_t @ W_c + h @ U_c + b_c
+        )  # c~_t = tanh(x_t W_c + h_{t-1} U_c + b_c): what could be written
+        output_gate = sigmoid(
+            x_t @ W_o + h @ U_o + b_o
+        )  # o_t = sigma(x_t W_o + h_{t-1} U_o + b_o): how much memory to show
         c = forget_gate * c + input_gate * candidate  # c_t = f_t * c_{t-1} + i_t * c~_t, (batch, n)
         h = output_gate * np.tanh(c)  # h_t = o_t * tanh(c_t), (batch, n)
         record["input"][:, t] = input_gate
@@ -94,19 +104,24 @@ def lstm_forward(x, kernel, recurrent_kernel, bias):
 
 
 def gru_forward(x, kernel, recurrent_kernel, bias):
-    """GRU (Cho et al. 2014) as Keras computes it by default (reset_after=True, sigmoid gates, tanh candidate).
+    """GRU (Cho et al. 2014) as Keras computes it by default
+    (reset_after=True, sigmoid gates, tanh candidate).
 
-    x: (batch, timesteps, m); kernel W: (m, 3n); recurrent_kernel U: (n, 3n), each holding the update,
-    reset and candidate parts side by side (Keras' order z, r, h); bias: (2, 3n), row 0 added to the
-    input part (b), row 1 to the recurrent part (b').
-    Returns a dict of (batch, timesteps, n) arrays: "h" and the gates "update", "reset", "candidate".
+    x: (batch, timesteps, m); kernel W: (m, 3n); recurrent_kernel U: (n, 3n), each holding the
+    update, reset and candidate parts side by side (Keras' order z, r, h); bias: (2, 3n), row 0
+    added to the input part (b), row 1 to the recurrent part (b').
+    Returns a dict of (batch, timesteps, n) arrays: "h" and the gates
+    "update", "reset", "candidate".
 
     Keras keeps the old state where z_t is near 1: h_t = z_t * h_{t-1} + (1 - z_t) * h~_t.
     (Some slides write the same cell with z and 1 - z swapped.)
     """
     x, W, U, bias = _as_float64(x, kernel, recurrent_kernel, bias)
     if bias.ndim != 2:
-        raise ValueError("gru_forward expects the bias of a GRU with reset_after=True (Keras' default), shape (2, 3*units)")
+        raise ValueError(
+            "gru_forward expects the bias of a GRU with reset_after=True (Keras' default), "
+            "shape (2, 3*units)"
+        )
     batch, timesteps, _ = x.shape
     n = U.shape[0]  # units
     W_z, W_r, W_h = np.split(W, 3, axis=1)  # each (m, n)
@@ -117,10 +132,18 @@ def gru_forward(x, kernel, recurrent_kernel, bias):
     record = {name: np.zeros((batch, timesteps, n)) for name in ["h", *GATES["GRU"]]}
     for t in range(timesteps):
         x_t = x[:, t]  # (batch, m)
-        update_gate = sigmoid(x_t @ W_z + b_z + h @ U_z + b2_z)  # z_t = sigma(x_t W_z + b_z + h_{t-1} U_z + b'_z): how much to keep
-        reset_gate = sigmoid(x_t @ W_r + b_r + h @ U_r + b2_r)  # r_t = sigma(x_t W_r + b_r + h_{t-1} U_r + b'_r): how much past the candidate sees
-        candidate = np.tanh(x_t @ W_h + b_h + reset_gate * (h @ U_h + b2_h))  # h~_t = tanh(x_t W_h + b_h + r_t * (h_{t-1} U_h + b'_h))
-        h = update_gate * h + (1.0 - update_gate) * candidate  # h_t = z_t * h_{t-1} + (1 - z_t) * h~_t, (batch, n)
+        update_gate = sigmoid(
+            x_t @ W_z + b_z + h @ U_z + b2_z
+        )  # z_t = sigma(x_t W_z + b_z + h_{t-1} U_z + b'_z): how much to keep
+        reset_gate = sigmoid(
+            x_t @ W_r + b_r + h @ U_r + b2_r
+        )  # r_t = sigma(x_t W_r + b_r + h_{t-1} U_r + b'_r): how much past the candidate sees
+        candidate = np.tanh(
+            x_t @ W_h + b_h + reset_gate * (h @ U_h + b2_h)
+        )  # h~_t = tanh(x_t W_h + b_h + r_t * (h_{t-1} U_h + b'_h))
+        h = (
+            update_gate * h + (1.0 - update_gate) * candidate
+        )  # h_t = z_t * h_{t-1} + (1 - z_t) * h~_t, (batch, n)
         record["update"][:, t] = update_gate
         record["reset"][:, t] = reset_gate
         record["candidate"][:, t] = candidate
@@ -163,11 +186,17 @@ def keras_sequence(layer, x):
 
     A case model's layer returns only the last state (return_sequences=False). This builds a twin
     from the layer's config with return_sequences=True, gives it the same weights, and runs it on
-    x (batch, timesteps, m). Returns (batch, timesteps, n) float32: what `FORWARD[...]["h"]` should match.
+    x (batch, timesteps, m).
+    Returns (batch, timesteps, n) float32: what `FORWARD[...]["h"]` should match.
     """
     import keras  # only here: the forward functions above need nothing but NumPy
 
-    config = dict(layer.get_config(), return_sequences=True, return_state=False, name=f"{layer.name}_every_step")
+    config = dict(
+        layer.get_config(),
+        return_sequences=True,
+        return_state=False,
+        name=f"{layer.name}_every_step",
+    )
     twin = type(layer).from_config(config)
     x = np.asarray(x, dtype="float32")
     twin.build(x.shape)

@@ -1,4 +1,4 @@
-"""Command-line flags every case shares (see CONTRACT.md), and argparse-style user errors.
+"""Command-line flags every script shares (docs/PROTOCOL.md), and argparse-style user errors.
 
 A user's mistake (a missing file, a misspelled column, a bad flag value) must end with exit
 status 2 and one `prog: error: ...` line, never a traceback. Helpers raise `UsageError`; the
@@ -11,7 +11,6 @@ import math
 import signal
 import sys
 import threading
-
 
 INTERRUPTED = threading.Event()  # set by Ctrl-C (SIGINT) during a script's main()
 
@@ -69,7 +68,9 @@ def fraction(text):
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"expected a number between 0 and 1, got {text!r}"
+        ) from None
     if not 0 < value < 1:
         raise argparse.ArgumentTypeError(f"must be between 0 and 1 (exclusive), got {value}")
     return value
@@ -94,25 +95,90 @@ def column_list(text):
     return names
 
 
-def base_parser(description, case_name, epochs, batch_size, helps=None):
-    """The flags of CONTRACT.md that every script has.
+def examples(doc):
+    """The example command lines of a script's docstring (its lines that start with `python `)."""
+    lines = [line.strip() for line in (doc or "").splitlines()]
+    return [line for line in lines if line.startswith("python ")]
 
-    `case_name` sets the default output folder (`outputs/<case_name>`); `epochs` and
-    `batch_size` are the case's defaults. `helps` maps a flag's dest (e.g. "epochs") to the
-    help text that says what it does in this script, where that differs from a case's.
+
+def base_parser(doc, script_name, epochs, batch_size, helps=None):
+    """The flags of docs/PROTOCOL.md that every script has.
+
+    doc: the script's docstring; its first line becomes the description and its example
+    command lines the end of `--help`. `script_name` sets the default output folder
+    (`outputs/<script_name>`); `epochs` and `batch_size` are the script's defaults. `helps` maps
+    a flag's dest (e.g. "epochs") to the help text that says what it does in this script, where
+    that differs from a case's.
     """
     parser = argparse.ArgumentParser(
-        prog=f"{case_name}.py", description=description)
-    parser.add_argument("--data", metavar="PATH", help="CSV file to train on (default: the embedded dataset in data/)")
-    parser.add_argument("--output-dir", metavar="DIR", default=f"outputs/{case_name}", help="where artifacts are written, created if missing (default: %(default)s)")
-    parser.add_argument("--epochs", type=positive_int, default=epochs, help="most training epochs; early stopping may stop sooner (default: %(default)s)")
-    parser.add_argument("--batch-size", type=positive_int, default=batch_size, help="samples per gradient step (default: %(default)s)")
-    parser.add_argument("--seed", type=non_negative_int, default=42, help="one seed for Python, NumPy and Keras (default: %(default)s)")
-    parser.add_argument("--quick", action="store_true", help="tiny run (few epochs, small slice) for smoke tests; still writes every artifact")
-    parser.add_argument("--show", action="store_true", help="also open the plot windows (plots are always saved as PNG)")
-    parser.add_argument("--trace", action="store_true", help="print each step's arrays: name, shape, dtype and first values")
-    parser.add_argument("--eager", action="store_true", help="run Keras eagerly (slower) so a debugger can step into layer calls")
-    parser.add_argument("--clipnorm", type=positive_float, default=None, help="clip each gradient's norm to this value in the optimizer (default: off)")
+        prog=f"{script_name}.py",
+        description=doc.strip().splitlines()[0],
+        epilog="examples:\n" + "\n".join(f"  {line}" for line in examples(doc)),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    flag = parser.add_argument
+    flag(
+        "--data",
+        metavar="PATH",
+        help="CSV file to train on (default: the embedded dataset in data/)",
+    )
+    flag(
+        "--output-dir",
+        metavar="DIR",
+        default=f"outputs/{script_name}",
+        help="where artifacts are written, created if missing (default: %(default)s)",
+    )
+    flag(
+        "--epochs",
+        type=positive_int,
+        default=epochs,
+        help="most training epochs; early stopping may stop sooner (default: %(default)s)",
+    )
+    flag(
+        "--batch-size",
+        type=positive_int,
+        default=batch_size,
+        help="samples per gradient step (default: %(default)s)",
+    )
+    flag(
+        "--seed",
+        type=non_negative_int,
+        default=42,
+        help="one seed for Python, NumPy and Keras (default: %(default)s)",
+    )
+    flag(
+        "--quick",
+        action="store_true",
+        help="tiny run (few epochs, small slice) for smoke tests; still writes every artifact",
+    )
+    flag(
+        "--show",
+        action="store_true",
+        help="also open the plot windows (plots are always saved as PNG)",
+    )
+    flag(
+        "--trace",
+        action="store_true",
+        help="print each step's arrays: name, shape, dtype and first values",
+    )
+    flag(
+        "--eager",
+        action="store_true",
+        help="run Keras eagerly (slower) so a debugger can step into layer calls",
+    )
+    flag(
+        "--clipnorm",
+        type=positive_float,
+        default=None,
+        help="clip each gradient's norm to this value in the optimizer (default: off)",
+    )
+    flag(
+        "--tensorboard",
+        action="store_true",
+        help=(
+            "also write TensorBoard logs to --output-dir/logs (view: tensorboard --logdir DIR/logs)"
+        ),
+    )
     for action in parser._actions:
         action.help = (helps or {}).get(action.dest, action.help)
     return parser
@@ -120,21 +186,85 @@ def base_parser(description, case_name, epochs, batch_size, helps=None):
 
 def add_forecasting_flags(parser, window):
     """Flags of the forecasting cases (8-2 LSTM, 8-3 GRU)."""
-    parser.add_argument("--date-column", metavar="NAME", help="column holding the dates (default: Date, date or Month in any case, else the first column that parses as dates)")
-    parser.add_argument("--target", metavar="NAME", help="column to forecast (default: the only numeric column)")
-    parser.add_argument("--inputs", metavar="A,B", type=column_list, help="other measured columns fed beside the target's past (default: none for your file, the documented inputs for the embedded data)")
-    parser.add_argument("--window", type=positive_int, default=window, help="input steps the model sees (default: %(default)s)")
-    parser.add_argument("--test-fraction", type=fraction, default=0.2, help="share of the windowed series held out as the test part (default: %(default)s)")
+    flag = parser.add_argument
+    flag(
+        "--date-column",
+        metavar="NAME",
+        help="column holding the dates (default: Date, date or Month in any case, "
+        "else the first column that parses as dates)",
+    )
+    flag("--target", metavar="NAME", help="column to forecast (default: the only numeric column)")
+    flag(
+        "--inputs",
+        metavar="A,B",
+        type=column_list,
+        help="other measured columns fed beside the target's past "
+        "(default: none for your file, the documented inputs for the embedded data)",
+    )
+    flag(
+        "--window",
+        type=positive_int,
+        default=window,
+        help="input steps the model sees (default: %(default)s)",
+    )
+    flag(
+        "--test-fraction",
+        type=fraction,
+        default=0.2,
+        help="share of the windowed series held out as the test part (default: %(default)s)",
+    )
     return parser
 
 
 def add_text_flags(parser):
     """Flags of the text case (8-1 SimpleRNN)."""
-    parser.add_argument("--text-columns", metavar="A,B", type=column_list, help="text columns joined into one review (default: those of Title, Review Text, Class Name that exist)")
-    parser.add_argument("--label-column", metavar="NAME", default="Rating", help="label column: 0/1 used as is, other values positive when > 3 (default: %(default)s)")
-    parser.add_argument("--test-fraction", type=fraction, default=0.25, help="share of reviews held out as the test part (default: %(default)s)")
-    parser.add_argument("--predict", metavar="TEXT", help="load the saved model from --output-dir, train nothing, and print the positive probability of TEXT")
+    flag = parser.add_argument
+    flag(
+        "--text-columns",
+        metavar="A,B",
+        type=column_list,
+        help="text columns joined into one review "
+        "(default: those of Title, Review Text, Class Name that exist)",
+    )
+    flag(
+        "--label-column",
+        metavar="NAME",
+        default="Rating",
+        help="label column: 0/1 used as is, other values positive when > 3 (default: %(default)s)",
+    )
+    flag(
+        "--test-fraction",
+        type=fraction,
+        default=0.25,
+        help="share of reviews held out as the test part (default: %(default)s)",
+    )
+    flag(
+        "--predict",
+        metavar="TEXT",
+        help="load the saved model from --output-dir, train nothing, "
+        "and print the positive probability of TEXT",
+    )
     return parser
+
+
+INTERRUPTED_MESSAGE = (
+    "\nInterrupted. Every file in the output folder is whole: written completely, "
+    "or left as the earlier run wrote it."
+)
+
+
+def install_interrupt_handler():
+    """Take over Ctrl-C (SIGINT) when nobody else has; return the handler to put back, or None.
+
+    Only Python's own default handler is replaced. A debugger (pdb, debugpy) that installed its
+    own keeps it, so Ctrl-C pauses the program there as in any Python program.
+    """
+    try:
+        if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+            return None
+        return signal.signal(signal.SIGINT, _on_interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        return None
 
 
 def user_errors(build_parser):
@@ -149,24 +279,21 @@ def user_errors(build_parser):
         def wrapper(argv=None):
             INTERRUPTED.clear()
             TRAINING.clear()
-            try:
-                previous = signal.signal(signal.SIGINT, _on_interrupt)
-            except ValueError:  # not the main thread: leave signals alone
-                previous = None
+            previous = install_interrupt_handler()
             try:
                 result = main(argv)
                 check_interrupted()
                 return result
             except UsageError as error:
                 build_parser().error(str(error))
+            except KeyboardInterrupt:
+                print(INTERRUPTED_MESSAGE, file=sys.stderr)
+                raise SystemExit(130) from None
             except Exception:
                 if not INTERRUPTED.is_set():
                     raise
                 # A Ctrl-C that surfaced inside TensorFlow as another error: still an interruption.
-                print("\nInterrupted. Every file in the output folder is whole: written completely, or left as the earlier run wrote it.", file=sys.stderr)
-                raise SystemExit(130) from None
-            except KeyboardInterrupt:
-                print("\nInterrupted. Every file in the output folder is whole: written completely, or left as the earlier run wrote it.", file=sys.stderr)
+                print(INTERRUPTED_MESSAGE, file=sys.stderr)
                 raise SystemExit(130) from None
             finally:
                 if previous is not None:

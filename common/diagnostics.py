@@ -8,7 +8,7 @@ autocorrelations are jointly larger than chance would give.
 import numpy as np
 from scipy import stats
 
-NOISE_LAGS = 20  # CONTRACT.md: Ljung-Box over lags 1-20
+NOISE_LAGS = 20  # docs/PROTOCOL.md: Ljung-Box over lags 1-20
 NOISE_LEVEL = 0.05  # white noise when p >= 0.05
 
 
@@ -17,11 +17,14 @@ def autocorrelation(values, lags=NOISE_LAGS):
     values = np.asarray(values, dtype=float)
     centred = values - values.mean()
     denominator = np.sum(centred**2)
-    return np.array([np.sum(centred[lag:] * centred[:-lag]) / denominator for lag in range(1, lags + 1)])
+    return np.array(
+        [np.sum(centred[lag:] * centred[:-lag]) / denominator for lag in range(1, lags + 1)]
+    )
 
 
 def ljung_box(values, lags=NOISE_LAGS):
-    """Ljung-Box Q statistic and p-value: Q = n(n+2) * sum_k r_k^2 / (n-k), chi-square with `lags` d.o.f."""
+    """Ljung-Box Q statistic and p-value: Q = n(n+2) * sum_k r_k^2 / (n-k),
+    chi-square with `lags` d.o.f."""
     n = len(values)
     r = autocorrelation(values, lags)
     q = n * (n + 2) * np.sum(r**2 / (n - np.arange(1, lags + 1)))
@@ -51,15 +54,24 @@ def format_p_value(p_value):
 def explain(block, lag_season):
     """Plain-words lines on the noise check, for the script's output."""
     lines = [
-        f"Ljung-Box over lags 1-{len(block['acf'])} on the training part: {format_p_value(block['ljung_box_p'])}; "
+        f"Ljung-Box over lags 1-{len(block['acf'])} on the training part: "
+        f"{format_p_value(block['ljung_box_p'])}; "
         f"autocorrelation at lag 1 = {block['acf'][0]:.2f}"
-        + (f", lag {lag_season} = {block['acf'][lag_season - 1]:.2f}" if lag_season <= len(block["acf"]) else "")
+        + (
+            f", lag {lag_season} = {block['acf'][lag_season - 1]:.2f}"
+            if lag_season <= len(block["acf"])
+            else ""
+        )
     ]
     if block["white_noise"]:
         lines.append(
-            "This series looks like white noise: its past says nothing about its next value, so no model "
-            "(recurrent or not) can forecast it better than its mean. Training goes on to show exactly that."
+            "This series looks like white noise: its past says nothing about its next value, "
+            "so no model (recurrent or not) can forecast it better than its mean. "
+            "Training goes on to show exactly that."
         )
     else:
-        lines.append("Not white noise: the past holds information about the next value, so a model can beat the mean.")
+        lines.append(
+            "Not white noise: the past holds information about the next value, "
+            "so a model can beat the mean."
+        )
     return lines

@@ -1,11 +1,12 @@
-"""Vanishing and exploding gradients, measured: per-timestep gradient norms, a long-memory task, clipping.
+"""Vanishing and exploding gradients, measured:
+per-timestep gradient norms, a long-memory task, clipping.
 
 Backpropagation through time multiplies one Jacobian per step. When those factors are below 1
 the gradient reaching early steps vanishes (the network cannot learn what depends on them); when
 they are above 1 it explodes (one update throws the weights far away). These helpers make both
 visible on small Keras models (Keras 3 on the TensorFlow backend, gradients by tf.GradientTape):
 
-    layer = recurrent_layer("SimpleRNN", units=32)
+    layer = models.recurrent_layer("simple_rnn", 32)
     norms = input_gradient_norms(layer, np.random.default_rng(0).normal(size=(32, 100, 1)))
     norms[-1] / norms[0]      # how many times weaker the first step's influence is than the last's
 
@@ -13,20 +14,11 @@ Good place for a breakpoint: the `gradients = tape.gradient(...)` line of `input
 (shape (batch, timesteps, features)), and the loop of `train_recording_gradients`.
 """
 
+from common import models
+
 import keras
 import numpy as np
 import tensorflow as tf
-
-LAYERS = {"SimpleRNN": keras.layers.SimpleRNN, "LSTM": keras.layers.LSTM, "GRU": keras.layers.GRU}
-
-
-def recurrent_layer(cell, units, **options):
-    """A fresh Keras SimpleRNN, LSTM or GRU layer with Keras' default initialisation.
-
-    Seed first (`training.seed_everything`) for the same weights every run. `options` go to the
-    layer (e.g. activation="relu"). The layer returns its last hidden state, (batch, units).
-    """
-    return LAYERS[cell](units, name=cell.lower(), **options)
 
 
 def open_forget_gate(layer, bias):
@@ -62,7 +54,8 @@ def input_gradient_norms(model, inputs):
 
 
 def fall_factor(norms):
-    """How many times smaller the gradient at the first step is than at the last: norms[-1] / norms[0].
+    """How many times smaller the gradient at the first step is than at the last:
+    norms[-1] / norms[0].
 
     100 means two orders of magnitude; below 1 the gradient grows going back (it explodes).
     Infinite when the first step's gradient underflows to 0.
@@ -72,16 +65,20 @@ def fall_factor(norms):
 
 
 def adding_problem(samples, timesteps, rng, marked_span=10):
-    """The adding problem (Hochreiter & Schmidhuber 1997), with both marked numbers among the first steps.
+    """The adding problem (Hochreiter & Schmidhuber 1997),
+    with both marked numbers among the first steps.
 
     Every step carries two channels: a random number in [0, 1), and a marker that is 1 at two steps
     chosen among the first `marked_span` and 0 elsewhere. The target is the sum of the two marked
     numbers, so a model must carry them across the last `timesteps - marked_span` steps of unmarked
-    numbers. Predicting the mean scores an MSE near 1/6 (the variance of a sum of two uniform numbers).
+    numbers. Predicting the mean scores an MSE near 1/6
+    (the variance of a sum of two uniform numbers).
     rng: a numpy Generator. Returns inputs (samples, timesteps, 2) and targets (samples,), float32.
     """
     values = rng.uniform(0.0, 1.0, size=(samples, timesteps))  # (samples, timesteps)
-    marked = np.argsort(rng.uniform(size=(samples, marked_span)), axis=1)[:, :2]  # (samples, 2) two distinct steps
+    marked = np.argsort(rng.uniform(size=(samples, marked_span)), axis=1)[
+        :, :2
+    ]  # (samples, 2) two distinct steps
     markers = np.zeros((samples, timesteps))
     np.put_along_axis(markers, marked, 1.0, axis=1)
     inputs = np.stack([values, markers], axis=-1).astype("float32")  # (samples, timesteps, 2)
@@ -90,13 +87,14 @@ def adding_problem(samples, timesteps, rng, marked_span=10):
 
 
 def sequence_regressor(cell, timesteps, features, units, forget_bias=None, name=None, **options):
-    """Input (timesteps, features) -> SimpleRNN/LSTM/GRU (units) -> Dense(1): one number per sequence.
+    """Input (timesteps, features) -> SimpleRNN/LSTM/GRU (units) -> Dense(1):
+    one number per sequence.
 
     forget_bias: for an LSTM, start the forget gate's bias there instead of Keras' 1.
     `options` go to the recurrent layer (e.g. activation="relu", recurrent_initializer=...).
     """
     inputs = keras.Input(shape=(timesteps, features), name="sequence")
-    layer = recurrent_layer(cell, units, **options)
+    layer = models.recurrent_layer(cell, units, **options)
     hidden = layer(inputs)  # (batch, units), the last hidden state
     outputs = keras.layers.Dense(1, name="prediction")(hidden)
     model = keras.Model(inputs, outputs, name=name or f"{cell.lower()}_regressor")
@@ -132,7 +130,8 @@ def train_recording_gradients(model, inputs, targets, optimizer, steps):
 
 
 def run_summary(record, explode_factor=1e3):
-    """What a recorded run did: steps, first and last loss, largest gradient norm, and whether it diverged.
+    """What a recorded run did: steps, first and last loss, largest gradient norm,
+    and whether it diverged.
 
     Diverged: a non-finite loss or gradient, or a loss above `explode_factor` times the first one.
     Non-finite numbers become None so the summary fits in JSON.
@@ -155,5 +154,7 @@ def run_summary(record, explode_factor=1e3):
         "largest_finite_gradient_norm": float(finite_norms.max()) if finite_norms.size else None,
         "finite": finite,
         "diverged": (not finite) or exploded,
-        "first_non_finite_step": None if finite else int(np.argmin(finite_steps)) + 1,  # counted from 1
+        "first_non_finite_step": None
+        if finite
+        else int(np.argmin(finite_steps)) + 1,  # counted from 1
     }

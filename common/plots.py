@@ -4,12 +4,12 @@
 which needs no display, so the scripts work over SSH and in CI.
 """
 
+from common.artifacts import atomic_path
+from common.diagnostics import white_noise_band
+
 import matplotlib
 import numpy as np
 from sklearn.metrics import roc_auc_score, roc_curve
-
-from common.artifacts import atomic_path
-from common.diagnostics import white_noise_band
 
 
 def configure(show):
@@ -42,7 +42,9 @@ def save(figure, path):
 def series_overview(frame, target, frequency, path):
     """data.png: the whole series, and its yearly profile (mean by month or by day of the year)."""
     plt = pyplot()
-    figure, (whole, profile) = plt.subplots(1, 2, figsize=(12, 4), gridspec_kw={"width_ratios": [2, 1]})
+    figure, (whole, profile) = plt.subplots(
+        1, 2, figsize=(12, 4), gridspec_kw={"width_ratios": [2, 1]}
+    )
     whole.plot(frame.index, frame[target], linewidth=0.8)
     whole.set(title=f"{target}: {len(frame)} {frequency} values", xlabel="date", ylabel=target)
     if frequency == "monthly":
@@ -86,7 +88,9 @@ def forecast(dates, values, test_steps, forecasts, target, path, recent=None):
     axis.text(split, axis.get_ylim()[1], " test part", va="top", color="grey")
     shown_steps = test_steps[test_steps >= start]
     for name, predicted in forecasts.items():
-        axis.plot(dates[shown_steps], np.asarray(predicted)[-len(shown_steps):], linewidth=1, label=name)
+        axis.plot(
+            dates[shown_steps], np.asarray(predicted)[-len(shown_steps) :], linewidth=1, label=name
+        )
     axis.set(title=f"One-step-ahead forecasts of {target}", xlabel="date", ylabel=target)
     axis.legend(loc="upper left")
     return save(figure, path)
@@ -101,7 +105,11 @@ def autocorrelation(acf, samples, p_value, path):
     band = white_noise_band(samples)
     axis.axhspan(-band, band, color="tab:blue", alpha=0.15, label="95% band for white noise")
     axis.axhline(0, color="black", linewidth=0.8)
-    axis.set(xlabel="lag", ylabel="autocorrelation", title=f"Noise check on the training part (Ljung-Box p = {p_value:.3g})")
+    axis.set(
+        xlabel="lag",
+        ylabel="autocorrelation",
+        title=f"Noise check on the training part (Ljung-Box p = {p_value:.3g})",
+    )
     axis.legend()
     return save(figure, path)
 
@@ -109,26 +117,37 @@ def autocorrelation(acf, samples, p_value, path):
 def state_heatmaps(panels, time_labels, path, title):
     """gates.png: one heatmap per gate or state, units down the side and the window's steps across.
 
-    panels: {"forget gate": (units, steps) array, ...}, in the order to draw them. Gates (0..1) share
-    one colour scale; tanh outputs (-1..1) and the cell state get a diverging one centred on 0.
+    panels: {"forget gate": (units, steps) array, ...}, in the order to draw them.
+    Gates (0..1) share one colour scale; tanh outputs (-1..1) and the cell state get a diverging
+    one centred on 0.
     time_labels: one label per step (e.g. the months of the window).
     """
     plt = pyplot()
     columns = 3 if len(panels) > 4 else 2
     rows = int(np.ceil(len(panels) / columns))
     figure, axes = plt.subplots(rows, columns, figsize=(5.2 * columns, 3.6 * rows), squeeze=False)
-    for axis, (name, values) in zip(axes.flat, panels.items()):
+    # The grid can have more axes than panels: the spare ones are switched off below.
+    for axis, (name, values) in zip(axes.flat, panels.items(), strict=False):
         values = np.asarray(values)
         if name.endswith("gate"):
-            image = axis.imshow(values, aspect="auto", cmap="viridis", vmin=0, vmax=1, interpolation="nearest")
+            image = axis.imshow(
+                values, aspect="auto", cmap="viridis", vmin=0, vmax=1, interpolation="nearest"
+            )
         else:
             limit = max(1.0, float(np.abs(values).max())) if name.startswith("cell") else 1.0
-            image = axis.imshow(values, aspect="auto", cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest")
+            image = axis.imshow(
+                values,
+                aspect="auto",
+                cmap="RdBu_r",
+                vmin=-limit,
+                vmax=limit,
+                interpolation="nearest",
+            )
         figure.colorbar(image, ax=axis, fraction=0.046, pad=0.02)
         ticks = np.arange(0, len(time_labels), max(1, len(time_labels) // 6))
         axis.set_xticks(ticks, [time_labels[i] for i in ticks], rotation=30, fontsize=8)
         axis.set(title=name, ylabel="unit")
-    for axis in list(axes.flat)[len(panels):]:
+    for axis in list(axes.flat)[len(panels) :]:
         axis.axis("off")
     figure.suptitle(title)
     return save(figure, path)
@@ -143,15 +162,20 @@ def gradient_norms(initial, path, trained=None, marked_span=None):
     the time step, with the marked span (where the numbers to remember sit) shaded.
     """
     plt = pyplot()
-    figure, axes = plt.subplots(1, 2 if trained else 1, figsize=(13 if trained else 7, 4.5), squeeze=False)
+    figure, axes = plt.subplots(
+        1, 2 if trained else 1, figsize=(13 if trained else 7, 4.5), squeeze=False
+    )
     left = axes[0, 0]
     for name, norms in initial.items():
         norms = np.asarray(norms)
         steps_back = np.arange(len(norms))[::-1]  # the last input is 0 steps from the output
         left.plot(steps_back, np.where(norms > 0, norms, np.nan), label=name)
     left.set_yscale("log")
-    left.set(xlabel="steps between the input and the output", ylabel="|d output / d input|",
-             title=f"At initialisation, {len(norms)} steps")
+    left.set(
+        xlabel="steps between the input and the output",
+        ylabel="|d output / d input|",
+        title=f"At initialisation, {len(norms)} steps",
+    )
     left.legend()
     if trained:
         right = axes[0, 1]
@@ -159,9 +183,15 @@ def gradient_norms(initial, path, trained=None, marked_span=None):
             norms = np.asarray(norms)
             right.plot(np.arange(1, len(norms) + 1), np.where(norms > 0, norms, np.nan), label=name)
         if marked_span:
-            right.axvspan(0.5, marked_span + 0.5, color="grey", alpha=0.15, label="marked numbers sit here")
+            right.axvspan(
+                0.5, marked_span + 0.5, color="grey", alpha=0.15, label="marked numbers sit here"
+            )
         right.set_yscale("log")
-        right.set(xlabel="time step", ylabel="|d prediction / d input|", title="After training on the memory task")
+        right.set(
+            xlabel="time step",
+            ylabel="|d prediction / d input|",
+            title="After training on the memory task",
+        )
         right.legend()
     return save(figure, path)
 
@@ -181,21 +211,40 @@ def clipping_runs(runs, path, per_step_norms=None):
         norms = np.asarray(per_step_norms)
         axes[0].plot(np.arange(len(norms))[::-1], norms, color="tab:red")
         axes[0].set_yscale("log")
-        axes[0].set(xlabel="steps between the input and the output", ylabel="|d output / d input|", title="At initialisation")
-    for key, axis in zip(["loss", "gradient_norm"], axes[-2:]):
+        axes[0].set(
+            xlabel="steps between the input and the output",
+            ylabel="|d output / d input|",
+            title="At initialisation",
+        )
+    for key, axis in zip(["loss", "gradient_norm"], axes[-2:], strict=True):
         for name, record in runs.items():
             values = np.asarray(record[key], dtype=float)
             steps = np.arange(1, len(values) + 1)
             finite = np.isfinite(values)
-            line, = axis.plot(steps[finite], values[finite], label=name)
+            (line,) = axis.plot(steps[finite], values[finite], label=name)
             if not finite.all() and finite.any():
                 last = np.flatnonzero(finite)[-1]
-                axis.plot(steps[last], values[last], "x", color=line.get_color(), markersize=10, markeredgewidth=2)
-                axis.annotate(f"inf/NaN at step {steps[~finite][0]}", (steps[last], values[last]),
-                              textcoords="offset points", xytext=(6, -4), color=line.get_color())
+                axis.plot(
+                    steps[last],
+                    values[last],
+                    "x",
+                    color=line.get_color(),
+                    markersize=10,
+                    markeredgewidth=2,
+                )
+                axis.annotate(
+                    f"inf/NaN at step {steps[~finite][0]}",
+                    (steps[last], values[last]),
+                    textcoords="offset points",
+                    xytext=(6, -4),
+                    color=line.get_color(),
+                )
         axis.set_yscale("log")
-        axis.set(xlabel="training step", ylabel="gradient norm (before clipping)" if key == "gradient_norm" else "loss (MSE)",
-                 title="Gradient norm per step" if key == "gradient_norm" else "Loss per step")
+        axis.set(
+            xlabel="training step",
+            ylabel="gradient norm (before clipping)" if key == "gradient_norm" else "loss (MSE)",
+            title="Gradient norm per step" if key == "gradient_norm" else "Loss per step",
+        )
         axis.legend(loc="lower left")
     return save(figure, path)
 
@@ -204,9 +253,14 @@ def review_overview(table, label_column, review_lengths, path):
     """data.png for reviews: label (rating) counts, Class Name and Recommended IND counts when the
     file has them, and a histogram of words per review."""
     plt = pyplot()
-    panels = [label_column] + [name for name in ("Class Name", "Recommended IND") if name in table.columns and name != label_column]
+    panels = [label_column] + [
+        name
+        for name in ("Class Name", "Recommended IND")
+        if name in table.columns and name != label_column
+    ]
     figure, axes = plt.subplots(1, len(panels) + 1, figsize=(4.5 * (len(panels) + 1), 4))
-    for axis, column in zip(axes, panels):
+    # One axis more than panels: the last one holds the review-length histogram.
+    for axis, column in zip(axes, panels, strict=False):
         counts = table[column].value_counts()
         if column == "Class Name":
             counts = counts.head(12).iloc[::-1]  # the 12 most common classes, largest on top
@@ -229,9 +283,23 @@ def confusion(matrix, labels, path):
     for row in range(matrix.shape[0]):
         for column in range(matrix.shape[1]):
             dark = matrix[row, column] > matrix.max() / 2
-            axis.text(column, row, f"{matrix[row, column]:,}", ha="center", va="center", color="white" if dark else "black")
-    axis.set(xticks=range(len(labels)), yticks=range(len(labels)), xticklabels=labels, yticklabels=labels,
-             xlabel="predicted", ylabel="true", title="Confusion matrix (test part)")
+            axis.text(
+                column,
+                row,
+                f"{matrix[row, column]:,}",
+                ha="center",
+                va="center",
+                color="white" if dark else "black",
+            )
+    axis.set(
+        xticks=range(len(labels)),
+        yticks=range(len(labels)),
+        xticklabels=labels,
+        yticklabels=labels,
+        xlabel="predicted",
+        ylabel="true",
+        title="Confusion matrix (test part)",
+    )
     return save(figure, path)
 
 
@@ -244,8 +312,14 @@ def roc(labels, probabilities, path):
     figure, axis = plt.subplots(figsize=(5, 5))
     for name, scores in probabilities.items():
         false_positive_rate, true_positive_rate, _ = roc_curve(labels, scores)
-        axis.plot(false_positive_rate, true_positive_rate, label=f"{name} (AUC {roc_auc_score(labels, scores):.3f})")
+        axis.plot(
+            false_positive_rate,
+            true_positive_rate,
+            label=f"{name} (AUC {roc_auc_score(labels, scores):.3f})",
+        )
     axis.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="chance (AUC 0.5)")
-    axis.set(xlabel="false positive rate", ylabel="true positive rate", title="ROC curve (test part)")
+    axis.set(
+        xlabel="false positive rate", ylabel="true positive rate", title="ROC curve (test part)"
+    )
     axis.legend(loc="lower right")
     return save(figure, path)

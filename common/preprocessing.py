@@ -3,9 +3,9 @@
 Everything here is fitted on the training part only and saved to `preprocessing.json`, so that
 `model.keras` plus that file forecast in real units without the case script:
 
-    prep = Preprocessing.load("outputs/case8_2_lstm/preprocessing.json")
+    recipe = Preprocessing.load("outputs/case8_2_lstm/preprocessing.json")
     model = keras.saving.load_model("outputs/case8_2_lstm/model.keras")
-    date, value = forecast_next(model, prep, load_series(...).frame)
+    date, value = forecast_next(model, recipe, load_series(...).frame)
 
 Differencing (the lesson of case 8-2): a network fed the scaled *level* of a trending series
 meets test values larger than any it was trained on, and cannot extrapolate. Forecasting the
@@ -18,12 +18,12 @@ and the forecast in real units is y[t] = z[t] + y[t-1] + y[t-12] - y[t-13].
 import json
 from dataclasses import asdict, dataclass, field
 
+from common.artifacts import write_text
+
 import keras
 import numpy as np
 import pandas as pd
 from sklearn.preprocessing import StandardScaler
-
-from common.artifacts import write_text
 
 
 @dataclass
@@ -37,7 +37,9 @@ class Preprocessing:
     differencing_lags: list  # e.g. [12, 1]: seasonal then first difference; [] = none
     calendar_features: bool  # add sin/cos of the position in the year
     feature_names: list = field(default_factory=list)
-    feature_mean: list = field(default_factory=list)  # StandardScaler statistics, training part only
+    feature_mean: list = field(
+        default_factory=list
+    )  # StandardScaler statistics, training part only
     feature_scale: list = field(default_factory=list)
 
     def save(self, path):
@@ -69,14 +71,17 @@ def difference(values, lags):
     differenced = np.full_like(values, np.nan)
     span = sum(lags)
     for k, c in difference_coefficients(lags).items():
-        differenced[span:] = np.nan_to_num(differenced[span:]) + c * values[span - k : len(values) - k]
+        differenced[span:] = (
+            np.nan_to_num(differenced[span:]) + c * values[span - k : len(values) - k]
+        )
     return differenced
 
 
 def undifference(changes, values, steps, lags):
     """Real-unit forecasts y[t] = z[t] - sum_{k>0} c_k y[t-k] for each t in `steps`.
 
-    changes: forecasts of z at those steps; values: the observed series (only steps before t are used).
+    changes: forecasts of z at those steps;
+    values: the observed series (only steps before t are used).
     """
     values = np.asarray(values, dtype=float)
     steps = np.asarray(steps)
@@ -88,7 +93,8 @@ def undifference(changes, values, steps, lags):
 
 
 def calendar_columns(dates, frequency):
-    """(steps, 2) array: sin and cos of the position in the year, so December sits next to January."""
+    """(steps, 2) array: sin and cos of the position in the year,
+    so December sits next to January."""
     dates = pd.DatetimeIndex(dates)
     if frequency == "daily":
         angle = 2 * np.pi * (dates.day_of_year.to_numpy() - 1) / 365.25
@@ -97,43 +103,52 @@ def calendar_columns(dates, frequency):
     return np.column_stack([np.sin(angle), np.cos(angle)])
 
 
-def raw_features(frame, prep):
+def raw_features(frame, recipe):
     """Unscaled model inputs (steps, features): differenced measured columns, then calendar terms.
 
     Column 0 is the target's own (differenced) value, which is also what the model forecasts.
     """
-    measured = [difference(frame[name].to_numpy(), prep.differencing_lags) for name in [prep.target, *prep.inputs]]
+    measured = [
+        difference(frame[name].to_numpy(), recipe.differencing_lags)
+        for name in [recipe.target, *recipe.inputs]
+    ]
     columns = np.column_stack(measured)
-    if prep.calendar_features:
-        columns = np.column_stack([columns, calendar_columns(frame.index, prep.frequency)])
+    if recipe.calendar_features:
+        columns = np.column_stack([columns, calendar_columns(frame.index, recipe.frequency)])
     return columns
 
 
-def feature_names(prep):
+def feature_names(recipe):
     """Names of raw_features' columns, for traces and preprocessing.json."""
-    prefix = "change of " if prep.differencing_lags else ""
-    names = [prefix + name for name in [prep.target, *prep.inputs]]
-    return names + (["year_sin", "year_cos"] if prep.calendar_features else [])
+    prefix = "change of " if recipe.differencing_lags else ""
+    names = [prefix + name for name in [recipe.target, *recipe.inputs]]
+    return names + (["year_sin", "year_cos"] if recipe.calendar_features else [])
 
 
-def fit_scaling(prep, features, test_start):
-    """Fit a StandardScaler on the steps before the test part (NaNs ignored) and store it in `prep`."""
-    scaler = StandardScaler().fit(features[:test_start])
-    prep.feature_names = feature_names(prep)
-    prep.feature_mean = scaler.mean_.tolist()
-    prep.feature_scale = scaler.scale_.tolist()
-    return prep
+def fit_scaling(recipe, training_features):
+    """Fit a StandardScaler on the training part's features (NaNs ignored); store it in `recipe`.
+
+    training_features: (steps, features), the steps before the first test target only.
+    """
+    scaler = StandardScaler().fit(training_features)
+    recipe.feature_names = feature_names(recipe)
+    recipe.feature_mean = scaler.mean_.tolist()
+    recipe.feature_scale = scaler.scale_.tolist()
+    return recipe
 
 
-def scale(features, prep):
+def scale(features, recipe):
     """Standardise with the training statistics: (x - mean) / scale."""
-    return (features - np.asarray(prep.feature_mean)) / np.asarray(prep.feature_scale)
+    return (features - np.asarray(recipe.feature_mean)) / np.asarray(recipe.feature_scale)
 
 
-def to_real_units(predictions, values, steps, prep):
+def to_real_units(predictions, values, steps, recipe):
     """Model outputs (scaled target feature) at `steps` -> forecasts in the series' own units."""
-    changes = np.asarray(predictions, dtype=float).reshape(-1) * prep.feature_scale[0] + prep.feature_mean[0]
-    return undifference(changes, values, steps, prep.differencing_lags)
+    changes = (
+        np.asarray(predictions, dtype=float).reshape(-1) * recipe.feature_scale[0]
+        + recipe.feature_mean[0]
+    )
+    return undifference(changes, values, steps, recipe.differencing_lags)
 
 
 def next_date(last_date, frequency):
@@ -146,13 +161,20 @@ def format_date(date, frequency):
     return pd.Timestamp(date).strftime("%Y-%m-%d" if frequency == "daily" else "%Y-%m")
 
 
-def forecast_next(model, prep, frame):
+def forecast_next(model, recipe, frame):
     """Forecast the period after the last date of `frame` in real units: (date label, value)."""
-    following = next_date(frame.index[-1], prep.frequency)
-    extended = pd.concat([frame, pd.DataFrame(index=pd.DatetimeIndex([following]), columns=frame.columns, dtype=float)])
-    features = scale(raw_features(extended, prep), prep)
+    following = next_date(frame.index[-1], recipe.frequency)
+    extended = pd.concat(
+        [
+            frame,
+            pd.DataFrame(index=pd.DatetimeIndex([following]), columns=frame.columns, dtype=float),
+        ]
+    )
+    features = scale(raw_features(extended, recipe), recipe)
     step = len(frame)  # position of the new period
-    window = features[step - prep.window : step][None].astype("float32")  # (1, window, features)
-    prediction = keras.ops.convert_to_numpy(model(window, training=False))  # (1, 1); no predict() retracing
-    value = to_real_units(prediction, extended[prep.target].to_numpy(), [step], prep)[0]
-    return format_date(following, prep.frequency), float(value)
+    window = features[step - recipe.window : step][None].astype("float32")  # (1, window, features)
+    prediction = keras.ops.convert_to_numpy(
+        model(window, training=False)
+    )  # (1, 1); no predict() retracing
+    value = to_real_units(prediction, extended[recipe.target].to_numpy(), [step], recipe)[0]
+    return format_date(following, recipe.frequency), float(value)

@@ -36,13 +36,19 @@ def results_table(results, columns, title):
 
 
 def verdict(results, model_name, baseline_names, metric):
-    """One line: does the model beat the best baseline on `metric` (lower is better), and by how much?"""
+    """One line: does the model beat the best baseline on `metric` (lower is better),
+    and by how much?"""
     best = min(baseline_names, key=lambda name: results[name][metric])
     model_score, best_score = results[model_name][metric], results[best][metric]
     change = 100 * (model_score - best_score) / best_score
     if model_score < best_score:
-        return f"The {model_name} beats the best baseline ({best}): {metric.upper()} {change:+.1f}%."
-    return f"The {model_name} does NOT beat the best baseline ({best}): {metric.upper()} {change:+.1f}%."
+        return (
+            f"The {model_name} beats the best baseline ({best}): {metric.upper()} {change:+.1f}%."
+        )
+    return (
+        f"The {model_name} does NOT beat the best baseline ({best}): "
+        f"{metric.upper()} {change:+.1f}%."
+    )
 
 
 def written(output_dir, names):

@@ -11,10 +11,10 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from common.cli import UsageError
+
 import numpy as np
 import pandas as pd
-
-from common.cli import UsageError
 
 DATE_COLUMN_NAMES = ("date", "month")  # recognised in any letter case
 MAX_GAP = {"daily": 7, "monthly": 2}  # longest run of missing steps filled by interpolation
@@ -61,15 +61,22 @@ def read_table(path):
     table.columns = [str(name).strip() for name in table.columns]
     if table.shape[1] < 2:
         only = table.columns[0]
-        hint = " (it looks separated by ';' or tabs: save it comma-separated)" if any(c in only for c in ";\t|") else ""
-        raise UsageError(f"{path} has a single column {only!r}; it needs a date column and a value column{hint}")
+        hint = (
+            " (it looks separated by ';' or tabs: save it comma-separated)"
+            if any(c in only for c in ";\t|")
+            else ""
+        )
+        raise UsageError(
+            f"{path} has a single column {only!r}; it needs a date column and a value column{hint}"
+        )
     if len(table) == 0:
         raise UsageError(f"{path} has a header but no data rows")
     return table
 
 
 def closest_column(name, columns):
-    """`name` matched to an existing column: exact, then any letter case, else an error that suggests one."""
+    """`name` matched to an existing column: exact, then any letter case,
+    else an error that suggests one."""
     if name in columns:
         return name
     for column in columns:
@@ -77,7 +84,9 @@ def closest_column(name, columns):
             return column
     close = difflib.get_close_matches(name, list(columns), n=1, cutoff=0.5)
     hint = f"; did you mean {close[0]!r}?" if close else ""
-    raise UsageError(f"no column named {name!r} (the columns are {', '.join(map(repr, columns))}){hint}")
+    raise UsageError(
+        f"no column named {name!r} (the columns are {', '.join(map(repr, columns))}){hint}"
+    )
 
 
 def parse_dates(values, column):
@@ -88,14 +97,16 @@ def parse_dates(values, column):
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
         raise UsageError(
-            f"column {column!r} has values that are not dates, e.g. {values.iloc[row]!r} in data row {row + 1}; "
+            f"column {column!r} has values that are not dates, "
+            f"e.g. {values.iloc[row]!r} in data row {row + 1}; "
             "write dates like 2012-01-31 or 2012-01, or pick another column with --date-column"
         )
     return pd.DatetimeIndex(dates)
 
 
 def find_date_column(table, requested=None):
-    """The date column: `requested`, else Date/date/Month in any case, else the first that parses as dates."""
+    """The date column: `requested`, else Date/date/Month in any case,
+    else the first that parses as dates."""
     if requested:
         return closest_column(requested, table.columns)
     for column in table.columns:
@@ -107,7 +118,10 @@ def find_date_column(table, requested=None):
             parsed = pd.to_datetime(values.astype("string"), errors="coerce", format="mixed")
             if parsed.notna().mean() > 0.95:
                 return column
-    raise UsageError(f"no date column found among {', '.join(map(repr, table.columns))}; name it with --date-column")
+    raise UsageError(
+        f"no date column found among {', '.join(map(repr, table.columns))}; "
+        "name it with --date-column"
+    )
 
 
 def as_numbers(table, column):
@@ -118,7 +132,8 @@ def as_numbers(table, column):
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
         raise UsageError(
-            f"column {column!r} is not numeric: {values.iloc[row]!r} in data row {row + 1} is not a number; "
+            f"column {column!r} is not numeric: "
+            f"{values.iloc[row]!r} in data row {row + 1} is not a number; "
             "pick a numeric column with --target / --inputs"
         )
     if numbers.isna().all():
@@ -148,7 +163,9 @@ def infer_frequency(dates):
         return "daily"
     if 28 <= step_days <= 31:
         return "monthly"
-    raise UsageError(f"dates are {step_days} days apart: only daily or monthly series are supported")
+    raise UsageError(
+        f"dates are {step_days} days apart: only daily or monthly series are supported"
+    )
 
 
 def longest_gap(missing):
@@ -181,7 +198,10 @@ def load_series(path, date_column=None, target=None, inputs=None):
             as_numbers(table, others[0])  # raises an error that names the first non-number
         if len(candidates) != 1:
             listed = ", ".join(map(repr, candidates)) or "none"
-            raise UsageError(f"{len(candidates)} numeric columns ({listed}): choose the one to forecast with --target")
+            raise UsageError(
+                f"{len(candidates)} numeric columns ({listed}): "
+                "choose the one to forecast with --target"
+            )
         target = candidates[0]
     target = closest_column(target, table.columns)
     inputs = [closest_column(name, table.columns) for name in (inputs or [])]
@@ -191,7 +211,9 @@ def load_series(path, date_column=None, target=None, inputs=None):
     notes = []
 
     dates = parse_dates(table[date_column], date_column)
-    values = pd.DataFrame({name: as_numbers(table, name).to_numpy() for name in [target, *inputs]}, index=dates)
+    values = pd.DataFrame(
+        {name: as_numbers(table, name).to_numpy() for name in [target, *inputs]}, index=dates
+    )
     if not values.index.is_monotonic_increasing:
         values = values.sort_index(kind="stable")
         notes.append("rows were not in date order: sorted them by date")
@@ -201,9 +223,14 @@ def load_series(path, date_column=None, target=None, inputs=None):
     repeated = values.index[values.index.duplicated()]
     if len(repeated):
         label = repeated[0].strftime("%Y-%m" if frequency == "monthly" else "%Y-%m-%d")
-        raise UsageError(f"date {label} appears more than once ({len(repeated)} repeated dates): keep one row per date")
+        raise UsageError(
+            f"date {label} appears more than once ({len(repeated)} repeated dates): "
+            "keep one row per date"
+        )
 
-    calendar = pd.date_range(values.index[0], values.index[-1], freq="D" if frequency == "daily" else "MS")
+    calendar = pd.date_range(
+        values.index[0], values.index[-1], freq="D" if frequency == "daily" else "MS"
+    )
     frame = values.reindex(calendar)
     frame.index.name = date_column
     missing = frame.isna().any(axis=1).to_numpy()
@@ -212,7 +239,10 @@ def load_series(path, date_column=None, target=None, inputs=None):
     if len(kept) == 0:
         raise UsageError(f"no row has all of {', '.join([target, *inputs])} filled in")
     if kept[0] > 0 or kept[-1] < len(frame) - 1:
-        notes.append(f"dropped {kept[0] + len(frame) - 1 - kept[-1]} leading/trailing rows with missing values")
+        notes.append(
+            f"dropped {kept[0] + len(frame) - 1 - kept[-1]} leading/trailing rows "
+            "with missing values"
+        )
         frame = frame.iloc[kept[0] : kept[-1] + 1]
         missing = missing[kept[0] : kept[-1] + 1]
     unit = "days" if frequency == "daily" else "months"
@@ -220,10 +250,52 @@ def load_series(path, date_column=None, target=None, inputs=None):
     if gap > MAX_GAP[frequency]:
         first, last = frame.index[start], frame.index[start + gap - 1]
         raise UsageError(
-            f"{gap} {unit} in a row are missing ({first.date()} to {last.date()}); at most {MAX_GAP[frequency]} "
-            "are filled by interpolation: fill them in the file or use the part of the series without the gap"
+            f"{gap} {unit} in a row are missing ({first.date()} to {last.date()}); "
+            f"at most {MAX_GAP[frequency]} are filled by interpolation: "
+            "fill them in the file or use the part of the series without the gap"
         )
     if missing.any():
         frame = frame.interpolate(method="linear")
-        notes.append(f"filled {int(missing.sum())} {unit} with missing values by linear interpolation (longest gap: {gap})")
-    return Series(frame=frame, target=target, inputs=inputs, date_column=date_column, frequency=frequency, notes=notes)
+        notes.append(
+            f"filled {int(missing.sum())} {unit} with missing values by linear interpolation "
+            f"(longest gap: {gap})"
+        )
+    return Series(
+        frame=frame,
+        target=target,
+        inputs=inputs,
+        date_column=date_column,
+        frequency=frequency,
+        notes=notes,
+    )
+
+
+def load_case_series(args, embedded_path, embedded_target, embedded_inputs):
+    """The series a forecasting case trains on: --data,
+    or the embedded file with its documented columns.
+
+    Returns (series, data_path, embedded). --target, --inputs and --date-column apply to either.
+    """
+    embedded = args.data is None
+    data_path = Path(embedded_path if embedded else args.data)
+    series = load_series(
+        data_path,
+        date_column=args.date_column,
+        target=args.target or (embedded_target if embedded else None),
+        inputs=args.inputs if args.inputs is not None else (embedded_inputs if embedded else []),
+    )
+    return series, data_path, embedded
+
+
+def describe(series, embedded):
+    """Lines for the data summary: rows, date range, inputs, what was cleaned."""
+    dates = series.frame.index
+    label = "%Y-%m" if series.frequency == "monthly" else "%Y-%m-%d"
+    unit = "months" if series.frequency == "monthly" else "days"
+    first = f"{len(series.frame)} {unit} of {series.target!r}, "
+    first += f"{dates[0].strftime(label)} to {dates[-1].strftime(label)}"
+    if series.inputs:
+        first += f"; other inputs: {', '.join(series.inputs)}"
+    if embedded:
+        first += " (embedded data; --data PATH uses your own file)"
+    return [first] + [f"cleaned: {note}" for note in series.notes]

@@ -1,9 +1,10 @@
-"""Reviews to labels and token ids: loading, the label rule, standardisation, vectorising, baselines.
+"""Reviews to labels and token ids:
+loading, the label rule, standardisation, vectorising, baselines.
 
 Text goes through three stages, each one a learner can look at in the debugger:
 
     "I don’t love it!"  --standardize_review-->  "i do not love it"
-                        --TextVectorization--->  [5, 17, 9, 31, 6, 0, 0, ...]   (sequence_length ids)
+                        --TextVectorization--->  [5, 17, 9, 31, 6, 0, 0, ...]  (sequence_length ids)
                         --decode------------->   ["i", "do", "not", "love", "it"]
 
 The course removes English stopwords with NLTK, which deletes "not", "no", "never" and the "n't"
@@ -16,6 +17,9 @@ holds the vectoriser loads with `keras.saving.load_model(path)` (safe mode on, n
 
 from dataclasses import dataclass, field
 
+from common.cli import UsageError
+from common.series import closest_column, read_table
+
 import keras
 import numpy as np
 import pandas as pd
@@ -25,16 +29,15 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score, precision_score, recall_score, roc_auc_score
 from sklearn.model_selection import train_test_split
 
-from common.cli import UsageError
-from common.series import closest_column, read_table
-
 # Joined in this order when present: the category first, so the review's own words come last,
 # next to the SimpleRNN's final state.
 DEFAULT_TEXT_COLUMNS = ("Class Name", "Title", "Review Text")
 CATEGORY_COLUMN = "Class Name"  # rows without it are dropped when it is one of the text columns
 POSITIVE_ABOVE = 3  # a rating above 3 (4 or 5 stars) is a positive review
 # Negations written without the apostrophe ("dont"), read as "do not" like "don't".
-NEGATIONS_WITHOUT_APOSTROPHE = r"\b(do|does|did|is|are|was|were|has|have|had|could|would|should|must|need)nt\b"
+NEGATIONS_WITHOUT_APOSTROPHE = (
+    r"\b(do|does|did|is|are|was|were|has|have|had|could|would|should|must|need)nt\b"
+)
 
 
 @keras.saving.register_keras_serializable(package="week8")
@@ -51,8 +54,12 @@ def standardize_review(texts):
     texts = tf.strings.regex_replace(texts, r"\bwon'?t\b", "will not")
     texts = tf.strings.regex_replace(texts, r"n't\b", " not")  # don't -> do not, isn't -> is not
     texts = tf.strings.regex_replace(texts, NEGATIONS_WITHOUT_APOSTROPHE, r"\1 not")
-    texts = tf.strings.regex_replace(texts, r"(\p{L})'(\p{L})", r"\1\2")  # it's -> its (5'4" stays two numbers)
-    texts = tf.strings.regex_replace(texts, r"[^\p{L}\p{N}]+", " ")  # punctuation, line breaks -> one space
+    texts = tf.strings.regex_replace(
+        texts, r"(\p{L})'(\p{L})", r"\1\2"
+    )  # it's -> its (5'4" stays two numbers)
+    texts = tf.strings.regex_replace(
+        texts, r"[^\p{L}\p{N}]+", " "
+    )  # punctuation, line breaks -> one space
     return tf.strings.strip(texts)
 
 
@@ -123,27 +130,36 @@ class Reviews:
 
 
 def find_text_columns(table, requested=None):
-    """The text columns: `requested` (each matched like --target), else Title, Review Text, Class Name that exist."""
+    """The text columns: `requested` (each matched like --target),
+    else Title, Review Text, Class Name that exist."""
     if requested:
         columns = [closest_column(name, table.columns) for name in requested]
     else:
         columns = [name for name in DEFAULT_TEXT_COLUMNS if name in table.columns]
         if not columns:
             raise UsageError(
-                f"no text columns found: none of {', '.join(map(repr, DEFAULT_TEXT_COLUMNS))} is among "
-                f"the columns {', '.join(map(repr, table.columns))}; name them with --text-columns A,B"
+                f"no text columns found: none of {', '.join(map(repr, DEFAULT_TEXT_COLUMNS))} "
+                f"is among the columns {', '.join(map(repr, table.columns))}; "
+                "name them with --text-columns A,B"
             )
     for column in columns:
         filled = table[column].dropna()
         if len(filled) == 0 or (filled.astype(str).str.strip() == "").all():
-            raise UsageError(f"text column {column!r} is empty in every row: choose other columns with --text-columns")
+            raise UsageError(
+                f"text column {column!r} is empty in every row: "
+                "choose other columns with --text-columns"
+            )
         if pd.api.types.is_numeric_dtype(table[column]):
-            raise UsageError(f"column {column!r} holds numbers, not text: choose text columns with --text-columns")
+            raise UsageError(
+                f"column {column!r} holds numbers, not text: "
+                "choose text columns with --text-columns"
+            )
     return columns
 
 
 def labels_from(values, column):
-    """The label rule: values already in {0, 1} are used as they are; other numbers mean positive when > 3.
+    """The label rule: values already in {0, 1} are used as they are;
+    other numbers mean positive when > 3.
 
     values: a pandas Series (one per review). Returns ((reviews,) int 0/1, the rule's name).
     Ratings [5, 4, 3, 1] -> [1, 1, 0, 0]; [0, 1, 1] -> [0, 1, 1]; ["good", "bad"] -> UsageError.
@@ -154,8 +170,10 @@ def labels_from(values, column):
     if not_numbers.any():
         row = int(np.flatnonzero(not_numbers.to_numpy())[0])
         raise UsageError(
-            f"label column {column!r} holds {values.iloc[row]!r}, which is neither a rating nor 0/1; "
-            "labels must be 0/1 or numbers where > 3 means positive (choose the column with --label-column)"
+            f"label column {column!r} holds {values.iloc[row]!r}, "
+            "which is neither a rating nor 0/1; "
+            "labels must be 0/1 or numbers where > 3 means positive "
+            "(choose the column with --label-column)"
         )
     if missing.any():
         raise UsageError(
@@ -173,7 +191,7 @@ def join_cells(row):
 
 
 def load_reviews(path, text_columns=None, label_column="Rating"):
-    """Read a CSV of reviews and apply the course's protocol (CONTRACT.md, "Text").
+    """Read a CSV of reviews and apply the course's protocol (docs/PROTOCOL.md, "Text").
 
     Drops rows whose Class Name is missing when that column is one of the text columns
     (otherwise rows with no text at all), and nothing else; joins the text columns with spaces
@@ -183,7 +201,10 @@ def load_reviews(path, text_columns=None, label_column="Rating"):
     text_columns = find_text_columns(table, text_columns)
     label_column = closest_column(label_column, table.columns)
     if label_column in text_columns:
-        raise UsageError(f"{label_column!r} is both a text column and the label column: choose one with --text-columns / --label-column")
+        raise UsageError(
+            f"{label_column!r} is both a text column and the label column: "
+            "choose one with --text-columns / --label-column"
+        )
     notes = []
     if CATEGORY_COLUMN in text_columns:
         kept = table[CATEGORY_COLUMN].notna()
@@ -198,8 +219,15 @@ def load_reviews(path, text_columns=None, label_column="Rating"):
         raise UsageError(f"no row of {path} is left after dropping rows with {reason}")
     texts = table[text_columns].apply(join_cells, axis=1).to_numpy()  # (reviews,) str
     labels, rule = labels_from(table[label_column], label_column)
-    return Reviews(table=table, texts=texts, labels=labels, text_columns=text_columns,
-                   label_column=label_column, label_rule=rule, notes=notes)
+    return Reviews(
+        table=table,
+        texts=texts,
+        labels=labels,
+        text_columns=text_columns,
+        label_column=label_column,
+        label_rule=rule,
+        notes=notes,
+    )
 
 
 def course_split(texts, labels, test_fraction, validation_fraction, seed, split_seed=42):
@@ -214,7 +242,11 @@ def course_split(texts, labels, test_fraction, validation_fraction, seed, split_
         texts, labels, test_size=test_fraction, random_state=split_seed
     )
     train_texts, validation_texts, train_labels, validation_labels = train_test_split(
-        train_texts, train_labels, test_size=validation_fraction, random_state=seed, stratify=train_labels
+        train_texts,
+        train_labels,
+        test_size=validation_fraction,
+        random_state=seed,
+        stratify=train_labels,
     )
     return train_texts, validation_texts, test_texts, train_labels, validation_labels, test_labels
 
@@ -247,8 +279,11 @@ def majority_baseline(train_labels, test_count):
 
 
 def tfidf_logreg_baseline(train_texts, train_labels, test_texts):
-    """TF-IDF of words and word pairs (same standardisation) + logistic regression: (test,) probabilities."""
-    vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, token_pattern=r"\S+")
+    """TF-IDF of words and word pairs (same standardisation) + logistic regression:
+    (test,) probabilities."""
+    vectorizer = TfidfVectorizer(
+        ngram_range=(1, 2), min_df=2, sublinear_tf=True, token_pattern=r"\S+"
+    )
     train_features = vectorizer.fit_transform(standardize(train_texts))  # (train, n-grams), sparse
     test_features = vectorizer.transform(standardize(test_texts))
     classifier = LogisticRegression(C=10, max_iter=2000)

@@ -16,7 +16,8 @@ import numpy as np
 
 
 def count_test_points(rows, window, test_fraction):
-    """Test targets = the last ceil(test_fraction * (rows - window)) observations (CONTRACT.md).
+    """Test targets = the last ceil(test_fraction * (rows - window)) observations
+    (docs/PROTOCOL.md).
 
     Course milk: rows=168, window=12, test_fraction=0.2 -> 32.
     """
@@ -28,7 +29,8 @@ def make_windows(features, targets, target_steps, window):
 
     features: (steps, features) array, the model's input at every step (already scaled).
     targets: (steps,) array, what the model should output at each step.
-    target_steps: positions t to forecast; window i is features[t - window : t] for t = target_steps[i].
+    target_steps: positions t to forecast;
+    window i is features[t - window : t] for t = target_steps[i].
     Returns windows (samples, window, features) and their targets (samples,), float32.
     """
     target_steps = np.asarray(target_steps)

@@ -48,4 +48,6 @@ def clemson_daily_temperature():
 if __name__ == "__main__":
     us_electricity_monthly().to_csv(HERE / "us_electricity_monthly.csv", index=False)
     clemson_daily_temperature().to_csv(HERE / "clemson_daily_temperature.csv", index=False)
-    print("wrote", HERE / "us_electricity_monthly.csv", "and", HERE / "clemson_daily_temperature.csv")
+    print(
+        "wrote", HERE / "us_electricity_monthly.csv", "and", HERE / "clemson_daily_temperature.csv"
+    )

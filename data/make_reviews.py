@@ -31,8 +31,18 @@ HERE = Path(__file__).resolve().parent
 OUTPUT = HERE / "clothing_reviews_sample.csv"
 SEED = 8  # Week 8
 ROWS = 6000
-COLUMNS = ["Clothing ID", "Age", "Title", "Review Text", "Rating", "Recommended IND",
-           "Positive Feedback Count", "Division Name", "Department Name", "Class Name"]
+COLUMNS = [
+    "Clothing ID",
+    "Age",
+    "Title",
+    "Review Text",
+    "Rating",
+    "Recommended IND",
+    "Positive Feedback Count",
+    "Division Name",
+    "Department Name",
+    "Class Name",
+]
 RATING_SHARES = {5: 0.56, 4: 0.22, 3: 0.12, 2: 0.07, 1: 0.03}
 RECOMMEND_CHANCE = {5: 0.98, 4: 0.92, 3: 0.45, 2: 0.08, 1: 0.02}  # P(Recommended IND = 1 | rating)
 MISLEADING_SHARE = 0.05  # reviews whose text reads like another rating (a star clicked by mistake)
@@ -48,13 +58,23 @@ LINE_BREAK_SHARE = 0.06  # reviews written in two paragraphs
 
 # Class name -> (department, share weight, first Clothing ID, garment nouns)
 CLASSES = {
-    "Dresses": ("Dresses", 26, 1000, ["dress", "maxi dress", "shirt dress", "slip dress", "wrap dress", "sundress"]),
+    "Dresses": (
+        "Dresses",
+        26,
+        1000,
+        ["dress", "maxi dress", "shirt dress", "slip dress", "wrap dress", "sundress"],
+    ),
     "Knits": ("Tops", 20, 100, ["top", "tee", "tunic", "knit top", "henley", "tank"]),
     "Blouses": ("Tops", 13, 200, ["blouse", "shirt", "button down", "peasant top"]),
     "Sweaters": ("Tops", 6, 300, ["sweater", "cardigan", "pullover", "turtleneck"]),
     "Pants": ("Bottoms", 6, 400, ["pants", "trousers", "wide leg pants", "culottes"]),
     "Jeans": ("Bottoms", 5, 450, ["jeans", "skinny jeans", "boyfriend jeans", "denim"]),
-    "Fine gauge": ("Tops", 5, 500, ["fine knit sweater", "cashmere sweater", "shell", "light cardigan"]),
+    "Fine gauge": (
+        "Tops",
+        5,
+        500,
+        ["fine knit sweater", "cashmere sweater", "shell", "light cardigan"],
+    ),
     "Skirts": ("Bottoms", 4, 550, ["skirt", "midi skirt", "pencil skirt", "pleated skirt"]),
     "Jackets": ("Jackets", 3, 600, ["jacket", "blazer", "denim jacket", "moto jacket"]),
     "Lounge": ("Intimate", 3, 650, ["lounge pants", "hoodie", "jumpsuit", "romper"]),
@@ -71,36 +91,110 @@ DIVISIONS = {"Intimate": ["Intimates"], "other": ["General", "General", "General
 
 # Aspect -> (nouns, good adjectives, bad adjectives). "not <good>" is bad, "not <bad>" is good.
 ASPECTS = {
-    "fabric": (["fabric", "material"], ["soft", "silky", "lovely", "substantial", "breathable", "cozy", "luxurious"],
-               ["scratchy", "itchy", "thin", "cheap", "stiff", "see-through", "clingy"]),
-    "fit": (["fit", "cut"], ["flattering", "perfect", "true to size", "tailored", "comfortable"],
-            ["boxy", "tight", "baggy", "unflattering", "awkward", "shapeless", "awful"]),
-    "colour": (["colour", "color"], ["lovely", "vibrant", "rich", "gorgeous", "true to the photos"],
-               ["dull", "faded", "drab", "washed out", "nothing like the photos"]),
-    "quality": (["quality", "stitching"], ["excellent", "solid", "great", "sturdy"],
-                ["poor", "shoddy", "flimsy", "disappointing", "terrible"]),
-    "length": (["length", "hem"], ["perfect", "just right", "ideal"],
-               ["too short", "too long", "odd", "awkward"]),
-    "print": (["print", "pattern"], ["beautiful", "charming", "pretty", "unique"],
-              ["busy", "garish", "odd", "blurry"]),
+    "fabric": (
+        ["fabric", "material"],
+        ["soft", "silky", "lovely", "substantial", "breathable", "cozy", "luxurious"],
+        ["scratchy", "itchy", "thin", "cheap", "stiff", "see-through", "clingy"],
+    ),
+    "fit": (
+        ["fit", "cut"],
+        ["flattering", "perfect", "true to size", "tailored", "comfortable"],
+        ["boxy", "tight", "baggy", "unflattering", "awkward", "shapeless", "awful"],
+    ),
+    "colour": (
+        ["colour", "color"],
+        ["lovely", "vibrant", "rich", "gorgeous", "true to the photos"],
+        ["dull", "faded", "drab", "washed out", "nothing like the photos"],
+    ),
+    "quality": (
+        ["quality", "stitching"],
+        ["excellent", "solid", "great", "sturdy"],
+        ["poor", "shoddy", "flimsy", "disappointing", "terrible"],
+    ),
+    "length": (
+        ["length", "hem"],
+        ["perfect", "just right", "ideal"],
+        ["too short", "too long", "odd", "awkward"],
+    ),
+    "print": (
+        ["print", "pattern"],
+        ["beautiful", "charming", "pretty", "unique"],
+        ["busy", "garish", "odd", "blurry"],
+    ),
     "price": (["price"], ["fair", "reasonable", "great"], ["too high", "outrageous", "steep"]),
-    "sleeves": (["sleeves", "straps"], ["perfect", "flattering", "comfortable"],
-                ["too tight", "too long", "itchy", "awkward"]),
-    "waist": (["waist", "waistband"], ["comfortable", "flattering", "perfect"],
-              ["too high", "tight", "loose", "uncomfortable"]),
-    "neckline": (["neckline", "collar"], ["flattering", "pretty", "elegant"],
-                 ["too low", "odd", "unflattering", "stiff"]),
+    "sleeves": (
+        ["sleeves", "straps"],
+        ["perfect", "flattering", "comfortable"],
+        ["too tight", "too long", "itchy", "awkward"],
+    ),
+    "waist": (
+        ["waist", "waistband"],
+        ["comfortable", "flattering", "perfect"],
+        ["too high", "tight", "loose", "uncomfortable"],
+    ),
+    "neckline": (
+        ["neckline", "collar"],
+        ["flattering", "pretty", "elegant"],
+        ["too low", "odd", "unflattering", "stiff"],
+    ),
 }
 INTENSIFIERS = {  # strength -> words before a good adjective, words before a bad one
-    "strong": (["so", "really", "absolutely", "incredibly", "super", "extremely"],
-               ["so", "really", "incredibly", "super", "extremely", "horribly"]),
+    "strong": (
+        ["so", "really", "absolutely", "incredibly", "super", "extremely"],
+        ["so", "really", "incredibly", "super", "extremely", "horribly"],
+    ),
     "plain": (["", "", "very", "quite"], ["", "", "very", "quite"]),
     "mild": (["", "fairly", "pretty", "nice and"], ["a bit", "slightly", "somewhat", "a little"]),
 }
-COLOUR_NAMES = ["navy", "black", "ivory", "coral", "olive", "blue", "red", "grey", "mauve", "teal", "rust", "café au lait"]
-SIZES = ["xs", "small", "medium", "large", "0", "2", "4", "6", "8", "10", "12", "petite small", "petite medium"]
-OCCASIONS = ["a wedding", "work", "a trip", "the summer", "the holidays", "a party", "everyday wear", "date night"]
-PAIRINGS = ["jeans", "boots", "sandals", "a denim jacket", "a belt", "flats", "sneakers", "a long necklace"]
+COLOUR_NAMES = [
+    "navy",
+    "black",
+    "ivory",
+    "coral",
+    "olive",
+    "blue",
+    "red",
+    "grey",
+    "mauve",
+    "teal",
+    "rust",
+    "café au lait",
+]
+SIZES = [
+    "xs",
+    "small",
+    "medium",
+    "large",
+    "0",
+    "2",
+    "4",
+    "6",
+    "8",
+    "10",
+    "12",
+    "petite small",
+    "petite medium",
+]
+OCCASIONS = [
+    "a wedding",
+    "work",
+    "a trip",
+    "the summer",
+    "the holidays",
+    "a party",
+    "everyday wear",
+    "date night",
+]
+PAIRINGS = [
+    "jeans",
+    "boots",
+    "sandals",
+    "a denim jacket",
+    "a belt",
+    "flats",
+    "sneakers",
+    "a long necklace",
+]
 NEGATIONS = {  # how people write "do not": with a straight or curly apostrophe, or without one
     "do": ["don't", "don’t", "do not", "dont"],
     "is": ["isn't", "isn’t", "is not", "isnt"],
@@ -140,10 +234,17 @@ MILD_OPINIONS = [  # for 4 and 3 stars: lukewarm, still shared words
     ("I might wear {it} more than I thought", "I might not wear {it} much"),
 ]
 TITLES = [
-    ("Love it", "Do not love it"), ("Flattering", "Not flattering"), ("Not itchy", "Itchy"),
-    ("Keeper", "Not a keeper"), ("Worth it", "Not worth it"), ("Just what I wanted", "Not what I wanted"),
-    ("Not going back", "Going back"), ("Great fit", "Awful fit"), ("Beautiful colour, great fit", "Beautiful colour, awful fit"),
-    ("Runs small but love it", "Love the colour but runs small"), ("Perfect {item}", "Not the perfect {item}"),
+    ("Love it", "Do not love it"),
+    ("Flattering", "Not flattering"),
+    ("Not itchy", "Itchy"),
+    ("Keeper", "Not a keeper"),
+    ("Worth it", "Not worth it"),
+    ("Just what I wanted", "Not what I wanted"),
+    ("Not going back", "Going back"),
+    ("Great fit", "Awful fit"),
+    ("Beautiful colour, great fit", "Beautiful colour, awful fit"),
+    ("Runs small but love it", "Love the colour but runs small"),
+    ("Perfect {item}", "Not the perfect {item}"),
 ]
 
 
@@ -166,7 +267,8 @@ class Writer:
         return self.random.random() < probability
 
     def negation(self, verb):
-        """`verb` + not, written one of the ways people write it: negation("do") -> "don't", "dont", ..."""
+        """`verb` + not, written one of the ways people write it:
+        negation("do") -> "don't", "dont", ..."""
         return self.pick(NEGATIONS[verb])
 
     def intensity(self, strength, good=True):
@@ -175,7 +277,8 @@ class Writer:
         return self.pick(before_good if good else before_bad)
 
     def adjective(self, words, strength, good=True):
-        """e.g. "so soft"; intensifiers only before single words ("a bit true to size" reads badly)."""
+        """e.g. "so soft"; intensifiers only before single words
+        ("a bit true to size" reads badly)."""
         word = self.pick(words)
         if " " in word:
             return word
@@ -197,20 +300,30 @@ class Writer:
                 return f"the {noun} {verb} not very {word}"
             if self.chance(0.2) and " " not in word:
                 return f"the {noun} {verb} far from {word}"
-            ending = self.pick([" at all", " in the least"]) if self.chance(EMPHASIS_SHARE[good]) else ""
+            ending = (
+                self.pick([" at all", " in the least"]) if self.chance(EMPHASIS_SHARE[good]) else ""
+            )
             return f"the {noun} {verb} {self.pick(['not', 'not', 'never'])} {word}{ending}"
         word = self.pick(same)
         if self.chance(0.3) and " " not in word:
-            return f"{self.intensity(strength, good) if self.chance(0.5) else ''} {word} {noun}".strip()  # "lovely fabric"
+            # "lovely fabric"
+            return (
+                f"{self.intensity(strength, good) if self.chance(0.5) else ''} {word} {noun}"
+            ).strip()
         return f"the {noun} {verb} {self.adjective(same, strength, good)}"
 
     def fill(self, template, item):
         """Put the garment and the ways of writing negations into a template."""
         this, verb = these(item)
         words = {
-            "this": this, "item": item, "is": verb, "it": "them" if this == "these" else "it",
-            "is_not": self.negation(verb), "it_is": "they are" if this == "these" else "it is",
-            "do_not": self.negation("do"), "would_not": self.negation("would"),
+            "this": this,
+            "item": item,
+            "is": verb,
+            "it": "them" if this == "these" else "it",
+            "is_not": self.negation(verb),
+            "it_is": "they are" if this == "these" else "it is",
+            "do_not": self.negation("do"),
+            "would_not": self.negation("would"),
         }
         return template.format(**words)
 
@@ -220,14 +333,20 @@ class Writer:
         template = self.pick(pairs)[0 if good else 1]
         text = self.fill(template, item)
         if strength == "strong" and text.startswith("I love"):
-            text = text.replace("I love", f"I {self.pick(['really', 'absolutely', 'truly'])} love", 1)
+            text = text.replace(
+                "I love", f"I {self.pick(['really', 'absolutely', 'truly'])} love", 1
+            )
         return text
 
     def contrast(self, good_last, strength, item):
         """Two clauses of opposite tone; the one after "but" decides how the review reads."""
         first_aspect, last_aspect = self.random.sample(list(ASPECTS), 2)
         first = self.aspect_clause(not good_last, "mild" if good_last else "plain", first_aspect)
-        last = self.aspect_clause(good_last, strength, last_aspect) if self.chance(0.7) else self.opinion(good_last, strength, item)
+        last = (
+            self.aspect_clause(good_last, strength, last_aspect)
+            if self.chance(0.7)
+            else self.opinion(good_last, strength, item)
+        )
         joint = self.random.random()
         if joint < 0.75 or not last.startswith(("the ", "I ", "it ", "this ", "these ")):
             return f"{first} but {last}"
@@ -237,7 +356,11 @@ class Writer:
 
     def filler(self, item):
         """A neutral sentence: sizes, colours, occasions."""
-        height = f"5'{self.random.randint(0, 11)}\"" if self.chance(0.9) else f"4'{self.random.randint(9, 11)}\""
+        height = (
+            f"5'{self.random.randint(0, 11)}\""
+            if self.chance(0.9)
+            else f"4'{self.random.randint(9, 11)}\""
+        )
         this = these(item)[0]
         options = [
             f"I am {height} and ordered the {self.pick(SIZES)}",
@@ -256,8 +379,9 @@ class Writer:
     def sentences(self, rating, item):
         """The review's sentences, their tone set by the rating.
 
-        + good, - bad, ~ lukewarm; "contrast+" is "<bad> but <good>", "pair-" "<bad> and <bad>". The verdict (an opinion
-        on the whole garment) comes last in most reviews, first in some, and is left out in others.
+        + good, - bad, ~ lukewarm; "contrast+" is "<bad> but <good>", "pair-" "<bad> and <bad>".
+        The verdict (an opinion on the whole garment) comes last in most reviews, first in some,
+        and is left out in others.
         """
         verdict, middle = {
             5: ("opinion+", ["opinion+", "aspect+", "pair+", "filler", "contrast+", "contrast+"]),
@@ -284,7 +408,8 @@ class Writer:
         return texts
 
     def sentence(self, kind, strength, item):
-        """One sentence of the kind the plan asks for: "opinion+", "aspect-", "contrast+", "filler", ..."""
+        """One sentence of the kind the plan asks for:
+        "opinion+", "aspect-", "contrast+", "filler", ..."""
         if kind == "filler":
             return self.filler(item)
         good = kind.endswith("+")
@@ -295,7 +420,10 @@ class Writer:
             return self.contrast(good, tone, item)
         if kind.startswith("pair"):
             first_aspect, second_aspect = self.random.sample(list(ASPECTS), 2)
-            return f"{self.aspect_clause(good, tone, first_aspect)} and {self.aspect_clause(good, tone, second_aspect)}"
+            return (
+                f"{self.aspect_clause(good, tone, first_aspect)} and "
+                f"{self.aspect_clause(good, tone, second_aspect)}"
+            )
         return self.aspect_clause(good, tone)
 
     def title(self, rating, item):
@@ -305,7 +433,7 @@ class Writer:
     def review(self, rating, item):
         texts = [sentence[0].upper() + sentence[1:] for sentence in self.sentences(rating, item)]
         marks = [self.pick([".", ".", ".", "!", "!!"]) for _ in texts]
-        pieces = [text + mark for text, mark in zip(texts, marks)]
+        pieces = [text + mark for text, mark in zip(texts, marks, strict=True)]
         if len(pieces) > 2 and self.chance(LINE_BREAK_SHARE):
             cut = self.random.randint(1, len(pieces) - 1)
             return " ".join(pieces[:cut]) + "\n\n" + " ".join(pieces[cut:])
@@ -315,7 +443,9 @@ class Writer:
         return self.random.choices(list(RATING_SHARES), weights=list(RATING_SHARES.values()))[0]
 
     def row(self):
-        class_name = self.random.choices(list(CLASSES), weights=[spec[1] for spec in CLASSES.values()])[0]
+        class_name = self.random.choices(
+            list(CLASSES), weights=[spec[1] for spec in CLASSES.values()]
+        )[0]
         department, _, first_id, items = CLASSES[class_name]
         item = self.pick(items)
         rating = self.rating()
@@ -327,7 +457,9 @@ class Writer:
             class_name = division = department = ""
         return {
             "Clothing ID": first_id + self.random.randint(0, 49),
-            "Age": self.random.randint(18, 80) if self.chance(0.2) else int(self.random.triangular(20, 75, 40)),
+            "Age": self.random.randint(18, 80)
+            if self.chance(0.2)
+            else int(self.random.triangular(20, 75, 40)),
             "Title": title,
             "Review Text": text,
             "Rating": rating,

@@ -1,15 +1,9 @@
-"""Shared test fixtures: the project root on sys.path, course data lookup, and script runners."""
+"""Shared fixtures: the course's data files, found through COURSE_DATA_DIR."""
 
-import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 
 @pytest.fixture
@@ -23,23 +17,3 @@ def course_file():
         return Path(folder) / name
 
     return find
-
-
-def run_script(script, *args, timeout=300):
-    """Run a top-level script in a fresh Python process; returns the CompletedProcess."""
-    return subprocess.run(
-        [sys.executable, str(ROOT / script), *map(str, args)],
-        capture_output=True, text=True, timeout=timeout, cwd=ROOT,
-    )
-
-
-def exit_code_and_error(main, argv, capsys):
-    """Call a script's main(argv) in-process; return (exit status, last stderr line)."""
-    with pytest.raises(SystemExit) as stopped:
-        main(argv)
-    lines = capsys.readouterr().err.strip().splitlines()
-    return stopped.value.code, lines[-1] if lines else ""
-
-
-def read_json(path):
-    return json.loads(Path(path).read_text(encoding="utf-8"))

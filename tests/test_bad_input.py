@@ -1,15 +1,19 @@
-"""The bad-input matrix (README, "When the input is wrong"): every script, every kind of mistake.
+"""Every bad-input test (README, "When the input is wrong"): every script, every kind of mistake.
 
 Each case must end with exit status 2 and one argparse-style `<script>.py: error: ...` line that
 says what is wrong, and leave what is already in --output-dir untouched.
 """
 
-import pytest
-from conftest import exit_code_and_error
+import os
+import sys
+from pathlib import Path
 
 import case8_1_rnn
 import case8_2_lstm
 import case8_3_gru
+from helpers import exit_code_and_error, run_script
+
+import pytest
 
 FORECASTING = {"case8_2_lstm": case8_2_lstm.main, "case8_3_gru": case8_3_gru.main}
 
@@ -21,7 +25,10 @@ def monthly_rows(count=80):
 def daily_rows(count=900):
     import pandas as pd
 
-    return [f"{day:%Y-%m-%d},{10 + (i % 365) / 20}" for i, day in enumerate(pd.date_range("2001-01-01", periods=count))]
+    return [
+        f"{day:%Y-%m-%d},{10 + (i % 365) / 20}"
+        for i, day in enumerate(pd.date_range("2001-01-01", periods=count))
+    ]
 
 
 def file_for(case, body, header="Date,Value"):
@@ -29,21 +36,56 @@ def file_for(case, body, header="Date,Value"):
     return header + "\n" + "\n".join(body(rows))
 
 
-# name -> (what to write as the CSV, or None for no file; extra arguments; part of the expected message)
+# name -> (what to write as the CSV, or None for no file; extra arguments;
+#          part of the expected message)
 MATRIX = {
     "missing file": (None, [], "file not found"),
     "directory instead of file": ("<dir>", [], "is a folder, not a CSV file"),
     "empty file": (lambda case: "", [], "is empty"),
     "header only": (lambda case: "Date,Value\n", [], "has a header but no data rows"),
-    "wrong delimiter": (lambda case: file_for(case, lambda rows: [r.replace(",", ";") for r in rows], "Date;Value"), [], "separated by ';'"),
-    "misspelled column": (lambda case: file_for(case, lambda rows: rows), ["--target", "Valeu"], "did you mean 'Value'?"),
-    "non-numeric target": (lambda case: file_for(case, lambda rows: rows[:5] + [rows[5].split(",")[0] + ",twelve"] + rows[6:]), [], "'twelve' in data row 6 is not a number"),
-    "unparseable dates": (lambda case: file_for(case, lambda rows: ["someday,3"] + rows[1:]), [], "values that are not dates, e.g. 'someday'"),
-    "duplicate dates": (lambda case: file_for(case, lambda rows: rows[:10] + rows[9:]), [], "appears more than once"),
+    "wrong delimiter": (
+        lambda case: file_for(case, lambda rows: [r.replace(",", ";") for r in rows], "Date;Value"),
+        [],
+        "separated by ';'",
+    ),
+    "misspelled column": (
+        lambda case: file_for(case, lambda rows: rows),
+        ["--target", "Valeu"],
+        "did you mean 'Value'?",
+    ),
+    "non-numeric target": (
+        lambda case: file_for(
+            case, lambda rows: rows[:5] + [rows[5].split(",")[0] + ",twelve"] + rows[6:]
+        ),
+        [],
+        "'twelve' in data row 6 is not a number",
+    ),
+    "unparseable dates": (
+        lambda case: file_for(case, lambda rows: ["someday,3"] + rows[1:]),
+        [],
+        "values that are not dates, e.g. 'someday'",
+    ),
+    "duplicate dates": (
+        lambda case: file_for(case, lambda rows: rows[:10] + rows[9:]),
+        [],
+        "appears more than once",
+    ),
     "series too short": (lambda case: file_for(case, lambda rows: rows[:40]), [], "too few"),
-    "non-UTF-8 bytes": (lambda case: b"Date,Temp\xe9rature\n2001-01-01,3\n", [], "is not UTF-8 text"),
-    "negative epochs": (lambda case: None, ["--epochs", "-1"], "argument --epochs: must be at least 1"),
-    "test fraction outside (0, 1)": (lambda case: None, ["--test-fraction", "1"], "argument --test-fraction: must be between 0 and 1"),
+    "non-UTF-8 bytes": (
+        lambda case: b"Date,Temp\xe9rature\n2001-01-01,3\n",
+        [],
+        "is not UTF-8 text",
+    ),
+    "negative epochs": (
+        lambda case: None,
+        ["--epochs", "-1"],
+        "argument --epochs: must be at least 1",
+    ),
+    "test fraction outside (0, 1)": (
+        lambda case: None,
+        ["--test-fraction", "1"],
+        "argument --test-fraction: must be between 0 and 1",
+    ),
     "window < 1": (lambda case: None, ["--window", "0"], "argument --window: must be at least 1"),
 }
 
@@ -75,7 +117,9 @@ def prepare(tmp_path, make_content, extra):
 @pytest.mark.parametrize("mistake", MATRIX)
 def test_bad_input_matrix(case, mistake, tmp_path, capsys):
     content, extra, message = MATRIX[mistake]
-    output_dir, argv = prepare(tmp_path, content if content in (None, "<dir>") else (lambda: content(case)), extra)
+    output_dir, argv = prepare(
+        tmp_path, content if content in (None, "<dir>") else (lambda: content(case)), extra
+    )
     code, line = exit_code_and_error(FORECASTING[case], argv, capsys)
     assert code == 2
     assert line.startswith(f"{case}.py: error: ")
@@ -87,8 +131,16 @@ def test_bad_input_matrix(case, mistake, tmp_path, capsys):
 REVIEW_HEADER = "Title,Review Text,Rating,Class Name"
 
 
-def reviews(count=200, rating=lambda i: 5 if i % 4 else 1, review=lambda i: f"review number {i} is {'great' if i % 4 else 'bad'}"):
-    return REVIEW_HEADER + "\n" + "\n".join(f"Title {i},{review(i)},{rating(i)},Dresses" for i in range(count))
+def reviews(
+    count=200,
+    rating=lambda i: 5 if i % 4 else 1,
+    review=lambda i: f"review number {i} is {'great' if i % 4 else 'bad'}",
+):
+    return (
+        REVIEW_HEADER
+        + "\n"
+        + "\n".join(f"Title {i},{review(i)},{rating(i)},Dresses" for i in range(count))
+    )
 
 
 # The same mistakes for the text case, and the text case's own ones.
@@ -99,12 +151,32 @@ TEXT_MATRIX = {
     "header only": (lambda: REVIEW_HEADER + "\n", [], "has a header but no data rows"),
     "wrong delimiter": (lambda: reviews().replace(",", ";"), [], "separated by ';'"),
     "misspelled column": (lambda: reviews(), ["--label-column", "Ratng"], "did you mean 'Rating'?"),
-    "no text columns": (lambda: "Stars,Score\n" + "\n".join(f"{i % 5},{i}" for i in range(200)), ["--label-column", "Stars"], "no text columns found"),
-    "labels neither ratings nor 0/1": (lambda: reviews(rating=lambda i: "great" if i == 3 else 5), [], "'great', which is neither a rating nor 0/1"),
-    "text column entirely empty": (lambda: reviews(review=lambda i: ""), ["--text-columns", "Review Text"], "text column 'Review Text' is empty in every row"),
-    "non-UTF-8 bytes": (lambda: b"Title,Review Text,Rating\nNice,Tr\xe8s bien,5\n", [], "is not UTF-8 text"),
+    "no text columns": (
+        lambda: "Stars,Score\n" + "\n".join(f"{i % 5},{i}" for i in range(200)),
+        ["--label-column", "Stars"],
+        "no text columns found",
+    ),
+    "labels neither ratings nor 0/1": (
+        lambda: reviews(rating=lambda i: "great" if i == 3 else 5),
+        [],
+        "'great', which is neither a rating nor 0/1",
+    ),
+    "text column entirely empty": (
+        lambda: reviews(review=lambda i: ""),
+        ["--text-columns", "Review Text"],
+        "text column 'Review Text' is empty in every row",
+    ),
+    "non-UTF-8 bytes": (
+        lambda: b"Title,Review Text,Rating\nNice,Tr\xe8s bien,5\n",
+        [],
+        "is not UTF-8 text",
+    ),
     "negative epochs": (lambda: None, ["--epochs", "-1"], "argument --epochs: must be at least 1"),
-    "test fraction outside (0, 1)": (lambda: None, ["--test-fraction", "0"], "argument --test-fraction: must be between 0 and 1"),
+    "test fraction outside (0, 1)": (
+        lambda: None,
+        ["--test-fraction", "0"],
+        "argument --test-fraction: must be between 0 and 1",
+    ),
     "predict before training": (lambda: None, ["--predict", "lovely dress"], "no trained model at"),
 }
 
@@ -119,3 +191,143 @@ def test_bad_input_matrix_text_case(mistake, tmp_path, capsys):
     assert message in line
     assert sorted(p.name for p in output_dir.iterdir()) == ["metrics.json"]
     assert (output_dir / "metrics.json").read_text() == "earlier run"
+
+
+# Mistakes only one case can make.
+def write_csv(tmp_path, text):
+    path = tmp_path / "user.csv"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_daily_data_is_pointed_to_the_daily_case(tmp_path, capsys):
+    days = "\n".join(f"2001-{1 + i // 28:02d}-{1 + i % 28:02d},{i % 7}" for i in range(300))
+    argv = ["--data", write_csv(tmp_path, "Date,Temp\n" + days), "--output-dir", str(tmp_path)]
+    code, line = exit_code_and_error(case8_2_lstm.main, argv, capsys)
+    assert code == 2 and "daily series" in line and "case8_3_gru.py" in line
+
+
+def test_monthly_data_is_pointed_to_the_monthly_case(tmp_path, capsys):
+    argv = [
+        "--data",
+        write_csv(tmp_path, "Month,Sales\n" + "\n".join(monthly_rows(90))),
+        "--output-dir",
+        str(tmp_path),
+    ]
+    code, line = exit_code_and_error(case8_3_gru.main, argv, capsys)
+    assert code == 2 and "monthly series" in line and "case8_2_lstm.py" in line
+
+
+def test_a_long_gap_in_a_daily_record_is_refused_with_its_dates(tmp_path, capsys):
+    rows = [row for i, row in enumerate(daily_rows(400)) if not 100 <= i < 120]
+    argv = [
+        "--data",
+        write_csv(tmp_path, "Date,Temp\n" + "\n".join(rows)),
+        "--output-dir",
+        str(tmp_path),
+    ]
+    code, line = exit_code_and_error(case8_3_gru.main, argv, capsys)
+    assert code == 2 and "20 days in a row are missing" in line
+
+
+def test_a_text_column_as_target_is_refused(tmp_path, capsys):
+    rows = [f"{row},Clemson" for row in daily_rows(400)]
+    argv = [
+        "--data",
+        write_csv(tmp_path, "Date,Temp,Town\n" + "\n".join(rows)),
+        "--target",
+        "Town",
+        "--output-dir",
+        str(tmp_path),
+    ]
+    code, line = exit_code_and_error(case8_3_gru.main, argv, capsys)
+    assert code == 2 and "'Town' is not numeric" in line
+
+
+def test_a_misspelled_text_column_suggests_the_closest(tmp_path, capsys):
+    argv = [
+        "--data",
+        write_csv(tmp_path, reviews()),
+        "--text-columns",
+        "Review Txt",
+        "--output-dir",
+        str(tmp_path / "out"),
+    ]
+    code, line = exit_code_and_error(case8_1_rnn.main, argv, capsys)
+    assert code == 2 and "did you mean 'Review Text'" in line
+
+
+# --output-dir itself: a file, or a folder that cannot be written. Nothing is touched.
+MAINS = {"case8_1_rnn": case8_1_rnn.main, **FORECASTING}
+
+
+def unwritable_folder(tmp_path):
+    """A folder this process cannot write in: read-only permissions, or (as root, whom
+    permissions do not stop) a path in the kernel's sysfs, where no one may create files."""
+    if os.geteuid() != 0:
+        folder = tmp_path / "read-only"
+        folder.mkdir()
+        folder.chmod(0o500)
+        return folder
+    folder = Path("/sys/week8-output")
+    if not Path("/sys").is_dir():
+        pytest.skip("running as root without /sys: no folder that root cannot write")
+    return folder
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="file permissions and /sys are POSIX-only")
+@pytest.mark.parametrize("case", MAINS)
+@pytest.mark.parametrize("mistake", ["a file", "a folder that cannot be written"])
+def test_an_output_dir_that_cannot_take_artifacts(case, mistake, tmp_path, capsys):
+    if mistake == "a file":
+        target = tmp_path / "results.txt"
+        target.write_text("my notes")
+        expected = "is a file, not a folder"
+    else:
+        target = unwritable_folder(tmp_path)
+        expected = "cannot be written"
+    code, line = exit_code_and_error(MAINS[case], ["--quick", "--output-dir", str(target)], capsys)
+    assert code == 2
+    assert line.startswith(f"{case}.py: error: --output-dir {target} ")
+    assert expected in line
+    if mistake == "a file":
+        assert target.read_text() == "my notes"
+
+
+# In a real process: exactly one error line, no traceback, the earlier run's files kept.
+@pytest.mark.slow  # starts a Python process (and TensorFlow) per mistake
+@pytest.mark.parametrize(
+    "script, arguments, message",
+    [
+        ("case8_2_lstm.py", ["--data", "missing.csv"], "file not found"),
+        ("case8_1_rnn.py", ["--predict", "Nice"], "no trained model at"),
+        ("case8_1_rnn.py", ["--data", "<bad labels>"], "label column 'Rating' holds 'good'"),
+        ("case8_3_gru.py", ["--output-dir", "<a file>"], "is a file, not a folder"),
+    ],
+)
+def test_bad_input_in_a_real_process_has_one_line_and_no_traceback(
+    script, arguments, message, tmp_path
+):
+    output_dir = tmp_path / "out"
+    output_dir.mkdir()
+    (output_dir / "metrics.json").write_text('{"earlier": true}')
+    labels = tmp_path / "words.csv"
+    labels.write_text("Review Text,Rating\nnice,good\nawful,bad\n")
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine")
+    replaced = {
+        "missing.csv": str(tmp_path / "missing.csv"),
+        "<bad labels>": str(labels),
+        "<a file>": str(a_file),
+    }
+    argv = [replaced.get(argument, argument) for argument in arguments]
+    if "--output-dir" not in argv:
+        argv += ["--output-dir", str(output_dir)]
+    result = run_script(script, *argv, timeout=120)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith(f"{script}: error: ") and message in lines[-1], lines
+    assert len([line for line in lines if ": error: " in line]) == 1
+    assert (output_dir / "metrics.json").read_text() == '{"earlier": true}'
+    assert a_file.read_text() == "mine"

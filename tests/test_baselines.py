@@ -1,8 +1,8 @@
+from common.baselines import climatology, forecasting_baselines, mean, naive, scores, seasonal_naive
+
 import numpy as np
 import pandas as pd
 import pytest
-
-from common.baselines import climatology, forecasting_baselines, mean, naive, scores, seasonal_naive
 
 
 def test_baselines_on_a_hand_checkable_series():

@@ -1,24 +1,32 @@
 """case8_1_rnn.py end to end: --quick writes every artifact and serves --predict, the default run on
-the embedded sample beats the majority class, the course's file (when COURSE_DATA_DIR is set),
-and bad input ends as an argparse-style error (exit 2, no traceback)."""
+the embedded sample beats the majority class, and the course's file (when COURSE_DATA_DIR is set).
+Bad input is tested with every other script's in tests/test_bad_input.py."""
 
 import json
 import math
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
+
+import case8_1_rnn
+from common import text
 
 import keras
 import pandas as pd
 import pytest
 
-import case8_1_rnn
-from common import text
+pytestmark = pytest.mark.slow  # every test trains the case or runs it end to end
 
 ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ["metrics.json", "history.csv", "model.keras", "data.png", "history.png", "confusion_matrix.png", "roc.png"]
+ARTIFACTS = [
+    "metrics.json",
+    "history.csv",
+    "model.keras",
+    "data.png",
+    "history.png",
+    "confusion_matrix.png",
+    "roc.png",
+]
 SCORE_KEYS = {"accuracy", "precision", "recall", "f1", "roc_auc"}
 PREDICTION_LINE = re.compile(r"^positive probability: (\d\.\d{4}) \((positive|negative)\)$")
 PLAIN_POSITIVE = "I absolutely love this dress, the fabric is so soft and the fit is perfect."
@@ -96,7 +104,11 @@ def test_quick_run_traces_the_vectoriser(tmp_path, capsys):
     code, _ = run_main(["--quick", "--trace", "--output-dir", str(tmp_path)])
     output = capsys.readouterr().out
     assert code is None
-    assert "[trace] review:" in output and "[trace] token_ids: shape (" in output and "[trace] decoded: [" in output
+    assert (
+        "[trace] review:" in output
+        and "[trace] token_ids: shape (" in output
+        and "[trace] decoded: [" in output
+    )
 
 
 def test_default_run_on_the_embedded_sample_beats_the_majority_class(tmp_path, capsys):
@@ -119,77 +131,9 @@ def test_quick_run_on_the_course_file_follows_the_protocol(tmp_path):
     assert metrics["protocol"]["test_points"] == 5868
     assert metrics["baselines"]["majority"]["accuracy"] == pytest.approx(0.767, abs=0.005)
     assert metrics["baselines"]["tfidf_logreg"]["roc_auc"] > 0.85
-    assert set(metrics["model"]) == SCORE_KEYS  # 2 epochs on 1,000 reviews: a smoke test, not a score
+    assert (
+        set(metrics["model"]) == SCORE_KEYS
+    )  # 2 epochs on 1,000 reviews: a smoke test, not a score
     assert 0 <= metrics["model"]["roc_auc"] <= 1
     for name in ARTIFACTS:
         assert (tmp_path / name).exists(), name
-
-
-# --- bad input ----------------------------------------------------------------------------------
-
-def assert_usage_error(argv, capsys, *fragments):
-    code, _ = run_main(argv)
-    assert code == 2
-    error = last_line(capsys.readouterr().err)
-    assert error.startswith("case8_1_rnn.py: error: "), error
-    for fragment in fragments:
-        assert fragment in error, error
-
-
-def test_missing_file_is_a_usage_error(tmp_path, capsys):
-    assert_usage_error(["--data", str(tmp_path / "nope.csv"), "--output-dir", str(tmp_path)], capsys, "file not found")
-
-
-def test_no_text_columns_is_a_usage_error(tmp_path, capsys):
-    path = tmp_path / "numbers.csv"
-    pd.DataFrame({"Body": ["nice"] * 5, "Rating": [5, 4, 3, 2, 1]}).to_csv(path, index=False)
-    assert_usage_error(["--data", str(path), "--output-dir", str(tmp_path)], capsys, "no text columns found", "--text-columns")
-
-
-def test_a_misspelled_text_column_suggests_the_closest(tmp_path, capsys):
-    path = tmp_path / "reviews.csv"
-    pd.DataFrame({"Review Text": ["nice"] * 5, "Rating": [5, 4, 3, 2, 1]}).to_csv(path, index=False)
-    assert_usage_error(["--data", str(path), "--text-columns", "Review Txt", "--output-dir", str(tmp_path)], capsys,
-                       "did you mean 'Review Text'")
-
-
-def test_labels_that_are_neither_ratings_nor_zero_one_are_a_usage_error(tmp_path, capsys):
-    path = tmp_path / "words.csv"
-    pd.DataFrame({"Review Text": ["nice", "awful"], "Rating": ["good", "bad"]}).to_csv(path, index=False)
-    assert_usage_error(["--data", str(path), "--output-dir", str(tmp_path)], capsys, "neither a rating nor 0/1")
-
-
-def test_an_empty_file_is_a_usage_error(tmp_path, capsys):
-    path = tmp_path / "empty.csv"
-    path.write_text("")
-    assert_usage_error(["--data", str(path), "--output-dir", str(tmp_path)], capsys, "is empty")
-
-
-def test_an_entirely_empty_text_column_is_a_usage_error(tmp_path, capsys):
-    path = tmp_path / "blank.csv"
-    pd.DataFrame({"Title": [None, None], "Review Text": ["nice", "awful"], "Rating": [5, 1]}).to_csv(path, index=False)
-    assert_usage_error(["--data", str(path), "--output-dir", str(tmp_path)], capsys, "'Title' is empty in every row")
-
-
-def test_predict_without_a_model_says_to_train_first_without_a_traceback(tmp_path):
-    # A real process: the exact prog name, exit status 2 and no traceback on stderr.
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "case8_1_rnn.py"), "--output-dir", str(tmp_path / "untrained"), "--predict", "Nice"],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path,
-    )
-    assert result.returncode == 2
-    assert "Traceback" not in result.stderr
-    error = last_line(result.stderr)
-    assert error.startswith("case8_1_rnn.py: error: no trained model at "), error
-    assert "train first" in error
-
-
-def test_bad_labels_in_a_real_process_end_without_a_traceback(tmp_path):
-    path = tmp_path / "words.csv"
-    pd.DataFrame({"Review Text": ["nice", "awful"], "Rating": ["good", "bad"]}).to_csv(path, index=False)
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "case8_1_rnn.py"), "--data", str(path), "--output-dir", str(tmp_path / "out")],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path,
-    )
-    assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert last_line(result.stderr).startswith("case8_1_rnn.py: error: label column 'Rating' holds 'good'")

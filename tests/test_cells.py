@@ -1,11 +1,11 @@
 """The NumPy cells against Keras: same weights, same inputs, same hidden states."""
 
+import case8_2_lstm
+from common import cells
+
 import keras
 import numpy as np
 import pytest
-
-import case8_2_lstm
-from common import cells
 
 LAYERS = {"SimpleRNN": keras.layers.SimpleRNN, "LSTM": keras.layers.LSTM, "GRU": keras.layers.GRU}
 TOLERANCE = 1e-4
@@ -15,7 +15,9 @@ def random_layer(cell, units, features, rng):
     """A built Keras layer whose weights are all random (not the zero biases of a fresh layer)."""
     layer = LAYERS[cell](units)
     layer.build((None, None, features))
-    layer.set_weights([rng.normal(scale=0.6, size=w.shape).astype("float32") for w in layer.get_weights()])
+    layer.set_weights(
+        [rng.normal(scale=0.6, size=w.shape).astype("float32") for w in layer.get_weights()]
+    )
     return layer
 
 
@@ -47,7 +49,11 @@ def test_gates_have_their_names_shapes_and_ranges(cell):
     rng = np.random.default_rng(1)
     layer = random_layer(cell, units=4, features=2, rng=rng)
     states = cells.FORWARD[cell](rng.normal(size=(3, 6, 2)), *layer.get_weights())
-    expected = ["h", "c", "input", "forget", "candidate", "output"] if cell == "LSTM" else ["h", "update", "reset", "candidate"]
+    expected = (
+        ["h", "c", "input", "forget", "candidate", "output"]
+        if cell == "LSTM"
+        else ["h", "update", "reset", "candidate"]
+    )
     assert sorted(states) == sorted(expected)
     for name, values in states.items():
         assert values.shape == (3, 6, 4)
@@ -70,10 +76,13 @@ def test_lstm_cell_state_matches_keras_final_carry():
     assert np.abs(states["h"][:, -1] - last_h).max() < TOLERANCE
 
 
+@pytest.mark.slow
 def test_trained_case_model_lstm_matches_keras(case_model):
     lstm = case_model.get_layer("lstm")
     window, features = case_model.input_shape[1:]  # (12, 1)
-    x = np.random.default_rng(3).normal(size=(8, window, features)).astype("float32")  # scaled-looking windows
+    x = (
+        np.random.default_rng(3).normal(size=(8, window, features)).astype("float32")
+    )  # scaled-looking windows
 
     numpy_h = cells.lstm_forward(x, *lstm.get_weights())["h"]  # (8, 12, 32)
     keras_h = cells.keras_sequence(lstm, x)
@@ -113,4 +122,6 @@ def test_sigmoid_is_stable_and_correct():
     a = np.array([-1000.0, -2.0, 0.0, 2.0, 1000.0])
     with np.errstate(all="raise"):
         values = cells.sigmoid(a)
-    np.testing.assert_allclose(values, [0.0, 1 / (1 + np.exp(2.0)), 0.5, 1 / (1 + np.exp(-2.0)), 1.0], atol=1e-12)
+    np.testing.assert_allclose(
+        values, [0.0, 1 / (1 + np.exp(2.0)), 0.5, 1 / (1 + np.exp(-2.0)), 1.0], atol=1e-12
+    )

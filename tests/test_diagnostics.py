@@ -1,7 +1,7 @@
+from common.diagnostics import autocorrelation, ljung_box, noise_check
+
 import numpy as np
 import pytest
-
-from common.diagnostics import autocorrelation, ljung_box, noise_check
 
 
 def test_white_noise_is_recognised():

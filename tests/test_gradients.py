@@ -1,10 +1,10 @@
 """Vanishing and exploding gradients, measured on small models with fixed seeds."""
 
+from common import cells, gradients, models, training
+
 import keras
 import numpy as np
 import pytest
-
-from common import cells, gradients, training
 
 STEPS = 100  # timesteps the gradient is followed over
 UNITS = 32
@@ -13,9 +13,11 @@ SEED = 42
 
 def norms_at_initialisation(cell, forget_bias=None):
     """(100,) |d h_last / d x_t| for a fresh layer on unit-variance noise, fixed seed."""
-    inputs = np.random.default_rng(SEED).normal(size=(16, STEPS, 1)).astype("float32")  # (16, 100, 1)
+    inputs = (
+        np.random.default_rng(SEED).normal(size=(16, STEPS, 1)).astype("float32")
+    )  # (16, 100, 1)
     training.seed_everything(SEED)
-    layer = gradients.recurrent_layer(cell, UNITS)
+    layer = models.recurrent_layer(cell, UNITS)
     layer.build(inputs.shape)
     if forget_bias is not None:
         gradients.open_forget_gate(layer, forget_bias)
@@ -50,7 +52,10 @@ def test_lstm_with_keras_default_forget_bias_also_vanishes_at_initialisation(ini
     # What we measure with Keras' defaults: forget gate sigma(1) = 0.73, so at initialisation the
     # LSTM's gradient falls at least as fast as the SimpleRNN's (about 10^8 against 10^6).
     assert gradients.fall_factor(initial_norms["LSTM"]) > 1e2
-    assert gradients.fall_factor(initial_norms["LSTM"]) > gradients.fall_factor(initial_norms["SimpleRNN"]) / 10
+    assert (
+        gradients.fall_factor(initial_norms["LSTM"])
+        > gradients.fall_factor(initial_norms["SimpleRNN"]) / 10
+    )
 
 
 def test_open_forget_gate_sets_the_forget_bias_only():
@@ -63,7 +68,9 @@ def test_open_forget_gate_sets_the_forget_bias_only():
     np.testing.assert_array_equal(np.delete(bias, range(4, 8)), np.delete(bias_before, range(4, 8)))
     np.testing.assert_array_equal(kernel, kernel_before)
     forget = cells.lstm_forward(np.zeros((1, 2, 2)), *layer.get_weights())["forget"]
-    np.testing.assert_allclose(forget, 1 / (1 + np.exp(-3.0)), rtol=1e-6)  # zero input, zero state: f = sigma(3)
+    np.testing.assert_allclose(
+        forget, 1 / (1 + np.exp(-3.0)), rtol=1e-6
+    )  # zero input, zero state: f = sigma(3)
 
 
 def test_fall_factor():
@@ -88,9 +95,17 @@ def exploding_run(clipnorm, steps=10):
     """The script's demo at its own size: ReLU SimpleRNN, recurrent gain 2, plain SGD."""
     inputs, targets = gradients.adding_problem(256, 20, np.random.default_rng(SEED))
     training.seed_everything(SEED)
-    model = gradients.sequence_regressor("SimpleRNN", 20, 2, 16, activation="relu",
-                                         recurrent_initializer=keras.initializers.Orthogonal(gain=2.0))
-    record = gradients.train_recording_gradients(model, inputs, targets, keras.optimizers.SGD(0.01, clipnorm=clipnorm), steps)
+    model = gradients.sequence_regressor(
+        "SimpleRNN",
+        20,
+        2,
+        16,
+        activation="relu",
+        recurrent_initializer=keras.initializers.Orthogonal(gain=2.0),
+    )
+    record = gradients.train_recording_gradients(
+        model, inputs, targets, keras.optimizers.SGD(0.01, clipnorm=clipnorm), steps
+    )
     return record, gradients.run_summary(record)
 
 
@@ -111,9 +126,18 @@ def test_with_clipping_the_loss_stays_finite():
 
 
 def test_run_summary_reports_the_first_non_finite_step():
-    summary = gradients.run_summary({"loss": [2.0, 5e3, float("nan")], "gradient_norm": [1.0, 1e5, float("nan")]})
-    assert summary == {"steps": 3, "first_loss": 2.0, "last_loss": None, "largest_finite_gradient_norm": 1e5,
-                       "finite": False, "diverged": True, "first_non_finite_step": 3}
+    summary = gradients.run_summary(
+        {"loss": [2.0, 5e3, float("nan")], "gradient_norm": [1.0, 1e5, float("nan")]}
+    )
+    assert summary == {
+        "steps": 3,
+        "first_loss": 2.0,
+        "last_loss": None,
+        "largest_finite_gradient_norm": 1e5,
+        "finite": False,
+        "diverged": True,
+        "first_non_finite_step": 3,
+    }
     calm = gradients.run_summary({"loss": [2.0, 1.0], "gradient_norm": [3.0, 2.0]})
     assert calm["finite"] and not calm["diverged"] and calm["first_non_finite_step"] is None
 

@@ -1,13 +1,17 @@
-"""End to end: inside_the_cells.py --quick, from a fresh folder (it trains its own case 8-2 model first)."""
+"""End to end: inside_the_cells.py --quick, from a fresh folder (it trains its own case 8-2
+model first); and Step 7 and --help on their own."""
 
+import argparse
 import json
 import shutil
+
+import inside_the_cells
 
 import keras
 import numpy as np
 import pytest
 
-import inside_the_cells
+pytestmark = pytest.mark.slow  # the script trains a case model and memory-task models
 
 PLOTS = ["gates.png", "vanishing_gradients.png", "exploding_gradients.png"]
 
@@ -37,7 +41,8 @@ def test_quick_run_trained_a_case_model_when_none_was_saved(quick_run):
     assert (output_dir / "case8_2_lstm" / "model.keras").is_file()
     assert (output_dir / "case8_2_lstm" / "preprocessing.json").is_file()
     assert metrics["model"]["cell"] == "LSTM" and metrics["model"]["layer"] == "lstm"
-    assert (metrics["model"]["window"], metrics["model"]["features"], metrics["model"]["units"]) == (12, 1, 32)
+    model = metrics["model"]
+    assert (model["window"], model["features"], model["units"]) == (12, 1, 32)
 
 
 def test_numpy_lstm_matches_keras_on_the_real_window(quick_run):
@@ -47,7 +52,8 @@ def test_numpy_lstm_matches_keras_on_the_real_window(quick_run):
     assert comparison["max_abs_difference_all_windows"] < 1e-4
     assert comparison["windows"] > 400  # every window of the 486-month series
     assert comparison["parameters"] == {"formula": 4352, "keras": 4352}
-    assert comparison["forecast"]["numpy"] == pytest.approx(comparison["forecast"]["keras"], abs=1e-3)
+    forecast = comparison["forecast"]
+    assert forecast["numpy"] == pytest.approx(forecast["keras"], abs=1e-3)
 
 
 def test_gate_reading_is_recorded(quick_run):
@@ -76,7 +82,8 @@ def test_memory_task_and_clipping_outcomes(quick_run):
 
 
 def test_a_gru_forecaster_can_be_looked_inside(quick_run, tmp_path):
-    """Any forecaster whose recurrent layer reads the window: here a GRU saved beside the case's preprocessing."""
+    """Any forecaster whose recurrent layer reads the window: here a GRU saved beside the case's
+    preprocessing."""
     case_dir = quick_run[0] / "case8_2_lstm"
     model_dir = tmp_path / "gru_model"
     model_dir.mkdir()
@@ -85,10 +92,13 @@ def test_a_gru_forecaster_can_be_looked_inside(quick_run, tmp_path):
     outputs = keras.layers.Dense(1)(keras.layers.GRU(8, name="gru")(inputs))
     keras.Model(inputs, outputs).save(model_dir / "model.keras")
 
-    metrics = inside_the_cells.main(["--quick", "--model", str(model_dir / "model.keras"), "--output-dir", str(tmp_path / "out")])
+    model_path = model_dir / "model.keras"
+    argv = ["--quick", "--model", str(model_path), "--output-dir", str(tmp_path / "out")]
+    metrics = inside_the_cells.main(argv)
     assert metrics["model"]["cell"] == "GRU"
     assert metrics["numpy_vs_keras"]["max_abs_difference"] < 1e-4
-    assert metrics["numpy_vs_keras"]["parameters"]["formula"] == metrics["numpy_vs_keras"]["parameters"]["keras"] == 3 * 8 * (8 + 1 + 2)
+    parameters = metrics["numpy_vs_keras"]["parameters"]
+    assert parameters["formula"] == parameters["keras"] == 3 * 8 * (8 + 1 + 2)
     assert set(metrics["gates"]["trained"]) == {"update", "reset", "candidate"}
     assert (tmp_path / "out" / "gates.png").is_file()
 
@@ -97,9 +107,47 @@ def test_a_missing_model_file_is_a_usage_error(tmp_path, capsys):
     existing = tmp_path / "out" / "metrics.json"
     existing.parent.mkdir()
     existing.write_text("{}")
+    missing = tmp_path / "nothing.keras"
     with pytest.raises(SystemExit) as exit_info:
-        inside_the_cells.main(["--quick", "--model", str(tmp_path / "nothing.keras"), "--output-dir", str(tmp_path / "out")])
+        inside_the_cells.main(
+            ["--quick", "--model", str(missing), "--output-dir", str(tmp_path / "out")]
+        )
     assert exit_info.value.code == 2
     error = capsys.readouterr().err.strip().splitlines()[-1]
     assert "error: no model file at" in error and "nothing.keras" in error
     assert existing.read_text() == "{}"  # nothing already there is lost
+
+
+def test_exploding_gradients_measures_the_first_runs_model_before_it_trains():
+    """Step 7 builds its model once per run: the per-step gradient norms come from the first
+    run's fresh model, the same weights as a model built apart with the same seed."""
+    args = argparse.Namespace(quick=True, seed=42, clipnorm=1.0, trace=False)
+    records, exploding_norms, clipping = inside_the_cells.exploding_gradients(args)
+    inside_the_cells.training.seed_everything(42)
+    fresh_model = inside_the_cells.gradients.sequence_regressor(
+        "SimpleRNN",
+        inside_the_cells.EXPLODING_STEPS,
+        2,
+        inside_the_cells.EXPLODING_SIZE,
+        activation="relu",
+        recurrent_initializer=keras.initializers.Orthogonal(gain=inside_the_cells.RECURRENT_GAIN),
+    )
+    inputs, _ = inside_the_cells.gradients.adding_problem(
+        inside_the_cells.EXPLODING_SEQUENCES,
+        inside_the_cells.EXPLODING_STEPS,
+        np.random.default_rng(42),
+        inside_the_cells.MEMORY_MARKED_SPAN,
+    )
+    fresh_norms = inside_the_cells.gradients.input_gradient_norms(fresh_model, inputs)
+    np.testing.assert_array_equal(exploding_norms, fresh_norms)
+    assert exploding_norms.shape == (inside_the_cells.EXPLODING_STEPS,)
+    assert set(records) == set(clipping["runs"]) == {"without clipping", "clipnorm=1"}
+    assert clipping["input_gradient_growth"] > 1  # it grows going back: it explodes
+
+
+def test_help_ends_with_the_docstring_examples(capsys):
+    with pytest.raises(SystemExit):
+        inside_the_cells.build_parser().parse_args(["--help"])
+    examples = capsys.readouterr().out.split("examples:")[1]
+    assert "python inside_the_cells.py --quick" in examples
+    assert "python case8_2_lstm.py" in examples

@@ -1,6 +1,3 @@
-import numpy as np
-import pandas as pd
-
 from common.preprocessing import (
     Preprocessing,
     calendar_columns,
@@ -12,6 +9,9 @@ from common.preprocessing import (
     to_real_units,
     undifference,
 )
+
+import numpy as np
+import pandas as pd
 
 
 def monthly_frame(values):
@@ -36,31 +36,49 @@ def test_differencing_is_inverted_exactly():
     for lags in ([12, 1], [1], [7], []):
         z = difference(values, lags)
         steps = np.arange(sum(lags), 80)
-        np.testing.assert_allclose(undifference(z[steps], values, steps, lags), values[steps], atol=1e-9)
+        np.testing.assert_allclose(
+            undifference(z[steps], values, steps, lags), values[steps], atol=1e-9
+        )
 
 
 def test_scaling_uses_the_training_part_only():
     values = np.concatenate([np.linspace(100, 200, 60), np.full(20, 1e6)])  # absurd test values
-    prep = Preprocessing(window=12, target="y", inputs=[], frequency="monthly", differencing_lags=[], calendar_features=False)
-    features = raw_features(monthly_frame(values), prep)
-    fit_scaling(prep, features, test_start=60)
-    assert prep.feature_mean[0] == np.mean(values[:60])
-    assert prep.feature_scale[0] == np.std(values[:60])
+    recipe = Preprocessing(
+        window=12,
+        target="y",
+        inputs=[],
+        frequency="monthly",
+        differencing_lags=[],
+        calendar_features=False,
+    )
+    features = raw_features(monthly_frame(values), recipe)
+    fit_scaling(recipe, features[:60])
+    assert recipe.feature_mean[0] == np.mean(values[:60])
+    assert recipe.feature_scale[0] == np.std(values[:60])
     changed = values.copy()
     changed[60:] = -5.0  # whatever the test part holds, the statistics stay the same
-    fit_scaling(prep, raw_features(monthly_frame(changed), prep), test_start=60)
-    assert prep.feature_mean[0] == np.mean(values[:60])
+    fit_scaling(recipe, raw_features(monthly_frame(changed), recipe)[:60])
+    assert recipe.feature_mean[0] == np.mean(values[:60])
 
 
 def test_scaled_model_output_maps_back_to_real_units():
     values = 500 + 3 * np.arange(60.0) + 20 * np.sin(np.arange(60) * 2 * np.pi / 12)
-    prep = Preprocessing(window=12, target="y", inputs=[], frequency="monthly", differencing_lags=[12, 1], calendar_features=False)
-    features = raw_features(monthly_frame(values), prep)
-    fit_scaling(prep, features, test_start=48)
-    scaled = scale(features, prep)
+    recipe = Preprocessing(
+        window=12,
+        target="y",
+        inputs=[],
+        frequency="monthly",
+        differencing_lags=[12, 1],
+        calendar_features=False,
+    )
+    features = raw_features(monthly_frame(values), recipe)
+    fit_scaling(recipe, features[:48])
+    scaled = scale(features, recipe)
     steps = np.arange(48, 60)
     # A perfect model outputs the true scaled change; its real-unit forecast is then exact.
-    np.testing.assert_allclose(to_real_units(scaled[steps, 0], values, steps, prep), values[steps], atol=1e-9)
+    np.testing.assert_allclose(
+        to_real_units(scaled[steps, 0], values, steps, recipe), values[steps], atol=1e-9
+    )
 
 
 def test_calendar_columns_put_december_next_to_january():
@@ -72,7 +90,16 @@ def test_calendar_columns_put_december_next_to_january():
 
 
 def test_preprocessing_round_trips_through_json(tmp_path):
-    prep = Preprocessing(window=30, target="Tmax", inputs=["Tmin"], frequency="daily", differencing_lags=[],
-                         calendar_features=True, feature_names=["a"], feature_mean=[1.5], feature_scale=[2.0])
-    prep.save(tmp_path / "preprocessing.json")
-    assert Preprocessing.load(tmp_path / "preprocessing.json") == prep
+    recipe = Preprocessing(
+        window=30,
+        target="Tmax",
+        inputs=["Tmin"],
+        frequency="daily",
+        differencing_lags=[],
+        calendar_features=True,
+        feature_names=["a"],
+        feature_mean=[1.5],
+        feature_scale=[2.0],
+    )
+    recipe.save(tmp_path / "preprocessing.json")
+    assert Preprocessing.load(tmp_path / "preprocessing.json") == recipe

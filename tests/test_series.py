@@ -1,8 +1,8 @@
-import numpy as np
-import pytest
-
 from common.cli import UsageError
 from common.series import load_series
+
+import numpy as np
+import pytest
 
 
 def write(tmp_path, text, name="series.csv"):
@@ -37,18 +37,24 @@ def test_unsorted_rows_are_sorted_and_reported(tmp_path):
 
 
 def test_short_gaps_are_filled_long_gaps_refused(tmp_path):
-    rows = ["when,temp,station"] + [f"2012/01/{day:02d},{day}.0,A" for day in range(1, 32) if day not in (10, 11)]
+    rows = ["when,temp,station"] + [
+        f"2012/01/{day:02d},{day}.0,A" for day in range(1, 32) if day not in (10, 11)
+    ]
     series = load_series(write(tmp_path, "\n".join(rows)))
     assert series.frequency == "daily" and len(series.frame) == 31
     assert series.frame.loc["2012-01-10", "temp"] == pytest.approx(10.0)  # interpolated
     assert any("filled 2 days with missing values" in note for note in series.notes)
-    rows = ["Date,temp"] + [f"2012-01-{day:02d},{day}" for day in range(1, 32) if not 5 <= day <= 20]
+    rows = ["Date,temp"] + [
+        f"2012-01-{day:02d},{day}" for day in range(1, 32) if not 5 <= day <= 20
+    ]
     with pytest.raises(UsageError, match="16 days in a row are missing"):
         load_series(write(tmp_path, "\n".join(rows)))
 
 
 def test_missing_cells_count_as_gaps(tmp_path):
-    rows = ["Date,Temperature"] + [f"2010-01-{day:02d},{'' if day == 7 else day}" for day in range(1, 29)]
+    rows = ["Date,Temperature"] + [
+        f"2010-01-{day:02d},{'' if day == 7 else day}" for day in range(1, 29)
+    ]
     series = load_series(write(tmp_path, "\n".join(rows)))
     assert series.frame.loc["2010-01-07", "Temperature"] == pytest.approx(7.0)
 
@@ -56,7 +62,10 @@ def test_missing_cells_count_as_gaps(tmp_path):
 def test_several_numeric_columns_need_a_target(tmp_path):
     rows = ["Date,Tmax,Tmin,Station"] + [f"2012-01-{d:02d},{d + 5},{d},X" for d in range(1, 29)]
     path = write(tmp_path, "\n".join(rows))
-    with pytest.raises(UsageError, match="2 numeric columns .'Tmax', 'Tmin'.: choose the one to forecast with --target"):
+    with pytest.raises(
+        UsageError,
+        match="2 numeric columns .'Tmax', 'Tmin'.: choose the one to forecast with --target",
+    ):
         load_series(path)
     series = load_series(path, target="tmax", inputs=["Tmin"])  # any letter case
     assert list(series.frame.columns) == ["Tmax", "Tmin"]

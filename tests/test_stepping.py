@@ -4,18 +4,30 @@ import re
 import subprocess
 import sys
 
+from helpers import ROOT
+
 import pytest
-from conftest import ROOT
+
+pytestmark = pytest.mark.slow  # each test runs a case end to end under pdb or --trace
 
 # script -> (array names printed at the fit() breakpoint, the shapes they must have under --quick,
 #            arrays that --trace must name)
 CASES = {
-    "case8_1_rnn.py": ("train_sequences.shape, train_labels.shape", "((1000, 53), (1000,))",
-                       {"train_sequences", "train_labels", "test_sequences", "token_ids", "test_probabilities"}),
-    "case8_2_lstm.py": ("train_windows.shape, train_targets.shape", "((64, 12, 1), (64,))",
-                        {"train_windows", "train_targets", "test_windows", "model_forecasts"}),
-    "case8_3_gru.py": ("train_windows.shape, train_targets.shape", "((765, 30, 4), (765,))",
-                       {"train_windows", "train_targets", "test_windows", "model_forecasts"}),
+    "case8_1_rnn.py": (
+        "train_sequences.shape, train_labels.shape",
+        "((1000, 53), (1000,))",
+        {"train_sequences", "train_labels", "test_sequences", "token_ids", "test_probabilities"},
+    ),
+    "case8_2_lstm.py": (
+        "train_windows.shape, train_targets.shape",
+        "((64, 12, 1), (64,))",
+        {"train_windows", "train_targets", "test_windows", "model_forecasts"},
+    ),
+    "case8_3_gru.py": (
+        "train_windows.shape, train_targets.shape",
+        "((765, 30, 4), (765,))",
+        {"train_windows", "train_targets", "test_windows", "model_forecasts"},
+    ),
 }
 
 
@@ -31,10 +43,16 @@ def fit_line(script):
 def test_pdb_stops_at_the_training_step_and_the_run_finishes(script, tmp_path):
     names, shapes, _ = CASES[script]
     # Clear the breakpoint once hit: a call spread over several lines stops on its first line again.
-    commands = "\n".join([f"b {ROOT / script}:{fit_line(script)}", "c", f"p {names}", "cl 1", "c", "q", ""])
+    commands = "\n".join(
+        [f"b {ROOT / script}:{fit_line(script)}", "c", f"p {names}", "cl 1", "c", "q", ""]
+    )
     result = subprocess.run(
         [sys.executable, "-m", "pdb", str(ROOT / script), "--quick", "--output-dir", str(tmp_path)],
-        input=commands, capture_output=True, text=True, timeout=240, cwd=ROOT,
+        input=commands,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=ROOT,
     )
     assert shapes in result.stdout, result.stdout[-3000:]
     assert "The program finished" in result.stdout
@@ -46,7 +64,10 @@ def test_pdb_stops_at_the_training_step_and_the_run_finishes(script, tmp_path):
 def test_trace_names_every_step_and_its_arrays(script, tmp_path):
     result = subprocess.run(
         [sys.executable, str(ROOT / script), "--quick", "--trace", "--output-dir", str(tmp_path)],
-        capture_output=True, text=True, timeout=240, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     steps = re.findall(r"^== Step (\d+)\. ", result.stdout, flags=re.MULTILINE)
@@ -55,14 +76,20 @@ def test_trace_names_every_step_and_its_arrays(script, tmp_path):
     names = {name for name, _, _ in traced}
     assert CASES[script][2] <= names
     first_shape = CASES[script][1][1:].split("), (")[0] + ")"
-    assert dict((name, shape) for name, shape, _ in traced)[CASES[script][0].split(".")[0]] == first_shape
+    assert (
+        dict((name, shape) for name, shape, _ in traced)[CASES[script][0].split(".")[0]]
+        == first_shape
+    )
 
 
-@pytest.mark.parametrize("case, cell_class", [
-    ("case8_1_rnn", "keras.src.layers.rnn.simple_rnn.SimpleRNNCell"),
-    ("case8_2_lstm", "keras.src.layers.rnn.lstm.LSTMCell"),
-    ("case8_3_gru", "keras.src.layers.rnn.gru.GRUCell"),
-])
+@pytest.mark.parametrize(
+    "case, cell_class",
+    [
+        ("case8_1_rnn", "keras.src.layers.rnn.simple_rnn.SimpleRNNCell"),
+        ("case8_2_lstm", "keras.src.layers.rnn.lstm.LSTMCell"),
+        ("case8_3_gru", "keras.src.layers.rnn.gru.GRUCell"),
+    ],
+)
 def test_eager_runs_keras_cell_code_on_every_step(case, cell_class, tmp_path, monkeypatch):
     """With --eager, Keras' own cell `call` runs as Python for every timestep of every batch,
     so a breakpoint inside it is hit during training; compiled, it runs only while tracing."""

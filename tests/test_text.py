@@ -1,20 +1,30 @@
-"""common/text.py: standardisation, the vocabulary, the label rule, loading reviews, scores, baselines;
-and data/make_reviews.py, the generator of the embedded review sample."""
+"""common/text.py: standardisation, the vocabulary, the label rule, loading reviews, scores,
+baselines; and data/make_reviews.py, the generator of the embedded review sample."""
 
 import importlib.util
 from pathlib import Path
+
+from common import text
+from common.cli import UsageError
 
 import keras
 import numpy as np
 import pandas as pd
 import pytest
 
-from common import text
-from common.cli import UsageError
-
 ROOT = Path(__file__).resolve().parents[1]
-COURSE_COLUMNS = ["Clothing ID", "Age", "Title", "Review Text", "Rating", "Recommended IND",
-                  "Positive Feedback Count", "Division Name", "Department Name", "Class Name"]
+COURSE_COLUMNS = [
+    "Clothing ID",
+    "Age",
+    "Title",
+    "Review Text",
+    "Rating",
+    "Recommended IND",
+    "Positive Feedback Count",
+    "Division Name",
+    "Department Name",
+    "Class Name",
+]
 
 
 def write_csv(path, frame):
@@ -24,12 +34,15 @@ def write_csv(path, frame):
 
 # --- standardisation ---------------------------------------------------------------------------
 
+
 def test_standardize_keeps_negations_and_drops_punctuation():
-    cleaned = text.standardize([
-        "I don’t LOVE it... Not flattering, at all!",
-        "Can't wait; won't return. Didnt fit, isn't soft",
-        "No zipper -- never again!!! It's \"fine\"?",
-    ])
+    cleaned = text.standardize(
+        [
+            "I don’t LOVE it... Not flattering, at all!",
+            "Can't wait; won't return. Didnt fit, isn't soft",
+            'No zipper -- never again!!! It\'s "fine"?',
+        ]
+    )
     assert cleaned == [
         "i do not love it not flattering at all",
         "can not wait will not return did not fit is not soft",
@@ -38,7 +51,9 @@ def test_standardize_keeps_negations_and_drops_punctuation():
 
 
 def test_standardize_turns_line_breaks_into_spaces_and_keeps_accents_and_digits():
-    assert text.standardize(["Café au lait\n\nI'm 5'4\" — petite"]) == ["café au lait im 5 4 petite"]
+    assert text.standardize(["Café au lait\n\nI'm 5'4\" — petite"]) == [
+        "café au lait im 5 4 petite"
+    ]
 
 
 def test_standardize_review_is_registered_for_safe_loading():
@@ -57,6 +72,7 @@ def test_sequence_length_is_a_percentile_of_training_lengths():
 
 # --- vocabulary ---------------------------------------------------------------------------------
 
+
 def test_vocabulary_is_learnt_from_training_text_only():
     train_texts = ["soft fabric", "not soft at all", "soft soft fabric"]
     vectorizer = text.make_vectorizer(train_texts, max_tokens=100, sequence_length=6)
@@ -72,10 +88,13 @@ def test_vocabulary_is_learnt_from_training_text_only():
 
 def test_vectorizer_truncates_long_reviews_to_the_sequence_length():
     vectorizer = text.make_vectorizer(["a b c d e f g"], max_tokens=20, sequence_length=3)
-    assert text.decode(text.vectorize(vectorizer, ["a b c d e"])[0], vectorizer.get_vocabulary()) == ["a", "b", "c"]
+    assert text.decode(
+        text.vectorize(vectorizer, ["a b c d e"])[0], vectorizer.get_vocabulary()
+    ) == ["a", "b", "c"]
 
 
 # --- the label rule -----------------------------------------------------------------------------
+
 
 def test_ratings_above_three_are_positive():
     labels, rule = text.labels_from(pd.Series([5, 4, 3, 2, 1]), "Rating")
@@ -99,19 +118,30 @@ def test_missing_labels_are_an_error():
 
 # --- loading reviews ----------------------------------------------------------------------------
 
+
 def course_like_table():
-    return pd.DataFrame({
-        "Title": ["Love it", None, "Returned", None],
-        "Review Text": ["So soft,\nso pretty", "Not flattering at all", None, None],
-        "Rating": [5, 2, 1, 4],
-        "Class Name": ["Dresses", "Knits", None, "Pants"],
-    })
+    return pd.DataFrame(
+        {
+            "Title": ["Love it", None, "Returned", None],
+            "Review Text": ["So soft,\nso pretty", "Not flattering at all", None, None],
+            "Rating": [5, 2, 1, 4],
+            "Class Name": ["Dresses", "Knits", None, "Pants"],
+        }
+    )
 
 
 def test_protocol_drops_only_rows_without_class_name(tmp_path):
     reviews = text.load_reviews(write_csv(tmp_path / "r.csv", course_like_table()))
-    assert reviews.text_columns == ["Class Name", "Title", "Review Text"]  # the review's own words last
-    assert list(reviews.texts) == ["Dresses Love it So soft,\nso pretty", "Knits Not flattering at all", "Pants"]
+    assert reviews.text_columns == [
+        "Class Name",
+        "Title",
+        "Review Text",
+    ]  # the review's own words last
+    assert list(reviews.texts) == [
+        "Dresses Love it So soft,\nso pretty",
+        "Knits Not flattering at all",
+        "Pants",
+    ]
     assert list(reviews.labels) == [1, 0, 1]
     assert reviews.notes == ["dropped 1 rows with no Class Name (the course's protocol)"]
 
@@ -119,7 +149,11 @@ def test_protocol_drops_only_rows_without_class_name(tmp_path):
 def test_without_class_name_rows_with_no_text_at_all_are_dropped(tmp_path):
     path = write_csv(tmp_path / "r.csv", course_like_table())
     reviews = text.load_reviews(path, text_columns=["Title", "Review Text"])
-    assert list(reviews.texts) == ["Love it So soft,\nso pretty", "Not flattering at all", "Returned"]
+    assert list(reviews.texts) == [
+        "Love it So soft,\nso pretty",
+        "Not flattering at all",
+        "Returned",
+    ]
 
 
 def test_no_text_columns_is_an_error(tmp_path):
@@ -135,12 +169,16 @@ def test_a_misspelled_text_column_gets_a_suggestion(tmp_path):
 
 
 def test_an_entirely_empty_text_column_is_an_error(tmp_path):
-    path = write_csv(tmp_path / "r.csv", pd.DataFrame({"Title": [None, None], "Review Text": ["a", "b"], "Rating": [5, 1]}))
+    path = write_csv(
+        tmp_path / "r.csv",
+        pd.DataFrame({"Title": [None, None], "Review Text": ["a", "b"], "Rating": [5, 1]}),
+    )
     with pytest.raises(UsageError, match="'Title' is empty in every row"):
         text.load_reviews(path)
 
 
 # --- scores and baselines -----------------------------------------------------------------------
+
 
 def test_classification_scores_threshold_at_one_half():
     scores = text.classification_scores([1, 1, 0, 0], [0.9, 0.4, 0.6, 0.1])
@@ -151,18 +189,32 @@ def test_majority_baseline_calls_everything_positive_when_most_are():
     probabilities = text.majority_baseline(np.array([1, 1, 1, 0]), test_count=3)
     np.testing.assert_allclose(probabilities, [0.75, 0.75, 0.75])
     scores = text.classification_scores([1, 0, 1], probabilities)
-    assert scores["accuracy"] == pytest.approx(2 / 3) and scores["recall"] == 1.0 and scores["roc_auc"] == 0.5
+    assert (
+        scores["accuracy"] == pytest.approx(2 / 3)
+        and scores["recall"] == 1.0
+        and scores["roc_auc"] == 0.5
+    )
 
 
 def test_tfidf_baseline_reads_negations_through_word_pairs():
-    train_texts = ["soft and lovely", "lovely colour", "not lovely at all", "not soft", "so soft", "not nice"] * 5
+    train_texts = [
+        "soft and lovely",
+        "lovely colour",
+        "not lovely at all",
+        "not soft",
+        "so soft",
+        "not nice",
+    ] * 5
     train_labels = np.array([1, 1, 0, 0, 1, 0] * 5)
-    probabilities = text.tfidf_logreg_baseline(train_texts, train_labels, ["lovely and soft", "not lovely"])
+    probabilities = text.tfidf_logreg_baseline(
+        train_texts, train_labels, ["lovely and soft", "not lovely"]
+    )
     assert probabilities.shape == (2,)
     assert probabilities[0] > 0.5 > probabilities[1]
 
 
 # --- the embedded sample's generator ------------------------------------------------------------
+
 
 def load_generator():
     spec = importlib.util.spec_from_file_location("make_reviews", ROOT / "data" / "make_reviews.py")
@@ -184,16 +236,37 @@ def test_embedded_sample_has_the_course_columns_and_class_balance():
     for rating, share in {5: 0.56, 4: 0.22, 3: 0.12, 2: 0.07, 1: 0.03}.items():
         assert shares[rating] == pytest.approx(share, abs=0.02)
     assert (table["Rating"] > 3).mean() == pytest.approx(0.78, abs=0.02)
-    assert table["Class Name"].isna().sum() > 0 and table["Title"].isna().sum() > 0  # empty cells, like the course's file
+    assert (
+        table["Class Name"].isna().sum() > 0 and table["Title"].isna().sum() > 0
+    )  # empty cells, like the course's file
     assert table["Review Text"].str.contains("\n").sum() > 0  # quoted reviews with line breaks
-    assert {"Dresses", "Knits", "Blouses", "Sweaters", "Pants", "Jeans", "Fine gauge", "Skirts", "Jackets",
-            "Lounge", "Intimates"} <= set(table["Class Name"].dropna())
+    assert {
+        "Dresses",
+        "Knits",
+        "Blouses",
+        "Sweaters",
+        "Pants",
+        "Jeans",
+        "Fine gauge",
+        "Skirts",
+        "Jackets",
+        "Lounge",
+        "Intimates",
+    } <= set(table["Class Name"].dropna())
 
 
 def test_embedded_sample_uses_negation_in_both_directions():
-    table = pd.read_csv(ROOT / "data" / "clothing_reviews_sample.csv").dropna(subset=["Review Text"])
+    table = pd.read_csv(ROOT / "data" / "clothing_reviews_sample.csv").dropna(
+        subset=["Review Text"]
+    )
     positive = table[table["Rating"] > 3]["Review Text"].str.lower()
     negative = table[table["Rating"] <= 3]["Review Text"].str.lower()
-    assert positive.str.contains(r"\bnot (?:itchy|scratchy|tight|boxy)").sum() > 10  # "not itchy": good
-    assert negative.str.contains(r"\bnot (?:soft|flattering|lovely|comfortable)").sum() > 10  # "not soft": bad
-    assert negative.str.contains(r" but the ").sum() > 50  # contrast, the clause after "but" decides
+    assert (
+        positive.str.contains(r"\bnot (?:itchy|scratchy|tight|boxy)").sum() > 10
+    )  # "not itchy": good
+    assert (
+        negative.str.contains(r"\bnot (?:soft|flattering|lovely|comfortable)").sum() > 10
+    )  # "not soft": bad
+    assert (
+        negative.str.contains(r" but the ").sum() > 50
+    )  # contrast, the clause after "but" decides

@@ -1,6 +1,6 @@
-import numpy as np
-
 from common.windows import chronological_split, count_test_points, make_windows
+
+import numpy as np
 
 
 def test_toy_windows_hold_the_steps_before_each_target():
@@ -26,7 +26,9 @@ def test_count_test_points_follows_the_contract():
 
 
 def test_split_is_strictly_chronological_and_complete():
-    train, validation, test = chronological_split(first_step=25, test_start=136, steps=168, validation_fraction=0.15)
+    train, validation, test = chronological_split(
+        first_step=25, test_start=136, steps=168, validation_fraction=0.15
+    )
     assert train[0] == 25 and train[-1] < validation[0] and validation[-1] < test[0]
     assert test[0] == 136 and test[-1] == 167 and len(test) == 32
     assert len(train) + len(validation) == 136 - 25

@@ -1,0 +1,80 @@
+"""common/training.py and common/__init__.py: callbacks, the environment block, quiet start-up."""
+
+import os
+import subprocess
+import sys
+
+import common
+from common import training
+from common.cli import UsageError
+from helpers import ROOT
+
+import keras
+import pytest
+
+
+def test_one_early_stopping_mechanism_that_restores_the_best_epoch(tmp_path):
+    chosen = training.callbacks("val_loss", "min", patience=3)
+    stoppers = [c for c in chosen if isinstance(c, keras.callbacks.EarlyStopping)]
+    assert len(stoppers) == 1 and stoppers[0].restore_best_weights and stoppers[0].patience == 3
+    assert not any(isinstance(c, keras.callbacks.ModelCheckpoint) for c in chosen)
+    assert not any(isinstance(c, keras.callbacks.TensorBoard) for c in chosen)
+    logged = training.callbacks("val_auc", "max", 2, tensorboard_dir=tmp_path / "logs")
+    boards = [c for c in logged if isinstance(c, keras.callbacks.TensorBoard)]
+    assert len(boards) == 1 and boards[0].log_dir == str(tmp_path / "logs")
+
+
+def test_tensorboard_without_its_package_is_a_usage_error(monkeypatch):
+    monkeypatch.setattr(training.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(UsageError, match="pip install tensorboard"):
+        training.check_tensorboard(True)
+    training.check_tensorboard(False)  # not asked for: nothing to check
+
+
+def test_the_best_epoch_is_what_the_model_holds_after_fit():
+    training.seed_everything(0)
+    inputs = keras.Input(shape=(1,))
+    model = keras.Model(inputs, keras.layers.Dense(1)(inputs))
+    model.compile(optimizer=keras.optimizers.SGD(0.5), loss="mse")
+    x = keras.ops.convert_to_numpy(keras.random.normal((64, 1), seed=1))
+    # A learning rate this large diverges after a few epochs: the best epoch is an early one.
+    history = model.fit(
+        x,
+        3 * x,
+        validation_data=(x, 3 * x),
+        epochs=8,
+        verbose=0,
+        callbacks=training.callbacks("val_loss", "min", patience=8),
+    )
+    best = min(history.history["val_loss"])
+    assert model.evaluate(x, 3 * x, verbose=0) == pytest.approx(best, rel=1e-4)
+
+
+def test_environment_names_backend_devices_and_versions():
+    block = training.environment()
+    assert block["backend"] == keras.backend.backend() and block["keras"] == keras.__version__
+    assert block["devices"] and all(isinstance(name, str) for name in block["devices"])
+    line = training.describe_environment(block)
+    assert line.startswith(f"Keras {keras.__version__} (") and " on " in line
+
+
+@pytest.mark.skipif(
+    "TF_CPP_MIN_LOG_LEVEL" in os.environ and not common.QUIET,
+    reason="this test process was started with TF_CPP_MIN_LOG_LEVEL set",
+)
+def test_start_up_is_quiet_by_default():
+    assert common.QUIET and os.environ["TF_CPP_MIN_LOG_LEVEL"] == "3"
+
+
+def test_a_log_level_the_user_sets_is_honoured_and_nothing_is_hidden():
+    probe = "import os, common; print(common.QUIET, os.environ['TF_CPP_MIN_LOG_LEVEL'])"
+    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "1"}
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=environment,
+        timeout=120,
+    )
+    assert result.stdout.split() == ["False", "1"], result.stderr[-2000:]
