@@ -26,7 +26,17 @@ Good places for a breakpoint (the debugger's variables panel shows the values):
 import time
 from pathlib import Path
 
-from common import baselines, cli, diagnostics, plots, preprocessing, report, training, windows
+from common import (
+    baselines,
+    cli,
+    diagnostics,
+    plots,
+    preprocessing,
+    report,
+    significance,
+    training,
+    windows,
+)
 from common import series as series_io
 from common.artifacts import prepare_output_dir, save_model, write_history, write_json
 
@@ -43,6 +53,7 @@ WINDOW = 12  # months the LSTM reads before each forecast
 DIFFERENCING_LAGS = [12, 1]  # seasonal difference, then first difference
 CALENDAR_FEATURES = False  # the seasonal difference already removes the yearly pattern
 SEASON = 12  # months in a year: the seasonal naive baseline's lag
+LEARNED_SERIES = "the series the LSTM learns (seasonal and first differences)"
 LSTM_SIZE = 32  # numbers in the LSTM's hidden state
 LEARNING_RATE = 1e-3
 EPOCHS = 400  # at most; early stopping ends sooner
@@ -119,9 +130,15 @@ def main(argv=None):
     plots.series_overview(frame, series.target, "monthly", output_dir / "data.png")
 
     report.step(3, "Noise check: is there anything to learn from the past?")
-    noise = diagnostics.noise_check(values[:test_start])
+    noise = diagnostics.noise_check(values[:test_start])  # the raw series' training part
     for line in diagnostics.explain(noise, lag_season=SEASON):
         print(f"   {line}")
+    # The same check on what the LSTM learns: the seasonally and first-differenced series.
+    learned = preprocessing.difference(values, DIFFERENCING_LAGS)[
+        sum(DIFFERENCING_LAGS) : test_start
+    ]
+    noise["learned"] = {"differencing_lags": DIFFERENCING_LAGS, **diagnostics.noise_check(learned)}
+    print(f"   {diagnostics.explain_learned(noise['learned'], LEARNED_SERIES)}")
 
     report.step(4, "Prepare: difference away trend and season, scale, cut windows")
     # The LSTM learns z[t] = (y[t] - y[t-12]) - (y[t-1] - y[t-13]): this month's change against
@@ -147,6 +164,8 @@ def main(argv=None):
     validation_windows, validation_targets = windows.make_windows(
         scaled, targets, validation_steps, window
     )
+    filled = dates[test_steps].isin(series.filled_dates)  # targets filled by interpolation
+    test_steps = test_steps[~filled]  # never scored: interpolation computed them from later days
     test_windows, _ = windows.make_windows(scaled, targets, test_steps, window)
     test_values = values[test_steps]  # (test_points,) real units: what the forecasts are scored on
     print(
@@ -154,6 +173,11 @@ def main(argv=None):
         f"{len(test_windows)} test; each {window} months x {scaled.shape[1]} feature(s): "
         f"{', '.join(recipe.feature_names)}"
     )
+    if filled.any():
+        print(
+            f"   {int(filled.sum())} test target(s) were filled by interpolation and are not "
+            f"scored: {len(test_steps)} of {test_points} months are"
+        )
     report.trace(
         args.trace,
         features=features,
@@ -167,6 +191,14 @@ def main(argv=None):
     report.step(5, "Baselines: the common-sense forecasts to beat")
     baseline_forecasts = baselines.forecasting_baselines(
         values, dates, test_steps, test_start, season=SEASON, daily=False
+    )
+    # `linear`: ridge regression on exactly the windows the LSTM reads (flattened), its
+    # penalty chosen on the validation windows: does the network add anything to a linear model?
+    linear_predictions, linear_penalty = baselines.linear_on_windows(
+        train_windows, train_targets, validation_windows, validation_targets, test_windows
+    )
+    baseline_forecasts["linear"] = preprocessing.to_real_units(
+        linear_predictions, values, test_steps, recipe
     )
     for name, forecast in baseline_forecasts.items():
         rmse = baselines.scores(test_values, forecast)["rmse"]
@@ -189,6 +221,7 @@ def main(argv=None):
     )
 
     report.step(7, "Train (early stopping on the validation loss, best epoch kept)")
+    fit_started = time.time()
     history = model.fit(
         train_windows,
         train_targets,
@@ -201,7 +234,7 @@ def main(argv=None):
         shuffle=True,
         verbose=training.progress_verbosity(),
     )
-    train_seconds = time.time() - started
+    train_seconds = time.time() - fit_started  # the time in fit() alone
     epochs_run = len(history.history["loss"])
     print(f"   {epochs_run} epochs; best validation loss {min(history.history['val_loss']):.4f}")
 
@@ -211,12 +244,25 @@ def main(argv=None):
     results = {"LSTM": baselines.scores(test_values, model_forecasts)}
     for name, forecast in baseline_forecasts.items():
         results[name] = baselines.scores(test_values, forecast)
+    # Is each difference real? Diebold-Mariano on the same targets (squared errors,
+    # as the case leads with RMSE); only p < 0.05 earns a "beats" or a "loses to".
+    tests = significance.compare_with_baselines(
+        test_values, model_forecasts, baseline_forecasts, "rmse"
+    )
+    best = min(baseline_forecasts, key=lambda name: results[name]["rmse"])
+    verdict, verdict_line = significance.verdict(
+        "LSTM", best, results["LSTM"]["rmse"], results[best]["rmse"], tests[best]
+    )
     report.results_table(
         results,
         ["rmse", "mae"],
-        f"One-step-ahead test errors over {test_points} months, in {value_units}",
+        f"One-step-ahead test errors over {len(test_steps)} months, in {value_units}",
+        p_values={name: test["p"] for name, test in tests.items()},
     )
-    print("   " + report.verdict(results, "LSTM", baseline_forecasts, "rmse"))
+    print(
+        "   (DM p: Diebold-Mariano test of each baseline against the LSTM; p < 0.05 is a real gap)"
+    )
+    print(verdict_line)
     report.trace(args.trace, test_predictions=test_predictions, model_forecasts=model_forecasts)
 
     report.step(9, "Forecast the month after the last date in the file")
@@ -240,7 +286,7 @@ def main(argv=None):
     )
     plots.autocorrelation(noise["acf"], test_start, noise["ljung_box_p"], output_dir / "acf.png")
     metrics = {
-        "schema": 1,
+        "schema": 2,
         "case": CASE,
         "data": {
             "path": str(data_path),
@@ -252,20 +298,25 @@ def main(argv=None):
             "window": window,
             "test_fraction": args.test_fraction,
             "test_points": test_points,
+            "scored_points": len(test_steps),
+            "unscored_filled_targets": int(filled.sum()),
             "horizon": 1,
         },
         "model": results["LSTM"],
-        "baselines": {name: results[name] for name in baseline_forecasts},
+        "baselines": {name: {**results[name], "dm": tests[name]} for name in baseline_forecasts},
+        "verdict": verdict,
         "diagnostics": noise,
         "next": {"date": next_label, "value": next_value},
         "training": {
             "epochs_run": epochs_run,
             "seconds": round(train_seconds, 2),
+            "total_seconds": round(time.time() - started, 2),
             "params": model.count_params(),
             "seed": args.seed,
         },
         "environment": environment,
     }
+    metrics["baselines"]["linear"]["penalty"] = linear_penalty
     written = [
         save_model(output_dir / "model.keras", model),
         recipe.save(output_dir / "preprocessing.json"),

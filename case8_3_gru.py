@@ -32,7 +32,17 @@ Good places for a breakpoint (the debugger's variables panel shows the values):
 import time
 from pathlib import Path
 
-from common import baselines, cli, diagnostics, plots, preprocessing, report, training, windows
+from common import (
+    baselines,
+    cli,
+    diagnostics,
+    plots,
+    preprocessing,
+    report,
+    significance,
+    training,
+    windows,
+)
 from common import series as series_io
 from common.artifacts import prepare_output_dir, save_model, write_history, write_json
 
@@ -49,6 +59,7 @@ WINDOW = 30  # days the GRU reads before each forecast
 DIFFERENCING_LAGS = []  # temperatures have no trend to remove; the calendar terms carry the season
 CALENDAR_FEATURES = True  # sin and cos of the day of the year: where in the yearly cycle a day is
 SEASON = 365  # days in a year: the seasonal naive baseline's lag
+LEARNED_SERIES = "the series the GRU learns (no differencing: the series itself)"
 GRU_SIZE = 32  # numbers in the GRU's hidden state
 LEARNING_RATE = 1e-3
 EPOCHS = 60  # at most; early stopping ends sooner
@@ -129,9 +140,15 @@ def main(argv=None):
     plots.series_overview(frame, series.target, "daily", output_dir / "data.png")
 
     report.step(3, "Noise check: is there anything to learn from the past?")
-    noise = diagnostics.noise_check(values[:test_start])
+    noise = diagnostics.noise_check(values[:test_start])  # the raw series' training part
     for line in diagnostics.explain(noise, lag_season=SEASON):
         print(f"   {line}")
+    # The same check on what the GRU learns: the series itself, as no differencing is used.
+    learned = preprocessing.difference(values, DIFFERENCING_LAGS)[
+        sum(DIFFERENCING_LAGS) : test_start
+    ]
+    noise["learned"] = {"differencing_lags": DIFFERENCING_LAGS, **diagnostics.noise_check(learned)}
+    print(f"   {diagnostics.explain_learned(noise['learned'], LEARNED_SERIES)}")
 
     report.step(4, "Prepare: standardise, add the day of the year, cut windows")
     recipe = preprocessing.Preprocessing(  # saved as preprocessing.json at the end
@@ -153,6 +170,8 @@ def main(argv=None):
     validation_windows, validation_targets = windows.make_windows(
         scaled, targets, validation_steps, window
     )
+    filled = dates[test_steps].isin(series.filled_dates)  # targets filled by interpolation
+    test_steps = test_steps[~filled]  # never scored: interpolation computed them from later days
     test_windows, _ = windows.make_windows(scaled, targets, test_steps, window)
     test_values = values[test_steps]  # (test_points,) real units: what the forecasts are scored on
     print(
@@ -160,6 +179,11 @@ def main(argv=None):
         f"{len(test_windows)} test; each {window} days x {scaled.shape[1]} features: "
         f"{', '.join(recipe.feature_names)}"
     )
+    if filled.any():
+        print(
+            f"   {int(filled.sum())} test target(s) were filled by interpolation and are not "
+            f"scored: {len(test_steps)} of {test_points} days are"
+        )
     report.trace(
         args.trace,
         features=features,
@@ -173,6 +197,14 @@ def main(argv=None):
     report.step(5, "Baselines: the common-sense forecasts to beat")
     baseline_forecasts = baselines.forecasting_baselines(
         values, dates, test_steps, test_start, season=SEASON, daily=True
+    )
+    # `linear`: ridge regression on exactly the windows the GRU reads (flattened), its
+    # penalty chosen on the validation windows: does the network add anything to a linear model?
+    linear_predictions, linear_penalty = baselines.linear_on_windows(
+        train_windows, train_targets, validation_windows, validation_targets, test_windows
+    )
+    baseline_forecasts["linear"] = preprocessing.to_real_units(
+        linear_predictions, values, test_steps, recipe
     )
     for name, forecast in baseline_forecasts.items():
         mae = baselines.scores(test_values, forecast)["mae"]
@@ -195,6 +227,7 @@ def main(argv=None):
     )
 
     report.step(7, "Train (early stopping on the validation loss, best epoch kept)")
+    fit_started = time.time()
     history = model.fit(
         train_windows,
         train_targets,
@@ -207,7 +240,7 @@ def main(argv=None):
         shuffle=True,
         verbose=training.progress_verbosity(),
     )
-    train_seconds = time.time() - started
+    train_seconds = time.time() - fit_started  # the time in fit() alone
     epochs_run = len(history.history["loss"])
     print(f"   {epochs_run} epochs; best validation loss {min(history.history['val_loss']):.4f}")
 
@@ -217,12 +250,25 @@ def main(argv=None):
     results = {"GRU": baselines.scores(test_values, model_forecasts)}
     for name, forecast in baseline_forecasts.items():
         results[name] = baselines.scores(test_values, forecast)
+    # Is each difference real? Diebold-Mariano on the same targets (absolute errors,
+    # as the case leads with MAE); only p < 0.05 earns a "beats" or a "loses to".
+    tests = significance.compare_with_baselines(
+        test_values, model_forecasts, baseline_forecasts, "mae"
+    )
+    best = min(baseline_forecasts, key=lambda name: results[name]["mae"])
+    verdict, verdict_line = significance.verdict(
+        "GRU", best, results["GRU"]["mae"], results[best]["mae"], tests[best]
+    )
     report.results_table(
         results,
         ["mae", "rmse"],
-        f"One-step-ahead test errors over {test_points} days, in {value_units}",
+        f"One-step-ahead test errors over {len(test_steps)} days, in {value_units}",
+        p_values={name: test["p"] for name, test in tests.items()},
     )
-    print("   " + report.verdict(results, "GRU", baseline_forecasts, "mae"))
+    print(
+        "   (DM p: Diebold-Mariano test of each baseline against the GRU; p < 0.05 is a real gap)"
+    )
+    print(verdict_line)
     print(
         f"   GRU MAE / naive MAE = {results['GRU']['mae'] / results['naive']['mae']:.3f}; "
         f"GRU MAE / mean MAE = {results['GRU']['mae'] / results['mean']['mae']:.3f}"
@@ -252,7 +298,7 @@ def main(argv=None):
     )
     plots.autocorrelation(noise["acf"], test_start, noise["ljung_box_p"], output_dir / "acf.png")
     metrics = {
-        "schema": 1,
+        "schema": 2,
         "case": CASE,
         "data": {
             "path": str(data_path),
@@ -264,20 +310,25 @@ def main(argv=None):
             "window": window,
             "test_fraction": args.test_fraction,
             "test_points": test_points,
+            "scored_points": len(test_steps),
+            "unscored_filled_targets": int(filled.sum()),
             "horizon": 1,
         },
         "model": results["GRU"],
-        "baselines": {name: results[name] for name in baseline_forecasts},
+        "baselines": {name: {**results[name], "dm": tests[name]} for name in baseline_forecasts},
+        "verdict": verdict,
         "diagnostics": noise,
         "next": {"date": next_label, "value": next_value},
         "training": {
             "epochs_run": epochs_run,
             "seconds": round(train_seconds, 2),
+            "total_seconds": round(time.time() - started, 2),
             "params": model.count_params(),
             "seed": args.seed,
         },
         "environment": environment,
     }
+    metrics["baselines"]["linear"]["penalty"] = linear_penalty
     written = [
         save_model(output_dir / "model.keras", model),
         recipe.save(output_dir / "preprocessing.json"),

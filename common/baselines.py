@@ -6,6 +6,7 @@ positions, and returns one forecast per test target, using only values before th
 
 import numpy as np
 import pandas as pd
+from sklearn.linear_model import Ridge
 from sklearn.metrics import mean_absolute_error, root_mean_squared_error
 
 
@@ -20,6 +21,19 @@ def seasonal_naive(values, test_steps, season):
     if test_steps.min() - season < 0:
         return None
     return np.asarray(values, dtype=float)[test_steps - season]
+
+
+def last_year_change(values, test_steps, season=12):
+    """Last month plus last year's change over the same month: y[t-1] + y[t-12] - y[t-13].
+
+    The forecast a model of the seasonally and first-differenced series makes when it predicts
+    a change of 0: trend and season carried forward. None when the series is too short.
+    """
+    test_steps = np.asarray(test_steps)
+    if test_steps.min() - season - 1 < 0:
+        return None
+    values = np.asarray(values, dtype=float)
+    return values[test_steps - 1] + values[test_steps - season] - values[test_steps - season - 1]
 
 
 def mean(values, test_steps, test_start):
@@ -49,12 +63,50 @@ def scores(actual, forecast):
 
 
 def forecasting_baselines(values, dates, test_steps, test_start, season, daily):
-    """Forecasts of every baseline of docs/PROTOCOL.md on the test targets, by name."""
+    """Forecasts of every simple baseline of docs/PROTOCOL.md on the test targets, by name.
+
+    (The `linear` baseline needs the model's windows: see `linear_on_windows`.)
+    """
     forecasts = {"naive": naive(values, test_steps)}
     seasonal = seasonal_naive(values, test_steps, season)
     if seasonal is not None:
         forecasts["seasonal_naive"] = seasonal
+    if not daily:
+        change = last_year_change(values, test_steps, season)
+        if change is not None:
+            forecasts["last_year_change"] = change
     forecasts["mean"] = mean(values, test_steps, test_start)
     if daily:
         forecasts["climatology"] = climatology(values, dates, test_steps, test_start)
     return forecasts
+
+
+RIDGE_PENALTIES = np.logspace(-3, 3, 13)  # 0.001 ... 1000, tried in turn on validation
+
+
+def linear_on_windows(
+    train_windows,
+    train_targets,
+    validation_windows,
+    validation_targets,
+    test_windows,
+    penalties=RIDGE_PENALTIES,
+):
+    """The `linear` baseline: ridge regression on exactly the network's windows, flattened.
+
+    Same inputs, scaling and differencing as the network; fitted on the training windows, its
+    penalty chosen by the validation windows' mean squared error (the network's own early-
+    stopping loss). It answers: does the network add anything over a linear model of the same
+    inputs? Solved by SVD, which stays exact when window columns are nearly collinear (the
+    calendar terms). Returns (test predictions (test,) in the network's scaled units, penalty).
+    """
+    flat_train = train_windows.reshape(len(train_windows), -1)  # (samples, window * features)
+    flat_validation = validation_windows.reshape(len(validation_windows), -1)
+    validation_errors = {}
+    for penalty in penalties:
+        ridge = Ridge(alpha=penalty, solver="svd").fit(flat_train, train_targets)
+        predictions = ridge.predict(flat_validation)
+        validation_errors[penalty] = float(np.mean((predictions - validation_targets) ** 2))
+    chosen = min(validation_errors, key=validation_errors.get)
+    ridge = Ridge(alpha=chosen, solver="svd").fit(flat_train, train_targets)
+    return ridge.predict(test_windows.reshape(len(test_windows), -1)), float(chosen)

@@ -75,3 +75,21 @@ def explain(block, lag_season):
             "so a model can beat the mean."
         )
     return lines
+
+
+def explain_learned(block, description):
+    """One line on the noise check of the series the network learns (after any differencing).
+
+    description: what that series is, e.g. "the seasonally and first-differenced series".
+    Differencing can leave white noise behind: then the differences hold nothing to learn and
+    the best forecast is the one a change of 0 gives (for [12, 1], last_year_change).
+    """
+    verdict = (
+        "white noise: nothing left for the network to learn beyond the differencing itself"
+        if block["white_noise"]
+        else "not white noise: there is something left to learn"
+    )
+    return (
+        f"{description}: Ljung-Box {format_p_value(block['ljung_box_p'])}, "
+        f"lag-1 autocorrelation {block['acf'][0]:.2f}; {verdict}"
+    )

@@ -23,32 +23,22 @@ def trace(enabled, **arrays):
         print(f"   [trace] {name}: shape {array.shape}, dtype {array.dtype}, first values {first}")
 
 
-def results_table(results, columns, title):
+def results_table(results, columns, title, p_values=None, p_title="DM p"):
     """Print a table: one row per method (model and baselines), one column per metric.
 
     results: {"LSTM": {"rmse": 7.1, "mae": 5.5}, "naive": {...}, ...}
+    p_values: optional {"naive": 0.003, ...}: each baseline's significance test against the
+    model, printed in a last column (empty for the model's own row).
     """
     width = max(len(name) for name in results) + 2
     print(f"\n{title}")
-    print("".ljust(width) + "".join(column.rjust(10) for column in columns))
+    header = "".ljust(width) + "".join(column.rjust(10) for column in columns)
+    print(header + (p_title.rjust(10) if p_values else ""))
     for name, scores in results.items():
-        print(name.ljust(width) + "".join(f"{scores[column]:10.3f}" for column in columns))
-
-
-def verdict(results, model_name, baseline_names, metric):
-    """One line: does the model beat the best baseline on `metric` (lower is better),
-    and by how much?"""
-    best = min(baseline_names, key=lambda name: results[name][metric])
-    model_score, best_score = results[model_name][metric], results[best][metric]
-    change = 100 * (model_score - best_score) / best_score
-    if model_score < best_score:
-        return (
-            f"The {model_name} beats the best baseline ({best}): {metric.upper()} {change:+.1f}%."
-        )
-    return (
-        f"The {model_name} does NOT beat the best baseline ({best}): "
-        f"{metric.upper()} {change:+.1f}%."
-    )
+        row = name.ljust(width) + "".join(f"{scores[column]:10.3f}" for column in columns)
+        if p_values and name in p_values:
+            row += f"{p_values[name]:10.3g}"
+        print(row)
 
 
 def written(output_dir, names):

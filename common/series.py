@@ -31,6 +31,8 @@ class Series:
     date_column: str
     frequency: str  # "daily" or "monthly"
     notes: list = field(default_factory=list)
+    # dates whose target value was missing and filled by interpolation: never scored as targets
+    filled_dates: pd.DatetimeIndex = field(default_factory=lambda: pd.DatetimeIndex([]))
 
     @property
     def season(self):
@@ -254,6 +256,7 @@ def load_series(path, date_column=None, target=None, inputs=None):
             f"at most {MAX_GAP[frequency]} are filled by interpolation: "
             "fill them in the file or use the part of the series without the gap"
         )
+    filled_dates = frame.index[frame[target].isna().to_numpy()]
     if missing.any():
         frame = frame.interpolate(method="linear")
         notes.append(
@@ -267,6 +270,7 @@ def load_series(path, date_column=None, target=None, inputs=None):
         date_column=date_column,
         frequency=frequency,
         notes=notes,
+        filled_dates=filled_dates,
     )
 
 

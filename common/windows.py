@@ -11,17 +11,20 @@ Try it on a toy series first (as in Chollet's book):
 """
 
 import math
+from decimal import Decimal
 
 import numpy as np
 
 
 def count_test_points(rows, window, test_fraction):
     """Test targets = the last ceil(test_fraction * (rows - window)) observations
-    (docs/PROTOCOL.md).
+    (docs/PROTOCOL.md), in exact decimal arithmetic.
 
-    Course milk: rows=168, window=12, test_fraction=0.2 -> 32.
+    Course milk: rows=168, window=12, test_fraction=0.2 -> 32. The fraction is taken as the
+    decimal number it was written as: in binary floating point 0.14 * 100 is 14.000000000000002,
+    whose ceiling would be 15.
     """
-    return math.ceil(test_fraction * (rows - window))
+    return math.ceil(Decimal(str(test_fraction)) * (rows - window))
 
 
 def make_windows(features, targets, target_steps, window):

@@ -1,4 +1,14 @@
-from common.baselines import climatology, forecasting_baselines, mean, naive, scores, seasonal_naive
+from common.baselines import (
+    RIDGE_PENALTIES,
+    climatology,
+    forecasting_baselines,
+    last_year_change,
+    linear_on_windows,
+    mean,
+    naive,
+    scores,
+    seasonal_naive,
+)
 
 import numpy as np
 import pandas as pd
@@ -36,3 +46,38 @@ def test_forecasting_baselines_names():
     values = np.sin(np.arange(800) / 58.0)
     names = forecasting_baselines(values, dates, np.arange(700, 800), 700, season=365, daily=True)
     assert list(names) == ["naive", "seasonal_naive", "mean", "climatology"]
+
+
+def test_last_year_change_carries_trend_and_season_forward():
+    months = np.arange(40)
+    values = 100 + 2.0 * months + 10 * np.sin(2 * np.pi * months / 12)  # trend + pure season
+    test_steps = np.arange(30, 40)
+    forecast = last_year_change(values, test_steps, season=12)
+    np.testing.assert_allclose(
+        forecast, values[test_steps - 1] + values[test_steps - 12] - values[test_steps - 13]
+    )
+    np.testing.assert_allclose(forecast, values[test_steps], atol=1e-9)  # exact on such a series
+    assert last_year_change(values, np.array([12, 13]), season=12) is None  # no y[t-13] for t=12
+
+
+def test_monthly_baselines_include_last_year_change():
+    dates = pd.date_range("2001-01-01", periods=60, freq="MS")
+    names = forecasting_baselines(np.arange(60.0), dates, np.arange(48, 60), 48, 12, daily=False)
+    assert list(names) == ["naive", "seasonal_naive", "last_year_change", "mean"]
+
+
+def test_linear_baseline_fits_the_windows_and_picks_its_penalty_on_validation():
+    rng = np.random.default_rng(0)
+    windows = rng.normal(size=(300, 6, 2)).astype("float32")  # (samples, window, features)
+    weights = rng.normal(size=12)
+    targets = windows.reshape(300, -1) @ weights  # exactly linear in the flattened window
+    predictions, penalty = linear_on_windows(
+        windows[:200], targets[:200], windows[200:250], targets[200:250], windows[250:]
+    )
+    assert penalty == RIDGE_PENALTIES.min()  # no noise: the smallest penalty fits best
+    np.testing.assert_allclose(predictions, targets[250:], atol=0.01)
+    noisy = targets + rng.normal(scale=20.0, size=300)  # mostly noise: a large penalty wins
+    _, penalty = linear_on_windows(
+        windows[:200], noisy[:200], windows[200:250], noisy[200:250], windows[250:]
+    )
+    assert penalty > 1.0

@@ -47,6 +47,7 @@ def test_metrics_json_schema(quick_run):
     assert set(metrics) == {
         "schema",
         "environment",
+        "verdict",
         "case",
         "data",
         "protocol",
@@ -66,11 +67,29 @@ def test_metrics_json_schema(quick_run):
         "window": 12,
         "test_fraction": 0.2,
         "test_points": 95,
+        "scored_points": 95,
+        "unscored_filled_targets": 0,
         "horizon": 1,
     }
-    assert set(metrics["baselines"]) == {"naive", "seasonal_naive", "mean"}
+    assert list(metrics["baselines"]) == [
+        "naive",
+        "seasonal_naive",
+        "last_year_change",
+        "mean",
+        "linear",
+    ]
+    assert set(metrics["model"]) == {"rmse", "mae"}
     for scores in [metrics["model"], *metrics["baselines"].values()]:
-        assert set(scores) == {"rmse", "mae"} and 0 < scores["mae"] <= scores["rmse"]
+        assert 0 < scores["mae"] <= scores["rmse"]
+    for scores in metrics["baselines"].values():
+        assert set(scores) >= {"rmse", "mae", "dm"} and 0 <= scores["dm"]["p"] <= 1
+    assert metrics["baselines"]["linear"]["penalty"] > 0
+    best = min(metrics["baselines"], key=lambda name: metrics["baselines"][name]["rmse"])
+    assert metrics["verdict"]["baseline"] == best
+    assert metrics["verdict"]["p"] == metrics["baselines"][best]["dm"]["p"]
+    # The seasonally and first-differenced series, checked for noise next to the raw one.
+    assert metrics["diagnostics"]["learned"]["differencing_lags"] == [12, 1]
+    assert len(metrics["diagnostics"]["learned"]["acf"]) == 20
     # Real units (billion kWh): the seasonal naive error is that of the data, whatever the model.
     assert metrics["baselines"]["seasonal_naive"]["rmse"] == pytest.approx(13.515, abs=1e-3)
     assert (
@@ -78,7 +97,8 @@ def test_metrics_json_schema(quick_run):
     )
     assert metrics["next"]["date"] == "2013-07" and 250 < metrics["next"]["value"] < 500
     assert metrics["training"]["epochs_run"] == 3 and metrics["training"]["params"] == 4385
-    assert metrics["schema"] == 1
+    assert metrics["schema"] == 2
+    assert 0 < metrics["training"]["seconds"] < metrics["training"]["total_seconds"]
     environment = metrics["environment"]
     assert (
         environment["backend"] == keras.backend.backend()
@@ -96,10 +116,14 @@ def test_history_csv_has_one_row_per_epoch(quick_run):
 def test_saved_model_forecasts_in_real_units_without_the_script(quick_run):
     output_dir, metrics = quick_run
     model = keras.saving.load_model(output_dir / "model.keras")  # safe mode, no custom objects
-    prep = Preprocessing.load(output_dir / "preprocessing.json")
-    assert prep.window == 12 and prep.differencing_lags == [12, 1] and len(prep.feature_mean) == 1
+    recipe = Preprocessing.load(output_dir / "preprocessing.json")
+    assert (
+        recipe.window == 12
+        and recipe.differencing_lags == [12, 1]
+        and len(recipe.feature_mean) == 1
+    )
     frame = load_series(case8_2_lstm.EMBEDDED_DATA, target="Generation").frame
-    date, value = forecast_next(model, prep, frame)
+    date, value = forecast_next(model, recipe, frame)
     assert date == metrics["next"]["date"]
     assert value == pytest.approx(metrics["next"]["value"], rel=1e-5)
 
@@ -112,5 +136,7 @@ def test_course_milk_file_works_unchanged(course_file, tmp_path):
     assert metrics["data"]["rows"] == 168 and metrics["data"]["target"] == "Production"
     assert metrics["protocol"]["test_points"] == 32 == math.ceil(0.2 * (168 - 12))
     assert metrics["baselines"]["seasonal_naive"]["rmse"] == pytest.approx(15.69, abs=0.01)
+    # y[t-1] + y[t-12] - y[t-13] on the same 32 months
+    assert metrics["baselines"]["last_year_change"]["rmse"] == pytest.approx(6.50, abs=0.01)
     assert metrics["next"]["date"] == "1976-01"
     assert metrics["diagnostics"]["ljung_box_p"] < 1e-6

@@ -38,25 +38,42 @@ def test_quick_run_writes_every_artifact_and_the_contract_schema(quick_run):
     assert (
         metrics["protocol"]["window"] == 30 and metrics["protocol"]["test_points"] == 225
     )  # ceil(0.2 * (1155 - 30))
-    assert list(metrics["baselines"]) == ["naive", "seasonal_naive", "mean", "climatology"]
+    assert list(metrics["baselines"]) == [
+        "naive",
+        "seasonal_naive",
+        "mean",
+        "climatology",
+        "linear",
+    ]
+    assert metrics["schema"] == 2
+    for name, scores in metrics["baselines"].items():
+        assert set(scores) >= {"rmse", "mae", "dm"} and 0 <= scores["dm"]["p"] <= 1, name
+    assert metrics["verdict"]["baseline"] == min(
+        metrics["baselines"], key=lambda name: metrics["baselines"][name]["mae"]
+    )
+    assert metrics["verdict"]["outcome"] in {"beats", "loses to", "no meaningful difference from"}
+    assert metrics["protocol"]["scored_points"] == 225
+    assert metrics["protocol"]["unscored_filled_targets"] == 0
+    assert 0 < metrics["training"]["seconds"] < metrics["training"]["total_seconds"]
+    assert metrics["diagnostics"]["learned"]["differencing_lags"] == []
     assert metrics["diagnostics"]["white_noise"] is False
     assert metrics["next"]["date"] == "2005-01-01" and -15 < metrics["next"]["value"] < 30
     # The embedded inputs: Tmax, Tmin and the day of the year.
-    prep = Preprocessing.load(output_dir / "preprocessing.json")
+    recipe = Preprocessing.load(output_dir / "preprocessing.json")
     assert (
-        prep.feature_names == ["Tmax", "Tmin", "year_sin", "year_cos"]
-        and prep.differencing_lags == []
+        recipe.feature_names == ["Tmax", "Tmin", "year_sin", "year_cos"]
+        and recipe.differencing_lags == []
     )
 
 
 def test_reloaded_model_gives_the_same_next_forecast(quick_run):
     output_dir, metrics = quick_run
     model = keras.saving.load_model(output_dir / "model.keras")
-    prep = Preprocessing.load(output_dir / "preprocessing.json")
+    recipe = Preprocessing.load(output_dir / "preprocessing.json")
     frame = load_series(case8_3_gru.EMBEDDED_DATA, target="Tmax", inputs=["Tmin"]).frame.iloc[
         -case8_3_gru.QUICK_DAYS :
     ]
-    date, value = forecast_next(model, prep, frame)
+    date, value = forecast_next(model, recipe, frame)
     assert (date, pytest.approx(value, rel=1e-5)) == (
         metrics["next"]["date"],
         metrics["next"]["value"],
@@ -78,6 +95,10 @@ def test_course_white_noise_file(course_file, tmp_path):
     assert metrics["diagnostics"]["white_noise"] is True
     assert metrics["diagnostics"]["ljung_box_p"] == pytest.approx(0.65, abs=0.02)
     assert abs(metrics["model"]["mae"] / metrics["baselines"]["mean"]["mae"] - 1) < 0.03
+    # The verdict holds up: whatever the last digits say, no meaningful difference from the mean.
+    assert metrics["verdict"]["outcome"] == "no meaningful difference from"
+    assert metrics["verdict"]["p"] >= 0.05
+    assert metrics["diagnostics"]["learned"]["white_noise"] is True
 
 
 def write_csv(tmp_path, text):
@@ -120,5 +141,25 @@ def test_weather_file_with_several_columns_and_slashed_dates(tmp_path):
         ]
     )
     assert metrics["data"]["target"] == "temp_max" and metrics["data"]["rows"] == 800
-    prep = Preprocessing.load(tmp_path / "out" / "preprocessing.json")
-    assert prep.inputs == ["temp_min", "wind"]
+    recipe = Preprocessing.load(tmp_path / "out" / "preprocessing.json")
+    assert recipe.inputs == ["temp_min", "wind"]
+
+
+def test_a_target_filled_by_interpolation_is_not_scored(tmp_path, capsys):
+    """A missing day in the test part is filled for the inputs, but never scored as a target."""
+    import numpy as np
+
+    rows = [
+        f"{day},{'' if i == 850 else round(15 + 10 * np.sin(i / 58.1) + (i * 7919 % 13) / 4, 2)}"
+        for i, day in enumerate(days(900))
+    ]
+    path = write_csv(tmp_path, "Date,Temp\n" + "\n".join(rows))
+    metrics = case8_3_gru.main(["--data", path, "--quick", "--output-dir", str(tmp_path / "out")])
+    output = capsys.readouterr().out
+    test_points = metrics["protocol"]["test_points"]  # ceil(0.2 * (900 - 30)) = 174
+    assert test_points == 174 and 900 - test_points < 850  # the filled day is a test target
+    assert metrics["protocol"]["unscored_filled_targets"] == 1
+    assert metrics["protocol"]["scored_points"] == test_points - 1
+    assert "1 test target(s) were filled by interpolation and are not scored" in output
+    assert f"over {test_points - 1} days" in output
+    assert len([line for line in output.splitlines() if line.startswith("verdict:")]) == 1

@@ -28,7 +28,7 @@ def numbers(tree, path=""):
     if isinstance(tree, dict):
         found = {}
         for key, value in tree.items():
-            if key != "seconds":
+            if not key.endswith("seconds"):  # wall-clock times
                 found.update(numbers(value, f"{path}/{key}"))
         return found
     if isinstance(tree, list):

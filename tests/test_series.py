@@ -2,6 +2,7 @@ from common.cli import UsageError
 from common.series import load_series
 
 import numpy as np
+import pandas as pd
 import pytest
 
 
@@ -57,6 +58,16 @@ def test_missing_cells_count_as_gaps(tmp_path):
     ]
     series = load_series(write(tmp_path, "\n".join(rows)))
     assert series.frame.loc["2010-01-07", "Temperature"] == pytest.approx(7.0)
+    assert list(series.filled_dates) == [pd.Timestamp("2010-01-07")]  # remembered: never scored
+
+
+def test_only_target_values_that_were_filled_are_remembered(tmp_path):
+    rows = ["Date,Tmax,Tmin"] + [
+        f"2010-01-{day:02d},{'' if day == 3 else day},{'' if day == 9 else -day}"
+        for day in range(1, 29)
+    ]
+    series = load_series(write(tmp_path, "\n".join(rows)), target="Tmax", inputs=["Tmin"])
+    assert list(series.filled_dates) == [pd.Timestamp("2010-01-03")]
 
 
 def test_several_numeric_columns_need_a_target(tmp_path):

@@ -25,6 +25,12 @@ def test_count_test_points_follows_the_contract():
     assert count_test_points(8000, 30, 0.2) == 1594
 
 
+def test_count_test_points_is_exact_where_binary_floating_point_overshoots():
+    assert 0.14 * 100 > 14  # 14.000000000000002 in binary floating point
+    assert count_test_points(112, 12, 0.14) == 14  # not 15
+    assert count_test_points(112, 12, 0.145) == 15  # 14.5 rounds up
+
+
 def test_split_is_strictly_chronological_and_complete():
     train, validation, test = chronological_split(
         first_step=25, test_start=136, steps=168, validation_fraction=0.15
