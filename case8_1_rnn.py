@@ -1,14 +1,18 @@
 """Case 8-1: tell positive clothing reviews (rating > 3) from the rest with a SimpleRNN.
 
-Data: by default data/clothing_reviews_sample.csv, a SYNTHETIC sample the project writes itself
-(data/make_reviews.py) with exactly the columns of the course's Clothing-Review.csv; real
-reviews cannot be shipped. The course's file, or any CSV with text columns and a label, is one
-flag away:
+Data: by default data/clothing_reviews.csv, the course's 23,486 real reviews (the public
+"Women's E-Commerce Clothing Reviews" release, CC0; see data/README.md), split as the course
+splits them. Any CSV with text columns and a label works too:
 
-    python case8_1_rnn.py                                   # synthetic sample, about 25 s
-    python case8_1_rnn.py --data Clothing-Review.csv        # the course's 23,486 reviews
+    python case8_1_rnn.py
+    python case8_1_rnn.py --quick
     python case8_1_rnn.py --data my.csv --text-columns Summary,Body --label-column Stars
     python case8_1_rnn.py --predict "Lovely fabric but the fit is not flattering at all"
+    python case8_1_rnn.py --challenge my_challenge.csv
+
+Every run also reads the project's challenge set (data/challenge_reviews.csv): short reviews
+written to test what a bag of words cannot see (negations, contrasts, intensifiers and hedges),
+scored per category for the SimpleRNN and for TF-IDF + logistic regression.
 
 What it does better than the course's script: negations ("not", "never", "don't") are kept
 instead of being deleted as stopwords; the vocabulary is learnt from the training part only;
@@ -23,7 +27,7 @@ Good places for a breakpoint (the debugger's variables panel shows the values):
   - after `train_sequences = ...` in Step 4: `train_sequences[0]` holds the first review's
     token ids, zeros at the end, and `text.decode(train_sequences[0], vocabulary)` its words.
   - on `history = model.fit(...)`: `train_sequences` is (reviews, sequence_length) int ids and
-    `train_labels` (reviews,) 0/1, e.g. (4047, 52) and (4047,) on the synthetic sample.
+    `train_labels` (reviews,) 0/1, e.g. (15843, 95) and (15843,) on the course's reviews.
   - inside Keras' SimpleRNNCell.call with --eager: `h = tanh(x W + h_prev U + b)`, one word at
     a time.
 """
@@ -41,7 +45,8 @@ import numpy as np
 from sklearn.metrics import confusion_matrix
 
 CASE = "case8_1_rnn"
-EMBEDDED_DATA = Path(__file__).resolve().parent / "data" / "clothing_reviews_sample.csv"
+EMBEDDED_DATA = Path(__file__).resolve().parent / "data" / "clothing_reviews.csv"
+CHALLENGE_DATA = Path(__file__).resolve().parent / "data" / "challenge_reviews.csv"
 SPLIT_SEED = 42  # the course's train_test_split(random_state=42)
 VALIDATION_FRACTION = 0.1  # of the training part, for early stopping
 LENGTH_PERCENTILE = 95  # the sequence length covers 95% of training reviews in full
@@ -52,8 +57,10 @@ BATCH_SIZE = 64
 EMBEDDING_DIM = 64  # numbers per word
 RNN_SIZE = 64  # numbers in the SimpleRNN's hidden state
 EMBEDDING_DROPOUT = 0.3  # share of word vectors' entries zeroed while training
+BAG_SIZE = 20000  # words and word pairs in the wide-and-deep model's bag (compare_cells.py)
+WIDE_L2 = 1e-5  # weight decay of the wide path's weights, one per word or word pair
 LEARNING_RATE = 5e-4
-PATIENCE = 3  # epochs without a better validation AUC before stopping
+PATIENCE = 2  # epochs without a better validation AUC before stopping (validation peaks at 2)
 MIN_REVIEWS = 100  # fewer cannot give a training, a validation and a test part
 MIN_PER_CLASS = 20  # reviews of the rarer label at least
 QUICK_EPOCHS = 2
@@ -92,6 +99,40 @@ def build_model(vocabulary_size, sequence_length, recurrent_layer=None):
     return keras.Model(token_ids, probability, name=f"{recurrent_layer.name}_classifier")
 
 
+def build_wide_and_deep(vocabulary_size, sequence_length, bag_vectorizer, recurrent_layer=None):
+    """Reading order and a bag of words in one model: compare_cells.py's wide-and-deep model.
+
+    Deep path: token ids -> Embedding -> recurrent layer -> one logit (what reading order says).
+    Wide path: the raw review -> TF-IDF of words and word pairs (`bag_vectorizer`, a
+    TextVectorization adapted on the training reviews) -> one logit (what the words say).
+    The two logits add up before the sigmoid, so each path learns what the other misses.
+    Inputs: {"token_ids": (reviews, sequence_length) ids, "review": (reviews, 1) strings}.
+    """
+    token_ids = keras.Input(shape=(sequence_length,), dtype="int64", name="token_ids")
+    review = keras.Input(shape=(1,), dtype="string", name="review")
+    word_vectors = keras.layers.Embedding(
+        vocabulary_size, EMBEDDING_DIM, mask_zero=True, name="embedding"
+    )(token_ids)  # (reviews, sequence_length, EMBEDDING_DIM)
+    word_vectors = keras.layers.Dropout(EMBEDDING_DROPOUT, name="embedding_dropout")(word_vectors)
+    if recurrent_layer is None:
+        recurrent_layer = keras.layers.SimpleRNN(RNN_SIZE, name="simple_rnn")
+    deep_logit = keras.layers.Dense(1, name="deep_logit")(recurrent_layer(word_vectors))
+    bag = bag_vectorizer(review)  # (reviews, bag size) TF-IDF weights
+    # Each review's weights scaled to unit length, as scikit-learn's TfidfVectorizer does: a long
+    # review does not get larger inputs than a short one.
+    bag = keras.layers.UnitNormalization(name="bag_unit_length")(bag)
+    wide_logit = keras.layers.Dense(
+        1, kernel_regularizer=keras.regularizers.L2(WIDE_L2), name="wide_logit"
+    )(bag)
+    logit = keras.layers.Add(name="logit")([deep_logit, wide_logit])
+    probability = keras.layers.Activation("sigmoid", name="positive_probability")(logit)
+    return keras.Model(
+        {"token_ids": token_ids, "review": review},
+        probability,
+        name=f"wide_and_deep_{recurrent_layer.name}",
+    )
+
+
 def with_vectorizer(vectorizer, model):
     """Raw review strings (reviews, 1) -> vectoriser -> `model`: what model.keras holds."""
     review = keras.Input(shape=(1,), dtype="string", name="review")
@@ -106,15 +147,8 @@ def describe(probability):
 
 def predict(args):
     """--predict: read the saved model and score one review; train nothing."""
-    model_path = Path(args.output_dir) / "model.keras"
-    if not model_path.exists():
-        raise cli.UsageError(
-            f"no trained model at {model_path}: train first with "
-            f"`python case8_1_rnn.py --output-dir {args.output_dir}` "
-            "(without --predict), then ask again"
-        )
+    model_path, end_to_end = load_trained_model(args, "--predict")  # the vectoriser is inside
     report.step(1, f"Load the trained model from {model_path}")
-    end_to_end = keras.saving.load_model(model_path)  # the vectoriser travels inside
     vectorizer = end_to_end.get_layer("vectorizer")
     token_ids = text.vectorize(vectorizer, [args.predict])  # (1, sequence_length)
     print(f"   review:  {args.predict!r}")
@@ -124,6 +158,42 @@ def predict(args):
     probability = float(end_to_end.predict(text.as_text_input([args.predict]), verbose=0)[0, 0])
     print(describe(probability))
     return probability
+
+
+def load_trained_model(args, flag):
+    """The end-to-end model.keras a training run saved in --output-dir (vectoriser inside)."""
+    model_path = Path(args.output_dir) / "model.keras"
+    if not model_path.exists():
+        raise cli.UsageError(
+            f"no trained model at {model_path}: train first with "
+            f"`python case8_1_rnn.py --output-dir {args.output_dir}` "
+            f"(without {flag}), then ask again"
+        )
+    return model_path, keras.saving.load_model(model_path)
+
+
+def print_challenge_table(scores_by_model, file_name):
+    """Accuracy per challenge category (and overall), one row per model."""
+    table = {
+        name: {**scores["by_category"], "overall": scores["overall"]}
+        for name, scores in scores_by_model.items()
+    }
+    columns = list(next(iter(table.values())))
+    report.results_table(table, columns, f"Challenge set {file_name}: accuracy per category")
+
+
+def challenge(args):
+    """--challenge: score a challenge file with the saved model; train nothing, write nothing."""
+    challenge_table = text.load_challenge(args.challenge)  # columns text, label, category
+    model_path, end_to_end = load_trained_model(args, "--challenge")
+    report.step(1, f"Read {len(challenge_table)} challenge reviews with the model in {model_path}")
+    reviews_in = text.as_text_input(challenge_table["text"].tolist())
+    probabilities = end_to_end.predict(reviews_in, verbose=0)[:, 0]  # (rows,) P(positive)
+    scores = text.challenge_scores(challenge_table, probabilities)
+    print_challenge_table({"SimpleRNN": scores}, Path(args.challenge).name)
+    report.trace(args.trace, probabilities=probabilities)
+    print(f"challenge accuracy: {scores['overall']:.4f} ({scores['correct']}/{scores['total']})")
+    return scores
 
 
 def standardize_example(texts):
@@ -138,6 +208,8 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     if args.predict is not None:
         return predict(args)
+    if args.challenge is not None:
+        return challenge(args)
     plots.configure(args.show)
     training.seed_everything(args.seed)
     training.check_tensorboard(args.tensorboard)
@@ -157,10 +229,9 @@ def main(argv=None):
     )
     if embedded:
         print(
-            "   This is the project's SYNTHETIC review sample (data/make_reviews.py), "
-            "not real reviews;"
+            "   (the course's reviews: the public Women's E-Commerce Clothing Reviews, CC0; "
+            "--data PATH uses your own file)"
         )
-        print("   for the course's file run: python case8_1_rnn.py --data Clothing-Review.csv")
     for note in reviews.notes:
         print(f"   cleaned: {note}")
     print(f"   class balance: {positive_share:.1%} positive, {1 - positive_share:.1%} negative")
@@ -248,9 +319,10 @@ def main(argv=None):
         print(f"   [trace] decoded: {text.decode(train_sequences[0], vocabulary)}")
 
     report.step(5, "Baselines: the common-sense classifiers to beat")
+    tfidf_logreg = text.TfidfLogreg().fit(train_texts, train_labels)  # fitted on train only
     baseline_probabilities = {
         "majority": text.majority_baseline(train_labels, len(test_labels)),
-        "tfidf_logreg": text.tfidf_logreg_baseline(train_texts, train_labels, test_texts),
+        "tfidf_logreg": tfidf_logreg.positive_probability(test_texts),
     }
     for name, probabilities in baseline_probabilities.items():
         scores = text.classification_scores(test_labels, probabilities)
@@ -316,6 +388,20 @@ def main(argv=None):
     for example, probability in zip(EXAMPLES, example_probabilities, strict=True):
         print(f"   {example!r}: {describe(float(probability))}")
 
+    # The challenge set: what a bag of words cannot read (negations, contrasts, degree words).
+    challenge_table = text.load_challenge(CHALLENGE_DATA)
+    challenge_reviews = challenge_table["text"].tolist()
+    challenge_results = {
+        "SimpleRNN": text.challenge_scores(
+            challenge_table,
+            end_to_end.predict(text.as_text_input(challenge_reviews), verbose=0)[:, 0],
+        ),
+        "tfidf_logreg": text.challenge_scores(
+            challenge_table, tfidf_logreg.positive_probability(challenge_reviews)
+        ),
+    }
+    print_challenge_table(challenge_results, CHALLENGE_DATA.name)
+
     report.step(10, "Save plots, model and metrics")
     plots.history(history, output_dir / "history.png")
     plots.confusion(
@@ -356,6 +442,11 @@ def main(argv=None):
             "seed": args.seed,
         },
         "environment": environment,
+        "challenge": {
+            "file": str(CHALLENGE_DATA),
+            "model": challenge_results["SimpleRNN"],
+            "tfidf_logreg": challenge_results["tfidf_logreg"],
+        },
     }
     written = [
         save_model(output_dir / "model.keras", end_to_end),

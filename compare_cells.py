@@ -6,13 +6,17 @@ memory. This script trains models that differ only in the recurrent cell (same u
 optimiser, seed, data, epoch budget and early stopping) on the tasks of the cases, and measures
 each claim:
 
-    python compare_cells.py                     # all tasks, three cells, three seeds
+    python compare_cells.py                     # all tasks and cells, three seeds (about 30 min)
     python compare_cells.py --quick             # one seed, small budgets
     python compare_cells.py --tasks daily --cells lstm,gru --seeds 5
 
 Writes comparison.md, comparison.json and comparison.png to --output-dir. Several seeds give a
 mean and a spread (sample standard deviation); a difference smaller than the spread is reported
-as no difference.
+as no difference. Each row's verdict against the task's best baseline follows the cases' rule:
+the Diebold-Mariano test for forecasts, and for the reviews a paired bootstrap 95 % interval of
+the ROC AUC difference to TF-IDF + logistic regression, "beats" only when it lies above 0 for
+every seed. The text task adds a bidirectional GRU and a wide-and-deep model (case 8-1's
+SimpleRNN path plus a bag-of-words path), and scores every model on the challenge set.
 
 Good places for a breakpoint: in `train_once`, on `history = model.fit(...)` (the task's arrays
 and the model with the cell swapped in), and on `rows.append(...)` in main (one measured row).
@@ -27,7 +31,18 @@ from pathlib import Path
 import case8_1_rnn
 import case8_2_lstm
 import case8_3_gru
-from common import baselines, cli, models, plots, preprocessing, report, text, training, windows
+from common import (
+    baselines,
+    cli,
+    models,
+    plots,
+    preprocessing,
+    report,
+    significance,
+    text,
+    training,
+    windows,
+)
 from common.artifacts import prepare_output_dir, write_json, write_text
 from common.cells import parameter_count
 from common.series import load_series
@@ -39,7 +54,8 @@ import numpy as np
 
 SCRIPT = "compare_cells"
 CELLS = ["simple_rnn", "lstm", "gru"]
-EXTRA_CELLS = ["bidirectional_gru"]  # text task only
+EXTRA_CELLS = ["bidirectional_gru", "wide_and_deep"]  # text task only
+TEXT_EPOCHS = 6  # the text task's epoch budget (the case's own is 15; early stopping ends sooner)
 ROOT = Path(__file__).resolve().parent
 
 
@@ -60,13 +76,17 @@ class Task:
     patience: int
     # build(cell) -> uncompiled keras.Model with its recurrent layer named "recurrent"
     build: object
-    evaluate: object  # evaluate(model) -> the task's metric on the test part
+    # evaluate(model) -> (the task's metric on the test part, details: {"dm": the Diebold-Mariano
+    # test against the best baseline} for forecasts, {"bootstrap", "challenge"} for the text)
+    evaluate: object
     learning_rate: float = 1e-3
     loss: str = "mse"
     monitor: str = "val_loss"
     mode: str = "min"
     keras_metrics: list = field(default_factory=list)
     baseline: dict = field(default_factory=dict)  # {"name": ..., "value": ...}: the best baseline
+    # inputs(cell, inputs) -> what that cell's model reads (the wide-and-deep model reads more)
+    inputs: object = staticmethod(lambda cell, inputs: inputs)
 
 
 def forecasting_task(
@@ -112,6 +132,10 @@ def forecasting_task(
         season=case.SEASON,
         daily=series.frequency == "daily",
     )
+    linear_predictions, _ = baselines.linear_on_windows(*train, *validation, test_windows)
+    baseline_forecasts["linear"] = preprocessing.to_real_units(
+        linear_predictions, values, test_steps, recipe
+    )
     scored = {
         label: baselines.scores(test_values, forecast)[metric]
         for label, forecast in baseline_forecasts.items()
@@ -119,9 +143,15 @@ def forecasting_task(
     best = min(scored, key=scored.get)
 
     def evaluate(model):
+        """The test metric, and the Diebold-Mariano test against the best baseline."""
         predictions = keras.ops.convert_to_numpy(model(test_windows, training=False))  # (test, 1)
         forecasts = preprocessing.to_real_units(predictions, values, test_steps, recipe)
-        return baselines.scores(test_values, forecasts)[metric]
+        test = significance.diebold_mariano(
+            forecasts - test_values,
+            baseline_forecasts[best] - test_values,
+            significance.LOSS_OF_METRIC[metric],
+        )
+        return baselines.scores(test_values, forecasts)[metric], {"dm": test}
 
     features_count = scaled.shape[1]
     return Task(
@@ -177,11 +207,12 @@ def daily_task(quick):
     )
 
 
-def text_task(quick, data_path=None):
+def text_task(quick, data_path=None, cells=()):
     """Case 8-1's task: review sentiment (rating > 3) with the course's split; test ROC AUC.
 
-    data_path: a reviews CSV such as the course's Clothing-Review.csv (default: the case's
-    embedded file).
+    data_path: a reviews CSV (default: the case's embedded file, the course's reviews).
+    Every model is also scored on the challenge set, per category, and its AUC is compared with
+    TF-IDF + logistic regression's by a paired bootstrap on the test reviews.
     """
     case = case8_1_rnn
     reviews = text.load_reviews(data_path or case.EMBEDDED_DATA)
@@ -195,23 +226,60 @@ def text_task(quick, data_path=None):
             split_seed=case.SPLIT_SEED,
         )
     )
-    if quick:
+    if quick:  # a smoke run: small parts, numbers that mean nothing
         train_texts = train_texts[: case.QUICK_TRAIN_REVIEWS]
         train_labels = train_labels[: case.QUICK_TRAIN_REVIEWS]
+        validation_texts, validation_labels = validation_texts[:500], validation_labels[:500]
+        test_texts, test_labels = test_texts[:1000], test_labels[:1000]
     sequence_length = min(
         case.MAX_SEQUENCE_LENGTH, text.sequence_length_for(train_texts, case.LENGTH_PERCENTILE)
     )
     vectorizer = text.make_vectorizer(train_texts, case.MAX_TOKENS, sequence_length)  # train only
     vocabulary_size = len(vectorizer.get_vocabulary())
-    test_sequences = text.vectorize(vectorizer, test_texts)
-    tfidf = text.tfidf_logreg_baseline(train_texts, train_labels, test_texts)
+    # The wide-and-deep model's bag of words and word pairs, adapted on the training part only.
+    bag_vectorizer = (
+        text.make_bag_vectorizer(train_texts, case.BAG_SIZE) if "wide_and_deep" in cells else None
+    )
+    challenge = text.load_challenge(case.CHALLENGE_DATA)
+
+    def model_inputs(texts):
+        """Both inputs of every model: token ids, and the raw reviews for the wide path."""
+        return {"token_ids": text.vectorize(vectorizer, texts), "review": text.as_text_input(texts)}
+
+    test_inputs = model_inputs(test_texts)
+    challenge_inputs = model_inputs(challenge["text"].tolist())
+    tfidf_logreg = text.TfidfLogreg().fit(train_texts, train_labels)
+    tfidf = tfidf_logreg.positive_probability(test_texts)
+    tfidf_auc = text.classification_scores(test_labels, tfidf)["roc_auc"]
+    tfidf_challenge = text.challenge_scores(
+        challenge, tfidf_logreg.positive_probability(challenge["text"].tolist())
+    )
+
+    def inputs(cell, both):
+        return both if cell == "wide_and_deep" else both["token_ids"]
 
     def evaluate(model):
-        probabilities = keras.ops.convert_to_numpy(model(test_sequences, training=False))[:, 0]
-        return text.classification_scores(test_labels, probabilities)["roc_auc"]
+        """Test ROC AUC; the paired bootstrap interval of its difference to TF-IDF + LR's; the
+        challenge set's accuracy per category."""
+        cell = "wide_and_deep" if model.name.startswith("wide_and_deep") else "other"
+        probabilities = model.predict(inputs(cell, test_inputs), batch_size=256, verbose=0)[:, 0]
+        challenge_probabilities = model.predict(inputs(cell, challenge_inputs), verbose=0)[:, 0]
+        details = {
+            "bootstrap": significance.paired_bootstrap_auc_difference(
+                test_labels, probabilities, tfidf, resamples=200 if quick else 1000
+            ),
+            "challenge": text.challenge_scores(challenge, challenge_probabilities),
+        }
+        return text.classification_scores(test_labels, probabilities)["roc_auc"], details
 
-    source = "the embedded sample" if data_path is None else Path(data_path).name
-    tfidf_auc = text.classification_scores(test_labels, tfidf)["roc_auc"]
+    def build(cell):
+        if cell == "wide_and_deep":  # the case's SimpleRNN path, plus a bag-of-words path
+            return case.build_wide_and_deep(vocabulary_size, sequence_length, bag_vectorizer)
+        return case.build_model(
+            vocabulary_size, sequence_length, models.recurrent_layer(cell, case.RNN_SIZE)
+        )
+
+    source = "the course's reviews" if data_path is None else Path(data_path).name
     return Task(
         name="text",
         description=f"case 8-1: review sentiment on {source} (ROC AUC)",
@@ -219,21 +287,20 @@ def text_task(quick, data_path=None):
         lower_is_better=False,
         units=case.RNN_SIZE,
         input_features=case.EMBEDDING_DIM,  # the recurrent layer reads word vectors
-        train=(text.vectorize(vectorizer, train_texts), train_labels),
-        validation=(text.vectorize(vectorizer, validation_texts), validation_labels),
-        epochs=1 if quick else 8,
+        train=(model_inputs(train_texts), train_labels),
+        validation=(model_inputs(validation_texts), validation_labels),
+        epochs=1 if quick else TEXT_EPOCHS,
         batch_size=case.BATCH_SIZE,
-        patience=2,
+        patience=case.PATIENCE,
         learning_rate=case.LEARNING_RATE,
-        build=lambda cell: case.build_model(
-            vocabulary_size, sequence_length, models.recurrent_layer(cell, case.RNN_SIZE)
-        ),
+        build=build,
         evaluate=evaluate,
         loss="binary_crossentropy",
         monitor="val_auc",
         mode="max",
         keras_metrics=[keras.metrics.AUC(name="auc")],
-        baseline={"name": "tfidf_logreg", "value": tfidf_auc},
+        baseline={"name": "tfidf_logreg", "value": tfidf_auc, "challenge": tfidf_challenge},
+        inputs=inputs,
     )
 
 
@@ -269,8 +336,9 @@ def train_once(task, cell, seed, clipnorm=None, eager=False, tensorboard_dir=Non
     timer = EpochTimer()
     started = time.perf_counter()
     history = model.fit(
-        *task.train,
-        validation_data=task.validation,
+        task.inputs(cell, task.train[0]),
+        task.train[1],
+        validation_data=(task.inputs(cell, task.validation[0]), task.validation[1]),
         epochs=task.epochs,
         batch_size=task.batch_size,
         callbacks=[
@@ -282,8 +350,10 @@ def train_once(task, cell, seed, clipnorm=None, eager=False, tensorboard_dir=Non
     train_seconds = time.perf_counter() - started
     # leave out the first epoch's tracing when there are others
     steady = timer.seconds[1:] or timer.seconds
+    metric_value, details = task.evaluate(model)
     return {
-        "metric_value": float(task.evaluate(model)),
+        "metric_value": float(metric_value),
+        "details": details,
         "seconds_per_epoch": float(statistics.median(steady)),
         "epochs_run": len(history.history["loss"]),
         "train_seconds": train_seconds,
@@ -292,10 +362,72 @@ def train_once(task, cell, seed, clipnorm=None, eager=False, tensorboard_dir=Non
     }
 
 
+def cells_for(task_name, requested):
+    """The cells a task trains: --cells, else every cell (the extra ones on the text task only)."""
+    cells = requested or CELLS + EXTRA_CELLS
+    return [cell for cell in cells if cell not in EXTRA_CELLS or task_name == "text"]
+
+
+class Progress:
+    """Which fit of how many a long run is on, and an estimate of the time left."""
+
+    def __init__(self, total):
+        self.total, self.count, self.started = total, 0, time.perf_counter()
+
+    def done(self, label):
+        self.count += 1
+        elapsed = time.perf_counter() - self.started
+        left = elapsed / self.count * (self.total - self.count)
+        return (
+            f"fit {self.count} of {self.total} done ({label}); {elapsed / 60:.1f} min so far, "
+            f"about {left / 60:.1f} min left"
+        )
+
+
+def row_verdict(runs, task):
+    """The cases' rule, over seeds. Forecasts: a cell "beats" (or "loses to") the task's best
+    baseline only when the Diebold-Mariano test says so (p < 0.05) for every seed. Text: only
+    when the paired bootstrap's 95 % interval of the AUC difference to TF-IDF + LR lies above
+    (or below) 0 for every seed. Else "no meaningful difference from"."""
+    details = [run["details"] for run in runs]
+    if all("dm" in detail for detail in details):
+        better = [run["metric_value"] < task.baseline["value"] for run in runs]
+        significant = [detail["dm"]["p"] < significance.SIGNIFICANCE for detail in details]
+        wins = [s and b for s, b in zip(significant, better, strict=True)]
+        losses = [s and not b for s, b in zip(significant, better, strict=True)]
+        evidence = {"p": [detail["dm"]["p"] for detail in details]}
+    else:
+        intervals = [detail["bootstrap"] for detail in details]
+        wins = [interval["low"] > 0 for interval in intervals]
+        losses = [interval["high"] < 0 for interval in intervals]
+        evidence = {"intervals": [[interval["low"], interval["high"]] for interval in intervals]}
+    if all(wins):
+        outcome = "beats"
+    elif all(losses):
+        outcome = "loses to"
+    else:
+        outcome = "no meaningful difference from"
+    return {"baseline": task.baseline["name"], "outcome": outcome, **evidence}
+
+
+def describe_verdict(verdict):
+    """'beats last_year_change (p = 0.003, 0.01 over the seeds)', or with the AUC difference's
+    intervals: 'beats tfidf_logreg (AUC difference in [+0.002, +0.009] over the seeds)'."""
+    if "p" in verdict:
+        evidence = "p = " + ", ".join(f"{p:.2g}" for p in verdict["p"])
+    else:
+        evidence = "AUC difference in " + ", ".join(
+            f"[{low:+.4f}, {high:+.4f}]" for low, high in verdict["intervals"]
+        )
+    return f"{verdict['outcome']} {verdict['baseline']} ({evidence} over the seeds)"
+
+
 def formula_params(cell, units, features):
     """The course's parameter formula for the cell (a bidirectional layer holds two of them)."""
     if cell == "bidirectional_gru":
         return 2 * parameter_count("gru", units, features)
+    if cell == "wide_and_deep":  # its recurrent path is case 8-1's SimpleRNN
+        return parameter_count("simple_rnn", units, features)
     return parameter_count(cell, units, features)
 
 
@@ -395,6 +527,7 @@ def markdown_table(rows, device, verdict_lines):
         "mean ± spread",
         "seeds",
         "best baseline",
+        "verdict (Diebold-Mariano, every seed)",
     ]
     lines = [
         "# SimpleRNN vs LSTM vs GRU, measured",
@@ -415,12 +548,36 @@ def markdown_table(rows, device, verdict_lines):
             f"{row['seconds_per_epoch']:.3f} | {row['epochs_run']:.1f} | "
             f"{row['train_seconds']:.1f} | {row['metric']} | "
             f"{row['mean']:.4g} ± {row['spread']:.2g} | {len(row['seeds'])} | "
-            f"{baseline['name']} {baseline['value']:.4g} |"
+            f"{baseline['name']} {baseline['value']:.4g} | "
+            f"{describe_verdict(row['verdict']) if row['verdict'] else 'n/a (AUC)'} |"
         )
+    lines += challenge_table(rows)
     lines += (
         ["", "## The course's table, checked", ""] + [f"- {line}" for line in verdict_lines] + [""]
     )
     return "\n".join(lines)
+
+
+def challenge_table(rows):
+    """Markdown lines: the challenge set's accuracy per category, mean over seeds, per model."""
+    text_rows = [row for row in rows if row["task"] == "text"]
+    if not text_rows:
+        return []
+    categories = list(text_rows[0]["seeds"][0]["challenge"]["by_category"])
+    lines = ["", "## The challenge set: accuracy per category (mean over seeds)", ""]
+    lines += ["| model | " + " | ".join([*categories, "overall"]) + " |"]
+    lines += ["|" + "---|" * (len(categories) + 2)]
+    for row in text_rows:
+        scores = [seed["challenge"] for seed in row["seeds"]]
+        means = [np.mean([score["by_category"][name] for score in scores]) for name in categories]
+        overall = np.mean([score["overall"] for score in scores])
+        lines.append(
+            f"| {row['cell']} | " + " | ".join(f"{v:.3f}" for v in [*means, overall]) + " |"
+        )
+    baseline = text_rows[0]["baseline"]["challenge"]
+    values = [baseline["by_category"][name] for name in categories] + [baseline["overall"]]
+    lines.append("| tfidf_logreg | " + " | ".join(f"{v:.3f}" for v in values) + " |")
+    return lines
 
 
 def plot_comparison(rows, path):
@@ -480,10 +637,10 @@ def build_parser():
     parser.add_argument(
         "--cells",
         type=cli.column_list,
-        default=CELLS,
+        default=None,
         help=(
-            "cells to compare, from simple_rnn, lstm, gru, bidirectional_gru (text only) "
-            "(default: simple_rnn,lstm,gru)"
+            "cells to compare, from simple_rnn, lstm, gru, and on the text task only "
+            "bidirectional_gru and wide_and_deep (default: all of them)"
         ),
     )
     parser.add_argument(
@@ -502,7 +659,7 @@ def main(argv=None):
     unknown = [name for name in args.tasks if name not in TASK_BUILDERS]
     if unknown:
         raise cli.UsageError(f"unknown task {unknown[0]!r}: choose from {', '.join(TASK_BUILDERS)}")
-    unknown = [name for name in args.cells if name not in models.CELL_FACTS]
+    unknown = [name for name in args.cells or [] if name not in models.CELL_FACTS]
     if unknown:
         raise cli.UsageError(
             f"unknown cell {unknown[0]!r}: choose from {', '.join(models.CELL_FACTS)}"
@@ -514,7 +671,9 @@ def main(argv=None):
 
     report.step(1, "Prepare each task's data, as its case does")
     tasks = [
-        text_task(args.quick, args.data) if name == "text" else TASK_BUILDERS[name](args.quick)
+        text_task(args.quick, args.data, cells_for("text", args.cells))
+        if name == "text"
+        else TASK_BUILDERS[name](args.quick)
         for name in args.tasks
     ]
     for task in tasks:
@@ -523,21 +682,23 @@ def main(argv=None):
         if args.batch_size:
             task.batch_size = args.batch_size
         print(
-            f"   {task.name}: {task.description}; {len(task.train[0])} training samples; "
+            f"   {task.name}: {task.description}; {len(task.train[1])} training samples; "
             f"best baseline {task.baseline['name']} = {task.baseline['value']:.4g}"
         )
 
     report.step(2, f"Train every cell on every task ({len(seeds)} seed(s) each) on {device}")
     rows = []
+    fits = sum(len(cells_for(task.name, args.cells)) for task in tasks) * len(seeds)
+    progress = Progress(fits)
     for task in tasks:
-        cells = [cell for cell in args.cells if cell not in EXTRA_CELLS or task.name == "text"]
-        for cell in cells:
+        for cell in cells_for(task.name, args.cells):
             runs = []
             for seed in seeds:
                 run_logs = output_dir / "logs" / f"{task.name}_{cell}_seed{seed}"
                 tensorboard_dir = run_logs if args.tensorboard else None
                 run = train_once(task, cell, seed, args.clipnorm, args.eager, tensorboard_dir)
                 runs.append(run)
+                print(f"   {progress.done(f'{task.name} {cell} seed {seed}')}", flush=True)
             mean, spread = mean_and_spread([run["metric_value"] for run in runs])
             per_epoch, per_epoch_spread = mean_and_spread(
                 [run["seconds_per_epoch"] for run in runs]
@@ -560,10 +721,11 @@ def main(argv=None):
                     "mean": mean,
                     "spread": spread,
                     "seeds": [
-                        {"seed": seed, "value": run["metric_value"]}
+                        {"seed": seed, "value": run["metric_value"], **run["details"]}
                         for seed, run in zip(seeds, runs, strict=True)
                     ],
                     "baseline": task.baseline,
+                    "verdict": row_verdict(runs, task),
                 }
             )
             row = rows[-1]
@@ -572,6 +734,8 @@ def main(argv=None):
                 f"{per_epoch:.3f} s/epoch   {row['epochs_run']:.0f} epochs   "
                 f"{row['recurrent_params']} recurrent params"
             )
+            if row["verdict"]:
+                print(f"   {'':27s} {describe_verdict(row['verdict'])}")
 
     report.step(3, "Check the course's table against the measurements")
     verdict_lines = verdicts(rows)

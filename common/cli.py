@@ -239,6 +239,12 @@ def add_text_flags(parser):
         help="share of reviews held out as the test part (default: %(default)s)",
     )
     flag(
+        "--challenge",
+        metavar="PATH",
+        help="score a challenge file (columns text,label,category) with the model saved in "
+        "--output-dir, per category; train nothing",
+    )
+    flag(
         "--predict",
         metavar="TEXT",
         help="load the saved model from --output-dir, train nothing, "

@@ -30,6 +30,8 @@ CELL_FACTS = {
     "lstm": {"gates": 3, "cell_state": True, "formula": "4n(n+m+1)"},
     "gru": {"gates": 2, "cell_state": False, "formula": "3n(n+m+2)"},
     "bidirectional_gru": {"gates": 2, "cell_state": False, "formula": "2 x 3n(n+m+2)"},
+    # case 8-1's SimpleRNN path beside a bag-of-words path (compare_cells.py's text task)
+    "wide_and_deep": {"gates": 0, "cell_state": False, "formula": "n(n+m+1), SimpleRNN path"},
 }
 
 

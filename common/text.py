@@ -101,6 +101,20 @@ def make_vectorizer(train_texts, max_tokens, sequence_length):
     return vectorizer
 
 
+def make_bag_vectorizer(train_texts, max_tokens):
+    """A TextVectorization layer that turns a review into TF-IDF weights of its words and word
+    pairs (the same standardisation), adapted on `train_texts` only: (reviews, max_tokens)."""
+    vectorizer = keras.layers.TextVectorization(
+        max_tokens=max_tokens,
+        standardize=standardize_review,
+        ngrams=2,
+        output_mode="tf_idf",
+        name="bag_of_words",
+    )
+    vectorizer.adapt(tf.constant(list(train_texts), dtype=tf.string))
+    return vectorizer
+
+
 def vectorize(vectorizer, texts):
     """Texts (reviews,) -> token ids (reviews, sequence_length) as a NumPy int array."""
     return np.asarray(vectorizer(tf.constant(list(texts), dtype=tf.string)))
@@ -278,14 +292,75 @@ def majority_baseline(train_labels, test_count):
     return np.full(test_count, np.mean(train_labels))
 
 
+class TfidfLogreg:
+    """TF-IDF of words and word pairs (the same standardisation as the network's) + logistic
+    regression: the bag of words a practitioner tries first, reading raw review strings.
+
+        baseline = TfidfLogreg().fit(train_texts, train_labels)
+        baseline.positive_probability(["not flattering at all"])   # (1,) P(positive)
+    """
+
+    def __init__(self):
+        self.vectorizer = TfidfVectorizer(
+            ngram_range=(1, 2), min_df=2, sublinear_tf=True, token_pattern=r"\S+"
+        )
+        self.classifier = LogisticRegression(C=10, max_iter=2000)
+
+    def fit(self, train_texts, train_labels):
+        # (train, n-grams), sparse
+        train_features = self.vectorizer.fit_transform(standardize(train_texts))
+        self.classifier.fit(train_features, train_labels)
+        return self
+
+    def positive_probability(self, texts):
+        features = self.vectorizer.transform(standardize(texts))
+        return self.classifier.predict_proba(features)[:, 1]
+
+
 def tfidf_logreg_baseline(train_texts, train_labels, test_texts):
-    """TF-IDF of words and word pairs (same standardisation) + logistic regression:
-    (test,) probabilities."""
-    vectorizer = TfidfVectorizer(
-        ngram_range=(1, 2), min_df=2, sublinear_tf=True, token_pattern=r"\S+"
-    )
-    train_features = vectorizer.fit_transform(standardize(train_texts))  # (train, n-grams), sparse
-    test_features = vectorizer.transform(standardize(test_texts))
-    classifier = LogisticRegression(C=10, max_iter=2000)
-    classifier.fit(train_features, train_labels)
-    return classifier.predict_proba(test_features)[:, 1]
+    """The `tfidf_logreg` baseline's (test,) probabilities (see `TfidfLogreg`)."""
+    return TfidfLogreg().fit(train_texts, train_labels).positive_probability(test_texts)
+
+
+CHALLENGE_COLUMNS = ("text", "label", "category")
+
+
+def load_challenge(path):
+    """A challenge file: columns text, label (0/1), category; returns its table.
+
+    Every mistake a user can fix raises UsageError.
+    """
+    table = read_table(path)
+    missing = [column for column in CHALLENGE_COLUMNS if column not in table.columns]
+    if missing:
+        raise UsageError(
+            f"{path} has no column {missing[0]!r}: a challenge file has the columns "
+            "text,label,category"
+        )
+    labels = pd.to_numeric(table["label"], errors="coerce")
+    if labels.isna().any() or not set(labels.unique()) <= {0, 1}:
+        row = int(np.flatnonzero(~labels.isin([0, 1]).to_numpy())[0])
+        raise UsageError(
+            f"{path}: label {str(table['label'].iloc[row])!r} in data row {row + 1} is not 0 or 1"
+        )
+    table = table.assign(label=labels.astype(int), text=table["text"].fillna("").astype(str))
+    return table.assign(category=table["category"].fillna("uncategorised").astype(str))
+
+
+def challenge_scores(table, probabilities):
+    """Accuracy on a challenge table, overall and per category (in the file's order).
+
+    probabilities: (rows,) P(positive); a review counts as positive when it is at least 0.5.
+    Returns {"overall", "by_category": {...}, "correct", "total"}.
+    """
+    correct = (np.asarray(probabilities) >= 0.5).astype(int) == table["label"].to_numpy()
+    by_category = {
+        category: float(correct[(table["category"] == category).to_numpy()].mean())
+        for category in dict.fromkeys(table["category"])
+    }
+    return {
+        "overall": float(correct.mean()),
+        "by_category": by_category,
+        "correct": int(correct.sum()),
+        "total": len(correct),
+    }

@@ -11,7 +11,7 @@ from pathlib import Path
 import case8_1_rnn
 import case8_2_lstm
 import case8_3_gru
-from helpers import exit_code_and_error, run_script
+from helpers import ROOT, exit_code_and_error, run_script
 
 import pytest
 
@@ -178,12 +178,29 @@ TEXT_MATRIX = {
         "argument --test-fraction: must be between 0 and 1",
     ),
     "predict before training": (lambda: None, ["--predict", "lovely dress"], "no trained model at"),
+    "challenge before training": (
+        lambda: None,
+        ["--challenge", "data/challenge_reviews.csv"],
+        "no trained model at",
+    ),
+    "challenge file without a category column": (
+        lambda: None,
+        ["--challenge", "<challenge without category>"],
+        "has no column 'category'",
+    ),
 }
 
 
 @pytest.mark.parametrize("mistake", TEXT_MATRIX)
 def test_bad_input_matrix_text_case(mistake, tmp_path, capsys):
     content, extra, message = TEXT_MATRIX[mistake]
+    no_category = tmp_path / "challenge.csv"
+    no_category.write_text("text,label\nnice,1\n")
+    placeholders = {
+        "data/challenge_reviews.csv": str(ROOT / "data" / "challenge_reviews.csv"),
+        "<challenge without category>": str(no_category),
+    }
+    extra = [placeholders.get(argument, argument) for argument in extra]
     output_dir, argv = prepare(tmp_path, content, extra)
     code, line = exit_code_and_error(case8_1_rnn.main, argv, capsys)
     assert code == 2

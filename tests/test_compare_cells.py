@@ -54,9 +54,10 @@ def test_comparison_json_schema(quick_comparison):
     assert isinstance(result["device"], str) and result["device"]
     rows = result["rows"]
     assert [(row["task"], row["cell"]) for row in rows] == [
-        (task, cell)
-        for task in ["monthly", "daily", "text"]
-        for cell in ["simple_rnn", "lstm", "gru"]
+        (task, cell) for task in ["monthly", "daily"] for cell in ["simple_rnn", "lstm", "gru"]
+    ] + [
+        ("text", cell)
+        for cell in ["simple_rnn", "lstm", "gru", "bidirectional_gru", "wide_and_deep"]
     ]
     for row in rows:
         assert set(row) >= ROW_KEYS
@@ -67,11 +68,50 @@ def test_comparison_json_schema(quick_comparison):
         assert row["baseline"]["name"] in {
             "naive",
             "seasonal_naive",
+            "last_year_change",
             "mean",
             "climatology",
+            "linear",
             "tfidf_logreg",
         }
+        if row["task"] == "text":  # a paired bootstrap interval of the AUC difference
+            interval = row["seeds"][0]["bootstrap"]
+            assert interval["low"] <= interval["difference"] <= interval["high"]
+            assert row["verdict"]["intervals"] == [[interval["low"], interval["high"]]]
+            challenge = row["seeds"][0]["challenge"]
+            assert set(challenge["by_category"]) == {"negation", "contrast", "intensity", "plain"}
+        else:  # the cases' rule: the verdict names the best baseline and its test's p-value
+            assert row["verdict"]["baseline"] == row["baseline"]["name"]
+            assert row["verdict"]["p"] == [row["seeds"][0]["dm"]["p"]]
+            assert row["verdict"]["outcome"] in {
+                "beats",
+                "loses to",
+                "no meaningful difference from",
+            }
     assert any("one seed only" in line for line in result["verdicts"])
+
+
+def test_row_verdict_needs_every_seed_to_agree():
+    task = type("Task", (), {"baseline": {"name": "last_year_change", "value": 6.5}})()
+    win = {"metric_value": 6.0, "details": {"dm": {"statistic": -3.0, "p": 0.01}}}
+    tie = {"metric_value": 6.4, "details": {"dm": {"statistic": -0.5, "p": 0.6}}}
+    loss = {"metric_value": 8.0, "details": {"dm": {"statistic": 3.0, "p": 0.02}}}
+    assert compare_cells.row_verdict([win, win], task)["outcome"] == "beats"
+    assert compare_cells.row_verdict([win, tie], task)["outcome"] == "no meaningful difference from"
+    assert compare_cells.row_verdict([loss, loss], task)["outcome"] == "loses to"
+
+
+def test_text_verdicts_need_the_bootstrap_interval_clear_of_zero_for_every_seed():
+    task = type("Task", (), {"baseline": {"name": "tfidf_logreg", "value": 0.9525}})()
+
+    def run(low, high):
+        interval = {"difference": (low + high) / 2, "low": low, "high": high}
+        return {"metric_value": 0.96, "details": {"bootstrap": interval}}
+
+    assert compare_cells.row_verdict([run(0.001, 0.01)] * 3, task)["outcome"] == "beats"
+    mixed = [run(0.001, 0.01), run(-0.002, 0.008)]
+    assert compare_cells.row_verdict(mixed, task)["outcome"] == "no meaningful difference from"
+    assert compare_cells.row_verdict([run(-0.02, -0.01)], task)["outcome"] == "loses to"
 
 
 def test_unknown_task_or_cell_is_a_usage_error(tmp_path, capsys):

@@ -1,7 +1,6 @@
 """common/text.py: standardisation, the vocabulary, the label rule, loading reviews, scores,
-baselines; and data/make_reviews.py, the generator of the embedded review sample."""
+baselines, the challenge set; and the embedded review files."""
 
-import importlib.util
 from pathlib import Path
 
 from common import text
@@ -213,60 +212,54 @@ def test_tfidf_baseline_reads_negations_through_word_pairs():
     assert probabilities[0] > 0.5 > probabilities[1]
 
 
-# --- the embedded sample's generator ------------------------------------------------------------
+# --- the embedded data: the course's real reviews, and the challenge set ------------------------
 
 
-def load_generator():
-    spec = importlib.util.spec_from_file_location("make_reviews", ROOT / "data" / "make_reviews.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def test_embedded_reviews_are_the_course_release():
+    table = pd.read_csv(ROOT / "data" / "clothing_reviews.csv")
+    assert list(table.columns) == COURSE_COLUMNS and len(table) == 23486
+    counts = table["Rating"].value_counts().to_dict()
+    assert counts == {5: 13131, 4: 5077, 3: 2871, 2: 1565, 1: 842}
+    assert table[["Class Name", "Title", "Review Text"]].isna().sum().to_dict() == {
+        "Class Name": 14,
+        "Title": 3810,
+        "Review Text": 845,
+    }
+    reviews = text.load_reviews(ROOT / "data" / "clothing_reviews.csv")
+    assert len(reviews.texts) == 23472  # the protocol drops the 14 rows without a Class Name
+    assert reviews.labels.mean() == pytest.approx(0.775, abs=0.001)
 
 
-def test_generator_reproduces_the_committed_sample_byte_for_byte():
-    committed = (ROOT / "data" / "clothing_reviews_sample.csv").read_bytes()
-    assert load_generator().make_reviews().encode("utf-8") == committed
+def test_challenge_set_is_balanced_in_four_categories():
+    table = text.load_challenge(ROOT / "data" / "challenge_reviews.csv")
+    assert len(table) >= 60 and table["text"].is_unique
+    counts = table.groupby(["category", "label"]).size()
+    assert set(table["category"]) == {"negation", "contrast", "intensity", "plain"}
+    assert counts.nunique() == 1  # every category holds as many positives as negatives
 
 
-def test_embedded_sample_has_the_course_columns_and_class_balance():
-    table = pd.read_csv(ROOT / "data" / "clothing_reviews_sample.csv")
-    assert list(table.columns) == COURSE_COLUMNS
-    assert 4000 <= len(table) <= 6000
-    shares = table["Rating"].value_counts(normalize=True)
-    for rating, share in {5: 0.56, 4: 0.22, 3: 0.12, 2: 0.07, 1: 0.03}.items():
-        assert shares[rating] == pytest.approx(share, abs=0.02)
-    assert (table["Rating"] > 3).mean() == pytest.approx(0.78, abs=0.02)
-    assert (
-        table["Class Name"].isna().sum() > 0 and table["Title"].isna().sum() > 0
-    )  # empty cells, like the course's file
-    assert table["Review Text"].str.contains("\n").sum() > 0  # quoted reviews with line breaks
-    assert {
-        "Dresses",
-        "Knits",
-        "Blouses",
-        "Sweaters",
-        "Pants",
-        "Jeans",
-        "Fine gauge",
-        "Skirts",
-        "Jackets",
-        "Lounge",
-        "Intimates",
-    } <= set(table["Class Name"].dropna())
-
-
-def test_embedded_sample_uses_negation_in_both_directions():
-    table = pd.read_csv(ROOT / "data" / "clothing_reviews_sample.csv").dropna(
-        subset=["Review Text"]
+def test_challenge_scores_per_category(tmp_path):
+    path = tmp_path / "challenge.csv"
+    path.write_text(
+        "text,label,category\n"
+        "not bad,1,negation\nnot good,0,negation\n"
+        "nice but torn,0,contrast\ntorn but nice,1,contrast\n"
     )
-    positive = table[table["Rating"] > 3]["Review Text"].str.lower()
-    negative = table[table["Rating"] <= 3]["Review Text"].str.lower()
-    assert (
-        positive.str.contains(r"\bnot (?:itchy|scratchy|tight|boxy)").sum() > 10
-    )  # "not itchy": good
-    assert (
-        negative.str.contains(r"\bnot (?:soft|flattering|lovely|comfortable)").sum() > 10
-    )  # "not soft": bad
-    assert (
-        negative.str.contains(r" but the ").sum() > 50
-    )  # contrast, the clause after "but" decides
+    table = text.load_challenge(path)
+    scores = text.challenge_scores(table, np.array([0.9, 0.2, 0.7, 0.8]))  # third is wrong
+    assert scores == {
+        "overall": 0.75,
+        "by_category": {"negation": 1.0, "contrast": 0.5},
+        "correct": 3,
+        "total": 4,
+    }
+
+
+def test_a_challenge_file_without_its_columns_or_with_other_labels_is_an_error(tmp_path):
+    path = tmp_path / "challenge.csv"
+    path.write_text("text,label\nnice,1\nawful,0\n")
+    with pytest.raises(UsageError, match="no column 'category'"):
+        text.load_challenge(path)
+    path.write_text("text,label,category\nnice,5,plain\nawful,0,plain\n")
+    with pytest.raises(UsageError, match="label '5' in data row 1 is not 0 or 1"):
+        text.load_challenge(path)
