@@ -86,7 +86,11 @@ class Task:
     keras_metrics: list = field(default_factory=list)
     baseline: dict = field(default_factory=dict)  # {"name": ..., "value": ...}: the best baseline
     # inputs(cell, inputs) -> what that cell's model reads (the wide-and-deep model reads more)
-    inputs: object = staticmethod(lambda cell, inputs: inputs)
+    inputs: object = None
+
+    def __post_init__(self):
+        if self.inputs is None:  # every cell reads the same arrays
+            self.inputs = lambda cell, inputs: inputs
 
 
 def forecasting_task(
