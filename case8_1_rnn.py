@@ -52,15 +52,15 @@ VALIDATION_FRACTION = 0.1  # of the training part, for early stopping
 LENGTH_PERCENTILE = 95  # the sequence length covers 95% of training reviews in full
 MAX_SEQUENCE_LENGTH = 100  # tokens kept at most, however long the reviews
 MAX_TOKENS = 15000  # vocabulary size cap, padding and [UNK] included
-EPOCHS = 15  # at most; early stopping ends sooner
-BATCH_SIZE = 64
+STEPS = 3000  # optimizer steps at most, converted to epochs by the data size (the course's
+PATIENCE_STEPS = 500  # reviews: 12 epochs at most, patience 2); early stopping ends sooner
+LARGEST_BATCH = 64  # the course's reviews train in batches of 64; a small file in smaller ones
 EMBEDDING_DIM = 64  # numbers per word
 RNN_SIZE = 64  # numbers in the SimpleRNN's hidden state
 EMBEDDING_DROPOUT = 0.3  # share of word vectors' entries zeroed while training
 BAG_SIZE = 20000  # words and word pairs in the wide-and-deep model's bag (compare_cells.py)
 WIDE_L2 = 1e-5  # weight decay of the wide path's weights, one per word or word pair
 LEARNING_RATE = 5e-4
-PATIENCE = 2  # epochs without a better validation AUC before stopping (validation peaks at 2)
 MIN_REVIEWS = 100  # fewer cannot give a training, a validation and a test part
 MIN_PER_CLASS = 20  # reviews of the rarer label at least
 QUICK_EPOCHS = 2
@@ -72,7 +72,7 @@ EXAMPLES = [  # read by the trained model at the end of every run
 
 
 def build_parser():
-    parser = cli.base_parser(__doc__, CASE, epochs=EPOCHS, batch_size=BATCH_SIZE)
+    parser = cli.base_parser(__doc__, CASE, epochs=None, batch_size=None)
     return cli.add_text_flags(parser)
 
 
@@ -214,7 +214,6 @@ def main(argv=None):
     training.seed_everything(args.seed)
     training.check_tensorboard(args.tensorboard)
     output_dir = prepare_output_dir(args.output_dir)
-    epochs = QUICK_EPOCHS if args.quick else args.epochs
     started = time.time()
 
     report.step(1, "Load the reviews")
@@ -340,19 +339,34 @@ def main(argv=None):
         run_eagerly=args.eager,
     )
     model.summary()
-    batch_inputs = train_sequences[: args.batch_size]
-    batch_labels = train_labels[: args.batch_size]
-    print(f"   one batch: inputs {batch_inputs.shape}, labels {batch_labels.shape}")
 
-    report.step(7, "Train (early stopping on the validation AUC, best epoch kept)")
+    report.step(7, "Train (a budget of optimizer steps; early stopping keeps the best epoch)")
+    # A budget of weight updates, not of epochs: 1,000 short texts need many passes over the
+    # data, the course's 16,000 reviews two or three. Batches grow with the data, up to 64.
+    plan = training.budget(
+        len(train_sequences),
+        STEPS,
+        PATIENCE_STEPS,
+        args.batch_size or training.batch_size_for(len(train_sequences), largest=LARGEST_BATCH),
+        args.epochs,
+    )
+    if args.quick:
+        plan["epochs"] = QUICK_EPOCHS
+    print(
+        f"   {plan['epochs']} epochs at most of {plan['steps_per_epoch']} batches of "
+        f"{plan['batch_size']} reviews; patience {plan['patience']} epochs"
+    )
+    batch_inputs = train_sequences[: plan["batch_size"]]
+    batch_labels = train_labels[: plan["batch_size"]]
+    print(f"   one batch: inputs {batch_inputs.shape}, labels {batch_labels.shape}")
     history = model.fit(
         train_sequences,
         train_labels,
         validation_data=(validation_sequences, validation_labels),
-        epochs=epochs,
-        batch_size=args.batch_size,
+        epochs=plan["epochs"],
+        batch_size=plan["batch_size"],
         callbacks=training.callbacks(
-            "val_auc", "max", PATIENCE, output_dir / "logs" if args.tensorboard else None
+            "val_auc", "max", plan["patience"], output_dir / "logs" if args.tensorboard else None
         ),
         shuffle=True,
         verbose=training.progress_verbosity(),
@@ -437,6 +451,8 @@ def main(argv=None):
         "baselines": {name: results[name] for name in baseline_probabilities},
         "training": {
             "epochs_run": epochs_run,
+            "batch_size": plan["batch_size"],
+            "max_epochs": plan["epochs"],
             "seconds": round(train_seconds, 2),
             "params": model.count_params(),
             "seed": args.seed,

@@ -10,15 +10,17 @@ any CSV with a date column and a numeric column, such as the course's milk produ
 
 The lesson: an LSTM fed the scaled *level* of a trending series (the course's set-up) cannot
 forecast values above any it was trained on, and loses to "same month last year". Here the LSTM
-forecasts the seasonally and first-differenced series instead, and is scored on a held-out test
-part against three common-sense baselines, in the series' own units.
+learns a differenced series instead (which difference is chosen on the validation part), reads
+its window beside a linear path so that it starts from, and can only improve on, a plain linear
+forecast, and is scored on a held-out test part against common-sense baselines, in the series'
+own units, with a significance test behind every "beats".
 
 Good places for a breakpoint (the debugger's variables panel shows the values):
   - after Step 1, on `series = ...`: `series.frame` holds the cleaned table (486 rows by default).
-  - in Step 4, after each line: `features` (months, features) differenced, NaN where a month has
+  - in Step 5, after each line: `features` (months, features) differenced, NaN where a month has
     too little history; `scaled`, the same standardised with the training part's statistics.
   - on `history = model.fit(...)`: `train_windows` is (samples, window, features), e.g.
-    (324, 12, 1), and `train_targets` (samples,), both scaled changes, not pounds or kWh.
+    (337, 12, 1), and `train_targets` (samples,), both scaled changes, not pounds or kWh.
   - after `model_forecasts = ...`: real-unit forecasts next to `test_values`.
   - inside Keras' LSTMCell.call with --eager (see the README, "Step through it").
 """
@@ -33,6 +35,7 @@ from common import (
     plots,
     preprocessing,
     report,
+    selection,
     significance,
     training,
     windows,
@@ -50,15 +53,13 @@ EMBEDDED_TARGET = "Generation"
 EMBEDDED_UNITS = "billion kWh"  # US net electricity generation per month
 EMBEDDED_INPUTS = []  # the file has no other measured column
 WINDOW = 12  # months the LSTM reads before each forecast
-DIFFERENCING_LAGS = [12, 1]  # seasonal difference, then first difference
-CALENDAR_FEATURES = False  # the seasonal difference already removes the yearly pattern
-SEASON = 12  # months in a year: the seasonal naive baseline's lag
-LEARNED_SERIES = "the series the LSTM learns (seasonal and first differences)"
+CALENDAR_FEATURES = False  # a monthly window of 12 already shows the yearly pattern
+SEASON = 12  # months in a year: the seasonal naive baseline's lag and the seasonal difference
 LSTM_SIZE = 32  # numbers in the LSTM's hidden state
 LEARNING_RATE = 1e-3
-EPOCHS = 400  # at most; early stopping ends sooner
-BATCH_SIZE = 16
-PATIENCE = 40  # epochs without a better validation loss before stopping
+WEIGHT_DECAY = 0.05  # AdamW pulls every weight toward 0: the correction stays small unless it pays
+STEPS = 4000  # optimizer steps at most (converted to epochs by the data size); early stopping
+PATIENCE_STEPS = 600  # ends sooner, after this many steps without a better validation loss
 VALIDATION_FRACTION = 0.15  # last 15% of the training windows
 MIN_TRAINING_WINDOWS = 10  # fewer cannot give a training and a validation part
 QUICK_EPOCHS = 3
@@ -66,13 +67,18 @@ QUICK_TRAIN_WINDOWS = 64  # --quick trains on the most recent 64 windows
 
 
 def build_parser():
-    parser = cli.base_parser(__doc__, CASE, epochs=EPOCHS, batch_size=BATCH_SIZE)
+    parser = cli.base_parser(__doc__, CASE, epochs=None, batch_size=None)
     return cli.add_forecasting_flags(parser, window=WINDOW)
 
 
 def build_model(window, features, recurrent_layer=None):
-    """Input (window, features) -> LSTM -> one number: the next step's scaled change.
+    """Input (window, features) -> linear path + LSTM correction -> the next step's scaled value.
 
+    forecast = (a weighted sum of every number in the window) + (a correction read by the LSTM).
+    Both output layers start at zero, so before training the model forecasts 0 in scaled units:
+    the training mean of what it learns (after differencing, "last year's change continues").
+    The linear path alone is the `linear` baseline; the LSTM only has to learn what a straight
+    line misses, and early stopping keeps the starting point if training never beats it.
     recurrent_layer: the layer that reads the window (default: the case's LSTM);
     compare_cells.py passes a SimpleRNN or a GRU here to train the same network with another cell.
     """
@@ -80,8 +86,11 @@ def build_model(window, features, recurrent_layer=None):
         # Default activations keep the cuDNN kernel eligible on a GPU.
         recurrent_layer = keras.layers.LSTM(LSTM_SIZE, name="lstm")
     inputs = keras.Input(shape=(window, features), name="window")
+    flat = keras.layers.Flatten(name="all_inputs")(inputs)  # (batch, window * features)
+    linear = keras.layers.Dense(1, kernel_initializer="zeros", name="linear")(flat)
     hidden = recurrent_layer(inputs)  # (batch, LSTM_SIZE): the state after the window's last month
-    outputs = keras.layers.Dense(1, name="next_change")(hidden)
+    correction = keras.layers.Dense(1, kernel_initializer="zeros", name="correction")(hidden)
+    outputs = keras.layers.Add(name="next_value")([linear, correction])
     return keras.Model(inputs, outputs, name=f"{recurrent_layer.name}_forecaster")
 
 
@@ -92,7 +101,6 @@ def main(argv=None):
     training.seed_everything(args.seed)
     training.check_tensorboard(args.tensorboard)
     output_dir = prepare_output_dir(args.output_dir)
-    epochs = QUICK_EPOCHS if args.quick else args.epochs
     started = time.time()
 
     report.step(1, "Load the monthly series")
@@ -116,9 +124,8 @@ def main(argv=None):
     window = args.window
     test_points = windows.count_test_points(len(frame), window, args.test_fraction)
     test_start = len(frame) - test_points  # first test target
-    first_step = sum(DIFFERENCING_LAGS) + window  # first target with a full window of changes
-    if test_start - first_step < MIN_TRAINING_WINDOWS:
-        needed = first_step + MIN_TRAINING_WINDOWS + test_points
+    if test_start - window < MIN_TRAINING_WINDOWS:
+        needed = window + MIN_TRAINING_WINDOWS + test_points
         raise cli.UsageError(
             f"{len(frame)} months are too few for window {window} and {test_points} test months "
             f"(at least {needed} needed): use a smaller --window or a longer series"
@@ -133,25 +140,49 @@ def main(argv=None):
     noise = diagnostics.noise_check(values[:test_start])  # the raw series' training part
     for line in diagnostics.explain(noise, lag_season=SEASON):
         print(f"   {line}")
-    # The same check on what the LSTM learns: the seasonally and first-differenced series.
-    learned = preprocessing.difference(values, DIFFERENCING_LAGS)[
-        sum(DIFFERENCING_LAGS) : test_start
-    ]
-    noise["learned"] = {"differencing_lags": DIFFERENCING_LAGS, **diagnostics.noise_check(learned)}
-    print(f"   {diagnostics.explain_learned(noise['learned'], LEARNED_SERIES)}")
 
-    report.step(4, "Prepare: difference away trend and season, scale, cut windows")
-    # The LSTM learns z[t] = (y[t] - y[t-12]) - (y[t-1] - y[t-13]): this month's change against
-    # last year's change. A level model cannot extrapolate the trend; changes have none.
-    recipe = preprocessing.Preprocessing(  # saved as preprocessing.json at the end
-        window=window,
-        target=series.target,
-        inputs=series.inputs,
-        frequency="monthly",
-        differencing_lags=DIFFERENCING_LAGS,
-        calendar_features=CALENDAR_FEATURES,
+    report.step(4, "Choose what the LSTM learns: the series, or its changes (on validation)")
+
+    # A level model cannot extrapolate a trend: the LSTM learns a difference instead, e.g.
+    # seasonal and first: z[t] = (y[t] - y[t-12]) - (y[t-1] - y[t-13]), this month's change
+    # against last year's. Which difference suits this series is measured, not assumed: a ridge
+    # regression on each candidate's windows forecasts the validation months, in real units.
+    def recipe_for(lags):  # saved as preprocessing.json at the end
+        return preprocessing.Preprocessing(
+            window=window,
+            target=series.target,
+            inputs=series.inputs,
+            frequency="monthly",
+            differencing_lags=lags,
+            calendar_features=CALENDAR_FEATURES,
+        )
+
+    choice_scores = selection.validation_scores(
+        frame, recipe_for, SEASON, test_start, VALIDATION_FRACTION, MIN_TRAINING_WINDOWS
     )
-    features = preprocessing.raw_features(frame, recipe)  # (rows, features), NaN in the first 13
+    differencing = args.differencing or selection.best(choice_scores)
+    for name, score in choice_scores.items():
+        shown = "too little history" if score is None else f"validation RMSE {score:.3f}"
+        print(f"   {name:15s} {shown}{'   <- used' if name == differencing else ''}")
+    if args.differencing:
+        print(f"   --differencing {differencing} forces the choice")
+    lags = selection.differencing_lags(differencing, SEASON)
+    first_step = sum(lags) + window  # first target with a full window of changes
+    if test_start - first_step < MIN_TRAINING_WINDOWS:
+        raise cli.UsageError(
+            f"--differencing {differencing} leaves too few months to train on: "
+            "choose none or first, or a longer series"
+        )
+    # The noise check again, on what the LSTM learns.
+    learned = preprocessing.difference(values, lags)[sum(lags) : test_start]
+    noise["learned"] = {"differencing_lags": lags, **diagnostics.noise_check(learned)}
+    print(f"   {diagnostics.explain_learned(noise['learned'], f'the {differencing} series')}")
+
+    report.step(5, "Prepare: difference, scale, cut windows")
+    recipe = recipe_for(lags)
+    recipe.differencing = differencing
+    recipe.validation_rmse = choice_scores
+    features = preprocessing.raw_features(frame, recipe)  # (rows, features), NaN where too early
     preprocessing.fit_scaling(recipe, features[:test_start])  # mean and scale: training part only
     scaled = preprocessing.scale(features, recipe)  # (rows, features), mean 0 and sd 1 on training
     train_steps, validation_steps, test_steps = windows.chronological_split(
@@ -188,7 +219,7 @@ def main(argv=None):
         test_values=test_values,
     )
 
-    report.step(5, "Baselines: the common-sense forecasts to beat")
+    report.step(6, "Baselines: the common-sense forecasts to beat")
     baseline_forecasts = baselines.forecasting_baselines(
         values, dates, test_steps, test_start, season=SEASON, daily=False
     )
@@ -204,41 +235,62 @@ def main(argv=None):
         rmse = baselines.scores(test_values, forecast)["rmse"]
         print(f"   {name:15s} RMSE {rmse:.3f} ({value_units})")
 
-    report.step(6, "Build the LSTM")
+    report.step(7, "Build the LSTM beside a linear path")
     environment = training.environment()
     print(f"   {training.describe_environment(environment)}")
     training.seed_everything(args.seed)
     model = build_model(window, scaled.shape[1])
+    # AdamW: Adam plus weight decay, which shrinks every weight a little at each step. With a
+    # hundred training windows, it keeps the LSTM's correction small unless the data insist.
     model.compile(
-        optimizer=training.optimizer(LEARNING_RATE, args.clipnorm),
+        optimizer=training.optimizer(LEARNING_RATE, args.clipnorm, WEIGHT_DECAY),
         loss="mse",
         run_eagerly=args.eager,
     )
     model.summary()
-    print(
-        f"   one batch: inputs {train_windows[: args.batch_size].shape}, "
-        f"targets {train_targets[: args.batch_size].shape}"
-    )
+    # Before training the forecast is 0 (scaled): the validation loss of that starting point is
+    # what training must beat; if no epoch does, early stopping puts the starting weights back.
+    start_loss = float(model.evaluate(validation_windows, validation_targets, verbose=0))
+    print(f"   validation loss before training (the zero forecast): {start_loss:.4f}")
 
-    report.step(7, "Train (early stopping on the validation loss, best epoch kept)")
+    report.step(8, "Train (a budget of optimizer steps; early stopping keeps the best weights)")
+    # A budget of weight updates, not of epochs: 100 windows need many epochs, 10,000 few.
+    plan = training.budget(len(train_windows), STEPS, PATIENCE_STEPS, args.batch_size, args.epochs)
+    if args.quick:
+        plan["epochs"] = QUICK_EPOCHS
+    print(
+        f"   {plan['epochs']} epochs at most of {plan['steps_per_epoch']} batches of "
+        f"{plan['batch_size']} windows; patience {plan['patience']} epochs"
+    )
+    print(
+        f"   one batch: inputs {train_windows[: plan['batch_size']].shape}, "
+        f"targets {train_targets[: plan['batch_size']].shape}"
+    )
+    stopper = training.callbacks(
+        "val_loss",
+        "min",
+        plan["patience"],
+        output_dir / "logs" if args.tensorboard else None,
+        start_loss=start_loss,
+    )
     fit_started = time.time()
     history = model.fit(
         train_windows,
         train_targets,
         validation_data=(validation_windows, validation_targets),
-        epochs=epochs,
-        batch_size=args.batch_size,
-        callbacks=training.callbacks(
-            "val_loss", "min", PATIENCE, output_dir / "logs" if args.tensorboard else None
-        ),
+        epochs=plan["epochs"],
+        batch_size=plan["batch_size"],
+        callbacks=stopper,
         shuffle=True,
         verbose=training.progress_verbosity(),
     )
     train_seconds = time.time() - fit_started  # the time in fit() alone
     epochs_run = len(history.history["loss"])
-    print(f"   {epochs_run} epochs; best validation loss {min(history.history['val_loss']):.4f}")
+    best_loss = min([start_loss, *history.history["val_loss"]])
+    kept = "the starting point (no epoch beat it)" if best_loss == start_loss else "its best epoch"
+    print(f"   {epochs_run} epochs; best validation loss {best_loss:.4f}, from {kept}")
 
-    report.step(8, "Evaluate on the test part, in real units")
+    report.step(9, "Evaluate on the test part, in real units")
     test_predictions = model.predict(test_windows, verbose=0)  # (test_points, 1) scaled changes
     model_forecasts = preprocessing.to_real_units(test_predictions, values, test_steps, recipe)
     results = {"LSTM": baselines.scores(test_values, model_forecasts)}
@@ -265,11 +317,11 @@ def main(argv=None):
     print(verdict_line)
     report.trace(args.trace, test_predictions=test_predictions, model_forecasts=model_forecasts)
 
-    report.step(9, "Forecast the month after the last date in the file")
+    report.step(10, "Forecast the month after the last date in the file")
     next_label, next_value = preprocessing.forecast_next(model, recipe, frame)
     print(f"   {series.target} in {next_label}: {next_value:.3f}")
 
-    report.step(10, "Save plots, model and metrics")
+    report.step(11, "Save plots, model and metrics")
     plots.history(history, output_dir / "history.png")
     compared = {
         "LSTM": model_forecasts,
@@ -296,6 +348,8 @@ def main(argv=None):
         },
         "protocol": {
             "window": window,
+            "differencing": differencing,
+            "differencing_validation_rmse": choice_scores,
             "test_fraction": args.test_fraction,
             "test_points": test_points,
             "scored_points": len(test_steps),
@@ -309,6 +363,9 @@ def main(argv=None):
         "next": {"date": next_label, "value": next_value},
         "training": {
             "epochs_run": epochs_run,
+            "batch_size": plan["batch_size"],
+            "max_epochs": plan["epochs"],
+            "kept_start": best_loss == start_loss,
             "seconds": round(train_seconds, 2),
             "total_seconds": round(time.time() - started, 2),
             "params": model.count_params(),

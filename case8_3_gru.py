@@ -39,6 +39,7 @@ from common import (
     plots,
     preprocessing,
     report,
+    selection,
     significance,
     training,
     windows,
@@ -56,15 +57,13 @@ EMBEDDED_TARGET = "Tmax"
 EMBEDDED_INPUTS = ["Tmin"]  # yesterday's minimum helps forecast today's maximum
 EMBEDDED_UNITS = "degrees Celsius"
 WINDOW = 30  # days the GRU reads before each forecast
-DIFFERENCING_LAGS = []  # temperatures have no trend to remove; the calendar terms carry the season
 CALENDAR_FEATURES = True  # sin and cos of the day of the year: where in the yearly cycle a day is
-SEASON = 365  # days in a year: the seasonal naive baseline's lag
-LEARNED_SERIES = "the series the GRU learns (no differencing: the series itself)"
+SEASON = 365  # days in a year: the seasonal naive baseline's lag and the seasonal difference
 GRU_SIZE = 32  # numbers in the GRU's hidden state
 LEARNING_RATE = 1e-3
-EPOCHS = 60  # at most; early stopping ends sooner
-BATCH_SIZE = 256
-PATIENCE = 6  # epochs without a better validation loss before stopping
+WEIGHT_DECAY = 0.05  # AdamW pulls every weight toward 0: the correction stays small unless it pays
+STEPS = 1500  # optimizer steps at most (converted to epochs by the data size); early stopping
+PATIENCE_STEPS = 250  # ends sooner, after this many steps without a better validation loss
 VALIDATION_FRACTION = 0.15  # last 15% of the training windows
 MIN_TRAINING_WINDOWS = 30  # fewer cannot give a training and a validation part
 QUICK_EPOCHS = 2
@@ -73,13 +72,18 @@ RECENT_DAYS = 180  # forecast.png shows the last months of the test part
 
 
 def build_parser():
-    parser = cli.base_parser(__doc__, CASE, epochs=EPOCHS, batch_size=BATCH_SIZE)
+    parser = cli.base_parser(__doc__, CASE, epochs=None, batch_size=None)
     return cli.add_forecasting_flags(parser, window=WINDOW)
 
 
 def build_model(window, features, recurrent_layer=None):
-    """Input (window, features) -> GRU -> one number: tomorrow's scaled value.
+    """Input (window, features) -> linear path + GRU correction -> tomorrow's scaled value.
 
+    forecast = (a weighted sum of every number in the window) + (a correction read by the GRU).
+    Both output layers start at zero, so before training the model forecasts 0 in scaled units:
+    the training mean. The linear path alone is the `linear` baseline; the GRU only has to learn
+    what a straight line misses, and early stopping keeps the starting point if training never
+    beats it.
     recurrent_layer: the layer that reads the window (default: the case's GRU);
     compare_cells.py passes a SimpleRNN or an LSTM here to train the same network with another
     cell. Default activations, recurrent_dropout=0, reset_after=True and no unrolling keep the
@@ -88,8 +92,11 @@ def build_model(window, features, recurrent_layer=None):
     if recurrent_layer is None:
         recurrent_layer = keras.layers.GRU(GRU_SIZE, name="gru")
     inputs = keras.Input(shape=(window, features), name="window")
+    flat = keras.layers.Flatten(name="all_inputs")(inputs)  # (batch, window * features)
+    linear = keras.layers.Dense(1, kernel_initializer="zeros", name="linear")(flat)
     hidden = recurrent_layer(inputs)  # (batch, GRU_SIZE): the state after the window's last day
-    outputs = keras.layers.Dense(1, name="next_value")(hidden)
+    correction = keras.layers.Dense(1, kernel_initializer="zeros", name="correction")(hidden)
+    outputs = keras.layers.Add(name="next_value")([linear, correction])
     return keras.Model(inputs, outputs, name=f"{recurrent_layer.name}_forecaster")
 
 
@@ -100,7 +107,6 @@ def main(argv=None):
     training.seed_everything(args.seed)
     training.check_tensorboard(args.tensorboard)
     output_dir = prepare_output_dir(args.output_dir)
-    epochs = QUICK_EPOCHS if args.quick else args.epochs
     started = time.time()
 
     report.step(1, "Load the daily series and put it on a complete calendar")
@@ -126,9 +132,8 @@ def main(argv=None):
     window = args.window
     test_points = windows.count_test_points(len(frame), window, args.test_fraction)
     test_start = len(frame) - test_points  # first test target
-    first_step = sum(DIFFERENCING_LAGS) + window  # first target with a full window
-    if test_start - first_step < MIN_TRAINING_WINDOWS:
-        needed = first_step + MIN_TRAINING_WINDOWS + test_points
+    if test_start - window < MIN_TRAINING_WINDOWS:
+        needed = window + MIN_TRAINING_WINDOWS + test_points
         raise cli.UsageError(
             f"{len(frame)} days are too few for window {window} and {test_points} test days "
             f"(at least {needed} needed): use a smaller --window or a longer series"
@@ -143,22 +148,47 @@ def main(argv=None):
     noise = diagnostics.noise_check(values[:test_start])  # the raw series' training part
     for line in diagnostics.explain(noise, lag_season=SEASON):
         print(f"   {line}")
-    # The same check on what the GRU learns: the series itself, as no differencing is used.
-    learned = preprocessing.difference(values, DIFFERENCING_LAGS)[
-        sum(DIFFERENCING_LAGS) : test_start
-    ]
-    noise["learned"] = {"differencing_lags": DIFFERENCING_LAGS, **diagnostics.noise_check(learned)}
-    print(f"   {diagnostics.explain_learned(noise['learned'], LEARNED_SERIES)}")
 
-    report.step(4, "Prepare: standardise, add the day of the year, cut windows")
-    recipe = preprocessing.Preprocessing(  # saved as preprocessing.json at the end
-        window=window,
-        target=series.target,
-        inputs=series.inputs,
-        frequency="daily",
-        differencing_lags=DIFFERENCING_LAGS,
-        calendar_features=CALENDAR_FEATURES,
+    report.step(4, "Choose what the GRU learns: the series, or its changes (on validation)")
+
+    # Temperatures have no trend, and the calendar terms carry the season: the series itself is
+    # the natural choice. A river's flow or a price may need its first difference. Measured, not
+    # assumed: a ridge regression on each candidate's windows forecasts the validation days.
+    def recipe_for(lags):  # saved as preprocessing.json at the end
+        return preprocessing.Preprocessing(
+            window=window,
+            target=series.target,
+            inputs=series.inputs,
+            frequency="daily",
+            differencing_lags=lags,
+            calendar_features=CALENDAR_FEATURES,
+        )
+
+    choice_scores = selection.validation_scores(
+        frame, recipe_for, SEASON, test_start, VALIDATION_FRACTION, MIN_TRAINING_WINDOWS
     )
+    differencing = args.differencing or selection.best(choice_scores)
+    for name, score in choice_scores.items():
+        shown = "too little history" if score is None else f"validation RMSE {score:.3f}"
+        print(f"   {name:15s} {shown}{'   <- used' if name == differencing else ''}")
+    if args.differencing:
+        print(f"   --differencing {differencing} forces the choice")
+    lags = selection.differencing_lags(differencing, SEASON)
+    first_step = sum(lags) + window  # first target with a full window
+    if test_start - first_step < MIN_TRAINING_WINDOWS:
+        raise cli.UsageError(
+            f"--differencing {differencing} leaves too few days to train on: "
+            "choose none or first, or a longer series"
+        )
+    # The noise check again, on what the GRU learns.
+    learned = preprocessing.difference(values, lags)[sum(lags) : test_start]
+    noise["learned"] = {"differencing_lags": lags, **diagnostics.noise_check(learned)}
+    print(f"   {diagnostics.explain_learned(noise['learned'], f'the {differencing} series')}")
+
+    report.step(5, "Prepare: standardise, add the day of the year, cut windows")
+    recipe = recipe_for(lags)
+    recipe.differencing = differencing
+    recipe.validation_rmse = choice_scores
     features = preprocessing.raw_features(frame, recipe)  # (days, features): measured + sin/cos
     preprocessing.fit_scaling(recipe, features[:test_start])  # mean and scale: training part only
     scaled = preprocessing.scale(features, recipe)  # (days, features), mean 0 and sd 1 on training
@@ -194,7 +224,7 @@ def main(argv=None):
         test_values=test_values,
     )
 
-    report.step(5, "Baselines: the common-sense forecasts to beat")
+    report.step(6, "Baselines: the common-sense forecasts to beat")
     baseline_forecasts = baselines.forecasting_baselines(
         values, dates, test_steps, test_start, season=SEASON, daily=True
     )
@@ -210,41 +240,62 @@ def main(argv=None):
         mae = baselines.scores(test_values, forecast)["mae"]
         print(f"   {name:15s} MAE {mae:.3f} ({value_units})")
 
-    report.step(6, "Build the GRU")
+    report.step(7, "Build the GRU beside a linear path")
     environment = training.environment()
     print(f"   {training.describe_environment(environment)}")
     training.seed_everything(args.seed)
     model = build_model(window, scaled.shape[1])
+    # AdamW: Adam plus weight decay, which shrinks every weight a little at each step, so the
+    # GRU's correction stays small unless the data insist.
     model.compile(
-        optimizer=training.optimizer(LEARNING_RATE, args.clipnorm),
+        optimizer=training.optimizer(LEARNING_RATE, args.clipnorm, WEIGHT_DECAY),
         loss="mse",
         run_eagerly=args.eager,
     )
     model.summary()
-    print(
-        f"   one batch: inputs {train_windows[: args.batch_size].shape}, "
-        f"targets {train_targets[: args.batch_size].shape}"
-    )
+    # Before training the forecast is 0 (scaled): the validation loss of that starting point is
+    # what training must beat; if no epoch does, early stopping puts the starting weights back.
+    start_loss = float(model.evaluate(validation_windows, validation_targets, verbose=0))
+    print(f"   validation loss before training (the zero forecast): {start_loss:.4f}")
 
-    report.step(7, "Train (early stopping on the validation loss, best epoch kept)")
+    report.step(8, "Train (a budget of optimizer steps; early stopping keeps the best weights)")
+    # A budget of weight updates, not of epochs: four years of days need more epochs than 23.
+    plan = training.budget(len(train_windows), STEPS, PATIENCE_STEPS, args.batch_size, args.epochs)
+    if args.quick:
+        plan["epochs"] = QUICK_EPOCHS
+    print(
+        f"   {plan['epochs']} epochs at most of {plan['steps_per_epoch']} batches of "
+        f"{plan['batch_size']} windows; patience {plan['patience']} epochs"
+    )
+    print(
+        f"   one batch: inputs {train_windows[: plan['batch_size']].shape}, "
+        f"targets {train_targets[: plan['batch_size']].shape}"
+    )
+    stopper = training.callbacks(
+        "val_loss",
+        "min",
+        plan["patience"],
+        output_dir / "logs" if args.tensorboard else None,
+        start_loss=start_loss,
+    )
     fit_started = time.time()
     history = model.fit(
         train_windows,
         train_targets,
         validation_data=(validation_windows, validation_targets),
-        epochs=epochs,
-        batch_size=args.batch_size,
-        callbacks=training.callbacks(
-            "val_loss", "min", PATIENCE, output_dir / "logs" if args.tensorboard else None
-        ),
+        epochs=plan["epochs"],
+        batch_size=plan["batch_size"],
+        callbacks=stopper,
         shuffle=True,
         verbose=training.progress_verbosity(),
     )
     train_seconds = time.time() - fit_started  # the time in fit() alone
     epochs_run = len(history.history["loss"])
-    print(f"   {epochs_run} epochs; best validation loss {min(history.history['val_loss']):.4f}")
+    best_loss = min([start_loss, *history.history["val_loss"]])
+    kept = "the starting point (no epoch beat it)" if best_loss == start_loss else "its best epoch"
+    print(f"   {epochs_run} epochs; best validation loss {best_loss:.4f}, from {kept}")
 
-    report.step(8, "Evaluate on the test part, in real units")
+    report.step(9, "Evaluate on the test part, in real units")
     test_predictions = model.predict(test_windows, verbose=0)  # (test_points, 1) scaled values
     model_forecasts = preprocessing.to_real_units(test_predictions, values, test_steps, recipe)
     results = {"GRU": baselines.scores(test_values, model_forecasts)}
@@ -280,11 +331,11 @@ def main(argv=None):
         )
     report.trace(args.trace, test_predictions=test_predictions, model_forecasts=model_forecasts)
 
-    report.step(9, "Forecast the day after the last date in the file")
+    report.step(10, "Forecast the day after the last date in the file")
     next_label, next_value = preprocessing.forecast_next(model, recipe, frame)
     print(f"   {series.target} on {next_label}: {next_value:.2f}")
 
-    report.step(10, "Save plots, model and metrics")
+    report.step(11, "Save plots, model and metrics")
     plots.history(history, output_dir / "history.png")
     compared = {"GRU": model_forecasts, "climatology": baseline_forecasts["climatology"]}
     plots.forecast(
@@ -308,6 +359,8 @@ def main(argv=None):
         },
         "protocol": {
             "window": window,
+            "differencing": differencing,
+            "differencing_validation_rmse": choice_scores,
             "test_fraction": args.test_fraction,
             "test_points": test_points,
             "scored_points": len(test_steps),
@@ -321,6 +374,9 @@ def main(argv=None):
         "next": {"date": next_label, "value": next_value},
         "training": {
             "epochs_run": epochs_run,
+            "batch_size": plan["batch_size"],
+            "max_epochs": plan["epochs"],
+            "kept_start": best_loss == start_loss,
             "seconds": round(train_seconds, 2),
             "total_seconds": round(time.time() - started, 2),
             "params": model.count_params(),

@@ -38,6 +38,7 @@ from common import (
     plots,
     preprocessing,
     report,
+    selection,
     significance,
     text,
     training,
@@ -80,6 +81,7 @@ class Task:
     # test against the best baseline} for forecasts, {"bootstrap", "challenge"} for the text)
     evaluate: object
     learning_rate: float = 1e-3
+    weight_decay: float = None  # AdamW's, where the case uses it
     loss: str = "mse"
     monitor: str = "val_loss"
     mode: str = "min"
@@ -109,20 +111,34 @@ def forecasting_task(
     window = case.WINDOW
     test_points = windows.count_test_points(len(frame), window, 0.2)
     test_start = len(frame) - test_points
-    # Step 4 of the case, line for line.
-    recipe = preprocessing.Preprocessing(
-        window=window,
-        target=case.EMBEDDED_TARGET,
-        inputs=series.inputs,
-        frequency=series.frequency,
-        differencing_lags=case.DIFFERENCING_LAGS,
-        calendar_features=case.CALENDAR_FEATURES,
+
+    # Steps 4 and 5 of the case, line for line: the differencing chosen on validation, then
+    # the same scaling and windows.
+    def recipe_for(lags):
+        return preprocessing.Preprocessing(
+            window=window,
+            target=case.EMBEDDED_TARGET,
+            inputs=series.inputs,
+            frequency=series.frequency,
+            differencing_lags=lags,
+            calendar_features=case.CALENDAR_FEATURES,
+        )
+
+    choice_scores = selection.validation_scores(
+        frame,
+        recipe_for,
+        case.SEASON,
+        test_start,
+        case.VALIDATION_FRACTION,
+        case.MIN_TRAINING_WINDOWS,
     )
+    lags = selection.differencing_lags(selection.best(choice_scores), case.SEASON)
+    recipe = recipe_for(lags)
     features = preprocessing.raw_features(frame, recipe)
     preprocessing.fit_scaling(recipe, features[:test_start])
     scaled = preprocessing.scale(features, recipe)
     train_steps, validation_steps, test_steps = windows.chronological_split(
-        sum(case.DIFFERENCING_LAGS) + window, test_start, len(frame), case.VALIDATION_FRACTION
+        sum(lags) + window, test_start, len(frame), case.VALIDATION_FRACTION
     )
     train = windows.make_windows(scaled, scaled[:, 0], train_steps, window)
     validation = windows.make_windows(scaled, scaled[:, 0], validation_steps, window)
@@ -168,9 +184,10 @@ def forecasting_task(
         train=train,
         validation=validation,
         epochs=epochs,
-        batch_size=case.BATCH_SIZE,
+        batch_size=training.batch_size_for(len(train[0])),
         patience=patience,
         learning_rate=case.LEARNING_RATE,
+        weight_decay=case.WEIGHT_DECAY,
         build=lambda cell: case.build_model(
             window, features_count, models.recurrent_layer(cell, recurrent_size)
         ),
@@ -294,8 +311,8 @@ def text_task(quick, data_path=None, cells=()):
         train=(model_inputs(train_texts), train_labels),
         validation=(model_inputs(validation_texts), validation_labels),
         epochs=1 if quick else TEXT_EPOCHS,
-        batch_size=case.BATCH_SIZE,
-        patience=case.PATIENCE,
+        batch_size=case.LARGEST_BATCH,
+        patience=2,
         learning_rate=case.LEARNING_RATE,
         build=build,
         evaluate=evaluate,
@@ -332,7 +349,7 @@ def train_once(task, cell, seed, clipnorm=None, eager=False, tensorboard_dir=Non
     training.seed_everything(seed)
     model = task.build(cell)
     model.compile(
-        optimizer=training.optimizer(task.learning_rate, clipnorm),
+        optimizer=training.optimizer(task.learning_rate, clipnorm, task.weight_decay),
         loss=task.loss,
         metrics=task.keras_metrics,
         run_eagerly=eager,

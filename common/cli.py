@@ -25,6 +25,8 @@ def check_interrupted():
         raise KeyboardInterrupt
 
 
+DIFFERENCING_CHOICES = ("none", "first", "seasonal", "seasonal+first")  # --differencing
+
 TRAINING = threading.Event()  # set by the training callback while model.fit() runs
 
 
@@ -132,13 +134,17 @@ def base_parser(doc, script_name, epochs, batch_size, helps=None):
         "--epochs",
         type=positive_int,
         default=epochs,
-        help="most training epochs; early stopping may stop sooner (default: %(default)s)",
+        help="most training epochs; early stopping may stop sooner (default: "
+        + (
+            "%(default)s)" if epochs else "the case's budget of optimizer steps over the data size)"
+        ),
     )
     flag(
         "--batch-size",
         type=positive_int,
         default=batch_size,
-        help="samples per gradient step (default: %(default)s)",
+        help="samples per gradient step (default: "
+        + ("%(default)s)" if batch_size else "about 1/32 of the training samples, 8 to 256)"),
     )
     flag(
         "--seed",
@@ -212,6 +218,12 @@ def add_forecasting_flags(parser, window):
         type=fraction,
         default=0.2,
         help="share of the windowed series held out as the test part (default: %(default)s)",
+    )
+    flag(
+        "--differencing",
+        choices=DIFFERENCING_CHOICES,
+        help="what the model learns: the series itself, its first or seasonal difference, or "
+        "both (default: the one a linear model scores best on the validation part)",
     )
     return parser
 

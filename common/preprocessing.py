@@ -36,10 +36,11 @@ class Preprocessing:
     frequency: str  # "daily" or "monthly"
     differencing_lags: list  # e.g. [12, 1]: seasonal then first difference; [] = none
     calendar_features: bool  # add sin/cos of the position in the year
+    differencing: str = ""  # the --differencing name of differencing_lags, e.g. "seasonal"
+    validation_rmse: dict = field(default_factory=dict)  # each differencing's score, if chosen
     feature_names: list = field(default_factory=list)
-    feature_mean: list = field(
-        default_factory=list
-    )  # StandardScaler statistics, training part only
+    # StandardScaler statistics, training part only:
+    feature_mean: list = field(default_factory=list)
     feature_scale: list = field(default_factory=list)
 
     def save(self, path):

@@ -26,8 +26,13 @@ def seed_everything(seed):
         tf.config.experimental.enable_op_determinism()
 
 
-def optimizer(learning_rate, clipnorm=None):
-    """Adam, with each gradient's norm clipped to `clipnorm` when given (--clipnorm)."""
+def optimizer(learning_rate, clipnorm=None, weight_decay=None):
+    """Adam, with each gradient's norm clipped to `clipnorm` when given (--clipnorm); AdamW (Adam
+    with decoupled weight decay) when `weight_decay` is given."""
+    if weight_decay:
+        return keras.optimizers.AdamW(
+            learning_rate=learning_rate, weight_decay=weight_decay, clipnorm=clipnorm
+        )
     return keras.optimizers.Adam(learning_rate=learning_rate, clipnorm=clipnorm)
 
 
@@ -40,11 +45,12 @@ def check_tensorboard(enabled):
         )
 
 
-def callbacks(monitor, mode, patience, tensorboard_dir=None):
+def callbacks(monitor, mode, patience, tensorboard_dir=None, start_loss=None):
     """Ctrl-C handling, early stopping that restores the best epoch, and optional TensorBoard logs.
 
     After fit() the model holds the weights of its best epoch on `monitor` (not the last epoch's):
-    EarlyStopping keeps a copy of them and puts them back when training ends.
+    EarlyStopping keeps a copy of them and puts them back when training ends. With `start_loss`
+    (the monitored value before training), the starting weights are a candidate too.
     """
     chosen = [
         keras.callbacks.LambdaCallback(  # Ctrl-C during fit() stops at the next batch
@@ -54,7 +60,9 @@ def callbacks(monitor, mode, patience, tensorboard_dir=None):
         ),
         keras.callbacks.EarlyStopping(
             monitor=monitor, mode=mode, patience=patience, restore_best_weights=True
-        ),
+        )
+        if start_loss is None
+        else EarlyStoppingFromStart(start_loss, monitor=monitor, mode=mode, patience=patience),
     ]
     if tensorboard_dir is not None:
         chosen.append(keras.callbacks.TensorBoard(log_dir=str(tensorboard_dir)))
@@ -114,3 +122,56 @@ def describe_environment(block):
         f"Keras {block['keras']} ({block['backend']} backend{tensorflow}) "
         f"on {', '.join(block['devices'])}"
     )
+
+
+class EarlyStoppingFromStart(keras.callbacks.EarlyStopping):
+    """EarlyStopping whose candidates include the weights training started from.
+
+    Keras' EarlyStopping compares epochs with each other only, so a model that never improves
+    on its starting point still ends with its best *trained* weights. Here the starting point
+    (e.g. the zero forecast) competes too: `start_loss` is its monitored value, measured before
+    fit(); when no epoch beats it, the starting weights are put back.
+    """
+
+    def __init__(self, start_loss, **options):
+        super().__init__(restore_best_weights=True, **options)
+        self.start_loss = start_loss
+
+    def on_train_begin(self, logs=None):
+        super().on_train_begin(logs)
+        self.best = self.start_loss
+        self.best_weights = self.model.get_weights()
+        self.best_epoch = -1  # "epoch 0" in Keras' message: before the first epoch
+
+    def on_train_end(self, logs=None):
+        super().on_train_end(logs)
+        self.kept_start = self.best_epoch < 0
+
+
+def batch_size_for(samples, smallest=8, largest=256):
+    """A batch size that suits the data: about 1/32 of the training samples, as a power of two.
+
+    A fixed batch of 256 leaves a short record of 1,000 windows with 4 optimizer steps per epoch;
+    a batch of 8 makes a long one slow. 1/32 gives every epoch about 32 steps, within [8, 256].
+    """
+    size = 2 ** int(np.floor(np.log2(max(samples / 32, 1))))
+    return int(np.clip(size, smallest, largest))
+
+
+def budget(samples, steps, patience_steps, batch_size=None, epochs=None):
+    """Epochs from a budget of optimizer steps: a short file trains for more epochs, a long one
+    for fewer, and each gets about the same number of weight updates.
+
+    samples: training samples; steps: the optimizer steps to allow; patience_steps: steps without
+    a better validation score before early stopping ends training. `batch_size` and `epochs`
+    (the --batch-size and --epochs flags) override what the data size suggests.
+    Returns a dict: batch_size, epochs, patience (in epochs), steps_per_epoch.
+    """
+    batch_size = batch_size or batch_size_for(samples)
+    steps_per_epoch = int(np.ceil(samples / batch_size))
+    return {
+        "batch_size": int(batch_size),
+        "epochs": int(epochs or max(1, np.ceil(steps / steps_per_epoch))),
+        "patience": int(max(2, np.ceil(patience_steps / steps_per_epoch))),
+        "steps_per_epoch": steps_per_epoch,
+    }

@@ -63,8 +63,13 @@ def test_metrics_json_schema(quick_run):
         and metrics["data"]["embedded"] is True
         and metrics["data"]["target"] == "Generation"
     )
+    choice = metrics["protocol"].pop("differencing_validation_rmse")
+    assert set(choice) == {"none", "first", "seasonal", "seasonal+first"}
+    # The choice is the candidate with the lowest validation error (US electricity: seasonal).
+    assert metrics["protocol"]["differencing"] == min(choice, key=choice.get) == "seasonal"
     assert metrics["protocol"] == {
         "window": 12,
+        "differencing": "seasonal",
         "test_fraction": 0.2,
         "test_points": 95,
         "scored_points": 95,
@@ -88,7 +93,7 @@ def test_metrics_json_schema(quick_run):
     assert metrics["verdict"]["baseline"] == best
     assert metrics["verdict"]["p"] == metrics["baselines"][best]["dm"]["p"]
     # The seasonally and first-differenced series, checked for noise next to the raw one.
-    assert metrics["diagnostics"]["learned"]["differencing_lags"] == [12, 1]
+    assert metrics["diagnostics"]["learned"]["differencing_lags"] == [12]  # "seasonal"
     assert len(metrics["diagnostics"]["learned"]["acf"]) == 20
     # Real units (billion kWh): the seasonal naive error is that of the data, whatever the model.
     assert metrics["baselines"]["seasonal_naive"]["rmse"] == pytest.approx(13.515, abs=1e-3)
@@ -96,7 +101,7 @@ def test_metrics_json_schema(quick_run):
         metrics["diagnostics"]["white_noise"] is False and len(metrics["diagnostics"]["acf"]) == 20
     )
     assert metrics["next"]["date"] == "2013-07" and 250 < metrics["next"]["value"] < 500
-    assert metrics["training"]["epochs_run"] == 3 and metrics["training"]["params"] == 4385
+    assert metrics["training"]["epochs_run"] == 3 and metrics["training"]["params"] == 4398
     assert metrics["schema"] == 2
     assert 0 < metrics["training"]["seconds"] < metrics["training"]["total_seconds"]
     environment = metrics["environment"]
@@ -119,7 +124,8 @@ def test_saved_model_forecasts_in_real_units_without_the_script(quick_run):
     recipe = Preprocessing.load(output_dir / "preprocessing.json")
     assert (
         recipe.window == 12
-        and recipe.differencing_lags == [12, 1]
+        and recipe.differencing_lags == [12]
+        and recipe.differencing == metrics["protocol"]["differencing"] == "seasonal"
         and len(recipe.feature_mean) == 1
     )
     frame = load_series(case8_2_lstm.EMBEDDED_DATA, target="Generation").frame

@@ -55,14 +55,16 @@ def test_quick_run_writes_every_artifact_and_the_contract_schema(quick_run):
     assert metrics["protocol"]["scored_points"] == 225
     assert metrics["protocol"]["unscored_filled_targets"] == 0
     assert 0 < metrics["training"]["seconds"] < metrics["training"]["total_seconds"]
-    assert metrics["diagnostics"]["learned"]["differencing_lags"] == []
+    # The last three years alone: the first difference scores best on the validation blocks.
+    assert metrics["protocol"]["differencing"] == "first"
+    assert metrics["diagnostics"]["learned"]["differencing_lags"] == [1]
     assert metrics["diagnostics"]["white_noise"] is False
     assert metrics["next"]["date"] == "2005-01-01" and -15 < metrics["next"]["value"] < 30
     # The embedded inputs: Tmax, Tmin and the day of the year.
     recipe = Preprocessing.load(output_dir / "preprocessing.json")
     assert (
-        recipe.feature_names == ["Tmax", "Tmin", "year_sin", "year_cos"]
-        and recipe.differencing_lags == []
+        recipe.feature_names == ["change of Tmax", "change of Tmin", "year_sin", "year_cos"]
+        and recipe.differencing_lags == [1]
     )
 
 

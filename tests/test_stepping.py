@@ -26,7 +26,7 @@ CASES = {
     ),
     "case8_3_gru.py": (
         "train_windows.shape, train_targets.shape",
-        "((765, 30, 4), (765,))",
+        "((764, 30, 4), (764,))",
         {"train_windows", "train_targets", "test_windows", "model_forecasts"},
     ),
 }

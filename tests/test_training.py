@@ -10,6 +10,7 @@ from common.cli import UsageError
 from helpers import ROOT
 
 import keras
+import numpy as np
 import pytest
 
 
@@ -78,3 +79,38 @@ def test_a_log_level_the_user_sets_is_honoured_and_nothing_is_hidden():
         timeout=120,
     )
     assert result.stdout.split() == ["False", "1"], result.stderr[-2000:]
+
+
+def test_batch_size_follows_the_data_size():
+    assert training.batch_size_for(100) == 8  # a short monthly series: never below 8
+    assert training.batch_size_for(1_000) == 16  # about 1/32, rounded down to a power of two
+    assert training.batch_size_for(5_700) == 128
+    assert training.batch_size_for(1_000_000) == 256  # never above 256
+
+
+def test_a_budget_of_steps_gives_short_files_more_epochs():
+    short = training.budget(samples=100, steps=4000, patience_steps=600)
+    long = training.budget(samples=10_000, steps=4000, patience_steps=600)
+    assert short == {"batch_size": 8, "epochs": 308, "patience": 47, "steps_per_epoch": 13}
+    assert long == {"batch_size": 256, "epochs": 100, "patience": 15, "steps_per_epoch": 40}
+    # --batch-size and --epochs win over what the data size suggests.
+    forced = training.budget(samples=100, steps=4000, patience_steps=600, batch_size=50, epochs=7)
+    assert forced["batch_size"] == 50 and forced["epochs"] == 7 and forced["steps_per_epoch"] == 2
+
+
+def test_early_stopping_keeps_the_starting_point_when_no_epoch_beats_it():
+    # A model that starts at the exact answer (y = 2x) and is pushed away by a huge learning
+    # rate: no epoch's validation loss beats the start, so the start's weights come back.
+    x = np.linspace(-1, 1, 64).reshape(-1, 1).astype("float32")
+    y = 2 * x
+    inputs = keras.Input(shape=(1,))
+    layer = keras.layers.Dense(1, kernel_initializer=keras.initializers.Constant(2.0))
+    model = keras.Model(inputs, layer(inputs))
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=5.0), loss="mse")
+    start_loss = float(model.evaluate(x, y, verbose=0))
+    assert start_loss == 0.0
+    stopper = training.EarlyStoppingFromStart(start_loss, monitor="val_loss", patience=2)
+    noisy = y + np.random.default_rng(0).normal(0, 1, y.shape).astype("float32")
+    model.fit(x, noisy, validation_data=(x, y), epochs=4, verbose=0, callbacks=[stopper])
+    assert stopper.kept_start
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(layer.kernel), [[2.0]])

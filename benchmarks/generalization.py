@@ -1,0 +1,177 @@
+"""Do the cases' settings hold on real files the project was never tuned on?
+
+    python benchmarks/generalization.py                 # every file, seed 1
+    python benchmarks/generalization.py --seeds 1,2,3   # the goal figures
+    python benchmarks/generalization.py --only fulda_temperature,rotten_tomatoes_1k
+
+The files come from packages on PyPI (benchmarks/public_files.py says which, and why none of
+them is a copy of a collection used elsewhere to check the project). Each one runs through its
+case exactly as a learner would run it, a fresh process with `--data`:
+
+- monthly series: case8_2_lstm.py, scored by RMSE;
+- daily records: case8_3_gru.py, scored by MAE;
+- labelled texts: case8_1_rnn.py, scored by test ROC AUC against TF-IDF + logistic regression.
+
+For a series the table gives the network's error, every baseline's, and the ratio of the
+network's error to the best *simple* baseline's (naive, seasonal naive, last month plus last
+year's change, climatology, mean: the forecasts with nothing fitted); the `linear` baseline is
+shown beside it. Goals (issue "a learner's own file"): every ratio at most 1.02, their median at
+most 0.95; every text file's SimpleRNN AUC within 0.08 of TF-IDF + LR.
+"""
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from public_files import fetch_all
+
+ROOT = Path(__file__).resolve().parents[1]
+SIMPLE = ["naive", "seasonal_naive", "last_year_change", "climatology", "mean"]
+CASES = {"monthly": ("case8_2_lstm.py", "rmse"), "daily": ("case8_3_gru.py", "mae")}
+
+
+def run(script, arguments):
+    """Run a case in a fresh process; return (seconds, metrics dict)."""
+    with tempfile.TemporaryDirectory() as output_dir:
+        started = time.perf_counter()
+        result = subprocess.run(
+            [sys.executable, str(ROOT / script), *arguments, "--output-dir", output_dir],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        seconds = time.perf_counter() - started
+        if result.returncode != 0:
+            raise SystemExit(f"{script} {' '.join(arguments)} failed:\n{result.stderr[-3000:]}")
+        return seconds, json.loads((Path(output_dir) / "metrics.json").read_text())
+
+
+def forecasting_row(public_file, seed):
+    script, metric = CASES[public_file.kind]
+    columns = public_file.columns
+    arguments = ["--data", str(public_file.path), "--date-column", columns["date"]]
+    arguments += ["--target", columns["target"], "--seed", str(seed)]
+    seconds, metrics = run(script, arguments)
+    scores = {name: block[metric] for name, block in metrics["baselines"].items()}
+    simple = {name: score for name, score in scores.items() if name in SIMPLE}
+    best = min(simple, key=simple.get)
+    return {
+        "file": public_file.name,
+        "kind": public_file.kind,
+        "rows": metrics["data"]["rows"],
+        "seed": seed,
+        "metric": metric,
+        "network": metrics["model"][metric],
+        "baselines": scores,
+        "best_simple": best,
+        "ratio": metrics["model"][metric] / simple[best],
+        "linear_ratio": scores["linear"] / simple[best],
+        "differencing": metrics["protocol"]["differencing"],
+        "verdict": f"{metrics['verdict']['outcome']} {metrics['verdict']['baseline']}",
+        "epochs": metrics["training"]["epochs_run"],
+        "seconds": seconds,
+    }
+
+
+def text_row(public_file, seed):
+    arguments = ["--data", str(public_file.path), "--text-columns", public_file.columns["text"]]
+    arguments += ["--label-column", public_file.columns["label"], "--seed", str(seed)]
+    seconds, metrics = run("case8_1_rnn.py", arguments)
+    network = metrics["model"]["roc_auc"]
+    tfidf = metrics["baselines"]["tfidf_logreg"]["roc_auc"]
+    return {
+        "file": public_file.name,
+        "kind": "text",
+        "rows": metrics["data"]["rows"],
+        "seed": seed,
+        "metric": "roc_auc",
+        "network": network,
+        "tfidf_logreg": tfidf,
+        "gap": tfidf - network,
+        "epochs": metrics["training"]["epochs_run"],
+        "seconds": seconds,
+    }
+
+
+def print_tables(rows):
+    series_rows = [row for row in rows if row["kind"] != "text"]
+    names = [name for name in [*SIMPLE, "linear"] if any(name in r["baselines"] for r in rows)]
+    print("\n== Forecasting files: test error in the series' units (RMSE monthly, MAE daily)")
+    print(
+        "| file | rows | seed | differencing | network | "
+        + " | ".join(names)
+        + " | ratio to best simple | linear's ratio | verdict | s |"
+    )
+    print("|---" * (len(names) + 9) + "|")
+    for row in series_rows:
+        cells = [
+            f"{row['baselines'][name]:.3f}" if name in row["baselines"] else "-" for name in names
+        ]
+        print(
+            f"| {row['file']} ({row['kind']}) | {row['rows']} | {row['seed']} | "
+            f"{row['differencing']} | {row['network']:.3f} | {' | '.join(cells)} | "
+            f"**{row['ratio']:.3f}** ({row['best_simple']}) | {row['linear_ratio']:.3f} | "
+            f"{row['verdict']} | {row['seconds']:.0f} |"
+        )
+    if series_rows:
+        ratios = [row["ratio"] for row in series_rows]
+        worst = max(series_rows, key=lambda row: row["ratio"])
+        print(
+            f"\nratio to the best simple baseline: median {statistics.median(ratios):.3f} "
+            f"(goal <= 0.95), worst {worst['ratio']:.3f} on {worst['file']} seed {worst['seed']} "
+            f"(goal <= 1.02); {sum(r > 1.02 for r in ratios)} of {len(ratios)} runs above 1.02"
+        )
+    text_rows = [row for row in rows if row["kind"] == "text"]
+    if text_rows:
+        print("\n== Text files: test ROC AUC")
+        print("| file | rows | seed | SimpleRNN | TF-IDF + LR | gap | epochs | s |")
+        print("|---|---|---|---|---|---|---|---|")
+        for row in text_rows:
+            print(
+                f"| {row['file']} | {row['rows']} | {row['seed']} | {row['network']:.4f} | "
+                f"{row['tfidf_logreg']:.4f} | {row['gap']:+.4f} | {row['epochs']} | "
+                f"{row['seconds']:.0f} |"
+            )
+        worst = max(text_rows, key=lambda row: row["gap"])
+        print(
+            f"\nlargest gap to TF-IDF + LR: {worst['gap']:.4f} on {worst['file']} seed "
+            f"{worst['seed']} (goal <= 0.08)"
+        )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", default="1", help="comma-separated seeds (default: 1)")
+    parser.add_argument("--only", help="comma-separated file names (default: all)")
+    parser.add_argument("--json", type=Path, help="also write every row to this JSON file")
+    args = parser.parse_args()
+    seeds = [int(seed) for seed in args.seeds.split(",")]
+    files = fetch_all()
+    if args.only:
+        wanted = set(args.only.split(","))
+        files = [public_file for public_file in files if public_file.name in wanted]
+    rows = []
+    for public_file in files:
+        for seed in seeds:
+            make_row = text_row if public_file.kind == "text" else forecasting_row
+            row = make_row(public_file, seed)
+            rows.append(row)
+            shown = {key: row[key] for key in ("network", "ratio", "gap") if key in row}
+            print(
+                f"{public_file.name} seed {seed}: "
+                + ", ".join(f"{key} {value:.3f}" for key, value in shown.items())
+                + f" ({row['seconds']:.0f} s)",
+                flush=True,
+            )
+    print_tables(rows)
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()

