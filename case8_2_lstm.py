@@ -255,9 +255,13 @@ def main(argv=None):
 
     report.step(8, "Train (a budget of optimizer steps; early stopping keeps the best weights)")
     # A budget of weight updates, not of epochs: 100 windows need many epochs, 10,000 few.
-    plan = training.budget(len(train_windows), STEPS, PATIENCE_STEPS, args.batch_size, args.epochs)
-    if args.quick:
-        plan["epochs"] = QUICK_EPOCHS
+    plan = training.budget(
+        len(train_windows),
+        STEPS,
+        PATIENCE_STEPS,
+        args.batch_size,
+        args.epochs or (QUICK_EPOCHS if args.quick else None),
+    )
     print(
         f"   {plan['epochs']} epochs at most of {plan['steps_per_epoch']} batches of "
         f"{plan['batch_size']} windows; patience {plan['patience']} epochs"

@@ -297,7 +297,9 @@ def text_task(quick, data_path=None, cells=()):
         if cell == "wide_and_deep":  # the case's SimpleRNN path, plus a bag-of-words path
             return case.build_wide_and_deep(vocabulary_size, sequence_length, bag_vectorizer)
         return case.build_model(
-            vocabulary_size, sequence_length, models.recurrent_layer(cell, case.RNN_SIZE)
+            vocabulary_size,
+            sequence_length,
+            models.recurrent_layer(cell, case.RNN_SIZE, return_sequences=True),
         )
 
     source = "the course's reviews" if data_path is None else Path(data_path).name
@@ -311,8 +313,8 @@ def text_task(quick, data_path=None, cells=()):
         train=(model_inputs(train_texts), train_labels),
         validation=(model_inputs(validation_texts), validation_labels),
         epochs=1 if quick else TEXT_EPOCHS,
-        batch_size=case.LARGEST_BATCH,
-        patience=2,
+        batch_size=training.batch_size_for(len(train_labels)),
+        patience=3,
         learning_rate=case.LEARNING_RATE,
         build=build,
         evaluate=evaluate,

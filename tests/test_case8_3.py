@@ -62,10 +62,12 @@ def test_quick_run_writes_every_artifact_and_the_contract_schema(quick_run):
     assert metrics["next"]["date"] == "2005-01-01" and -15 < metrics["next"]["value"] < 30
     # The embedded inputs: Tmax, Tmin and the day of the year.
     recipe = Preprocessing.load(output_dir / "preprocessing.json")
-    assert (
-        recipe.feature_names == ["change of Tmax", "change of Tmin", "year_sin", "year_cos"]
-        and recipe.differencing_lags == [1]
-    )
+    assert recipe.feature_names == [
+        "change of Tmax",
+        "change of Tmin",
+        "year_sin",
+        "year_cos",
+    ] and recipe.differencing_lags == [1]
 
 
 def test_reloaded_model_gives_the_same_next_forecast(quick_run):

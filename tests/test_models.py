@@ -39,7 +39,7 @@ def test_the_cases_build_their_own_cell_by_default_and_swap_it_when_asked():
     assert swapped.name == "lstm_forecaster"
     assert models.recurrent_params(swapped) == parameter_count("lstm", case8_3_gru.GRU_SIZE, 4)
     text_model = case8_1_rnn.build_model(
-        100, 20, models.recurrent_layer("gru", case8_1_rnn.RNN_SIZE)
+        100, 20, models.recurrent_layer("gru", case8_1_rnn.RNN_SIZE, return_sequences=True)
     )
     expected = parameter_count("gru", case8_1_rnn.RNN_SIZE, case8_1_rnn.EMBEDDING_DIM)
     assert models.recurrent_params(text_model) == expected
