@@ -246,10 +246,12 @@ def main(argv=None):
     training.seed_everything(args.seed)
     model = build_model(window, scaled.shape[1])
     # AdamW: Adam plus weight decay, which shrinks every weight a little at each step, so the
-    # GRU's correction stays small unless the data insist.
+    # GRU's correction stays small unless the data insist. The loss is the case's own score,
+    # the mean absolute error: on a river's flow, trained on squared errors, the rare floods
+    # dominate and the GRU lost to "same as yesterday" (MAE 1.52 against 1.29); on MAE it wins.
     model.compile(
         optimizer=training.optimizer(LEARNING_RATE, args.clipnorm, WEIGHT_DECAY),
-        loss="mse",
+        loss="mae",  # the case is scored by MAE: train on it (a river's spikes then count less)
         run_eagerly=args.eager,
     )
     model.summary()

@@ -8,6 +8,8 @@ from common.series import load_series
 from helpers import read_json
 
 import keras
+import numpy as np
+import pandas as pd
 import pytest
 
 pytestmark = pytest.mark.slow  # every test trains the case or runs it end to end
@@ -146,3 +148,20 @@ def test_course_milk_file_works_unchanged(course_file, tmp_path):
     assert metrics["baselines"]["last_year_change"]["rmse"] == pytest.approx(6.50, abs=0.01)
     assert metrics["next"]["date"] == "1976-01"
     assert metrics["diagnostics"]["ljung_box_p"] < 1e-6
+
+
+def test_a_network_on_pure_noise_ends_at_the_mean(tmp_path):
+    """20 years of white noise: nothing to learn. The differencing chosen on validation is none
+    (any difference only adds noise), and the network, which starts from the mean and keeps
+    that start unless an epoch beats it on validation, ends within 2 % of the mean's RMSE."""
+    rng = np.random.default_rng(7)
+    dates = pd.date_range("1990-01-01", periods=240, freq="MS")
+    path = tmp_path / "noise.csv"
+    pd.DataFrame({"Month": dates.strftime("%Y-%m"), "Value": 50 + 5 * rng.normal(size=240)}).to_csv(
+        path, index=False
+    )
+    metrics = case8_2_lstm.main(["--data", str(path), "--output-dir", str(tmp_path / "out")])
+    assert metrics["diagnostics"]["white_noise"] is True
+    assert metrics["protocol"]["differencing"] == "none"
+    assert abs(metrics["model"]["rmse"] / metrics["baselines"]["mean"]["rmse"] - 1) < 0.02
+    assert metrics["verdict"]["outcome"] == "no meaningful difference from"
