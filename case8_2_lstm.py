@@ -20,7 +20,7 @@ Good places for a breakpoint (the debugger's variables panel shows the values):
   - in Step 5, after each line: `features` (months, features) differenced, NaN where a month has
     too little history; `scaled`, the same standardised with the training part's statistics.
   - on `history = model.fit(...)`: `train_windows` is (samples, window, features), e.g.
-    (337, 12, 1), and `train_targets` (samples,), both scaled changes, not pounds or kWh.
+    (312, 12, 1), and `train_targets` (samples,), both scaled changes, not pounds or kWh.
   - after `model_forecasts = ...`: real-unit forecasts next to `test_values`.
   - inside Keras' LSTMCell.call with --eager (see the README, "Step through it").
 """

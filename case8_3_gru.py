@@ -21,7 +21,7 @@ training part.
 
 Good places for a breakpoint (the debugger's variables panel shows the values):
   - after Step 1: `series.frame` is the cleaned daily table (8,401 rows; 2 days were filled in).
-  - in Step 4, after each line: `features` (days, 4) in degrees and sin/cos; `scaled`, the same
+  - in Step 5, after each line: `features` (days, 4) in degrees and sin/cos; `scaled`, the same
     standardised with the training part's statistics.
   - on `history = model.fit(...)`: `train_windows` is (samples, 30, 4): 30 days x [Tmax, Tmin,
     year_sin, year_cos], standardised; `train_targets` (samples,) is the next day's scaled Tmax.

@@ -361,7 +361,7 @@ def numpy_against_keras(forecaster, frame, window, window_dates, every_window, a
     )
     numpy_count = cells.parameter_count(cell, forecaster.units, forecaster.feature_count)
     print(f"   parameters: formula {numpy_count}, Keras {rnn.count_params()}")
-    forecast_check = numpy_forecast(forecaster, numpy_states, frame)
+    forecast_check = numpy_forecast(forecaster, numpy_states, window, frame)
     report.trace(args.trace, numpy_h=numpy_states["h"], keras_h=keras_h)
     numpy_vs_keras = {
         "window_dates": [window_dates[0], window_dates[-1]],
@@ -375,17 +375,28 @@ def numpy_against_keras(forecaster, frame, window, window_dates, every_window, a
     return numpy_states, numpy_vs_keras
 
 
-def numpy_forecast(forecaster, numpy_states, frame):
-    """The next forecast computed from the NumPy hidden state, next to Keras' (None unless a
-    Dense output layer reads the recurrent layer directly)."""
+def numpy_forecast(forecaster, numpy_states, window, frame):
+    """The next forecast computed from the NumPy hidden state, next to Keras' (None unless the
+    model is the cases' forecaster: a `linear` Dense layer on the flattened window plus a
+    `correction` Dense layer on the last hidden state, or a Dense layer on that state alone)."""
     model, recipe = forecaster.model, forecaster.recipe
-    head = model.layers[-1]
-    if not isinstance(head, keras.layers.Dense) or (
-        model.layers.index(head) != model.layers.index(forecaster.rnn) + 1
-    ):
-        return None
-    head_kernel, head_bias = head.get_weights()  # (units, 1), (1,)
-    numpy_prediction = numpy_states["h"][:, -1] @ head_kernel + head_bias  # (1, 1) scaled
+    names = [layer.name for layer in model.layers]
+    last_state = numpy_states["h"][:, -1]  # (1, units)
+    if "linear" in names and "correction" in names:  # the cases' forecaster
+        linear_kernel, linear_bias = model.get_layer("linear").get_weights()  # (window*f, 1)
+        correction_kernel, correction_bias = model.get_layer("correction").get_weights()
+        flat = window.reshape(len(window), -1)  # (1, window * features), as Flatten does
+        numpy_prediction = (flat @ linear_kernel + linear_bias) + (
+            last_state @ correction_kernel + correction_bias
+        )  # (1, 1) scaled
+    else:
+        head = model.layers[-1]
+        if not isinstance(head, keras.layers.Dense) or (
+            model.layers.index(head) != model.layers.index(forecaster.rnn) + 1
+        ):
+            return None
+        head_kernel, head_bias = head.get_weights()  # (units, 1), (1,)
+        numpy_prediction = last_state @ head_kernel + head_bias  # (1, 1) scaled
     # the month to forecast is not known yet
     values = np.append(frame[recipe.target].to_numpy(), np.nan)
     numpy_value = preprocessing.to_real_units(numpy_prediction, values, [len(frame)], recipe)[0]

@@ -89,9 +89,13 @@ def test_trained_case_model_lstm_matches_keras(case_model):
     assert numpy_h.shape == (8, window, 32)
     assert np.abs(numpy_h - keras_h).max() < TOLERANCE
 
-    # The whole forecaster: the last hidden state through the Dense head equals model.predict.
-    dense_kernel, dense_bias = case_model.get_layer("next_change").get_weights()
-    numpy_forecast = numpy_h[:, -1] @ dense_kernel + dense_bias  # (8, 1)
+    # The whole forecaster: the linear path on the flattened window plus the correction read
+    # from the last hidden state equals model.predict.
+    linear_kernel, linear_bias = case_model.get_layer("linear").get_weights()
+    correction_kernel, correction_bias = case_model.get_layer("correction").get_weights()
+    numpy_forecast = (x.reshape(8, -1) @ linear_kernel + linear_bias) + (
+        numpy_h[:, -1] @ correction_kernel + correction_bias
+    )  # (8, 1)
     assert np.abs(numpy_forecast - case_model.predict(x, verbose=0)).max() < TOLERANCE
 
 
