@@ -130,6 +130,12 @@ def main(argv=None):
             f"{len(frame)} months are too few for window {window} and {test_points} test months "
             f"(at least {needed} needed): use a smaller --window or a longer series"
         )
+    forced = args.differencing and selection.differencing_lags(args.differencing, SEASON)
+    if forced and test_start - (sum(forced) + window) < MIN_TRAINING_WINDOWS:
+        raise cli.UsageError(
+            f"--differencing {args.differencing} leaves too few months to train on: "
+            "choose none or first, or a longer series"
+        )
     print(
         f"   test part: the last {test_points} months ({dates[test_start]:%Y-%m} onwards); "
         f"everything is fitted on the {test_start} months before"
@@ -168,11 +174,6 @@ def main(argv=None):
         print(f"   --differencing {differencing} forces the choice")
     lags = selection.differencing_lags(differencing, SEASON)
     first_step = sum(lags) + window  # first target with a full window of changes
-    if test_start - first_step < MIN_TRAINING_WINDOWS:
-        raise cli.UsageError(
-            f"--differencing {differencing} leaves too few months to train on: "
-            "choose none or first, or a longer series"
-        )
     # The noise check again, on what the LSTM learns.
     learned = preprocessing.difference(values, lags)[sum(lags) : test_start]
     noise["learned"] = {"differencing_lags": lags, **diagnostics.noise_check(learned)}

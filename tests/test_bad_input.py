@@ -87,6 +87,17 @@ MATRIX = {
         "argument --test-fraction: must be between 0 and 1",
     ),
     "window < 1": (lambda case: None, ["--window", "0"], "argument --window: must be at least 1"),
+    "unknown differencing": (
+        lambda case: None,
+        ["--differencing", "weekly"],
+        "argument --differencing: invalid choice: 'weekly'",
+    ),
+    # 40 months or 500 days: enough for the series itself, too short once a year is differenced
+    "differencing that leaves too little history": (
+        lambda case: file_for(case, lambda rows: rows[:40] if len(rows) < 100 else rows[:500]),
+        ["--differencing", "seasonal+first"],
+        "--differencing seasonal+first leaves too few",
+    ),
 }
 
 
