@@ -35,20 +35,21 @@ def validation_scores(
     before `test_start`, each forecast by a ridge fitted on everything before the block (a
     rolling origin), and the errors are pooled. Every candidate is scored on the same targets;
     one that leaves fewer than `min_windows` training windows before the first block is skipped
-    (its score is None). Returns {choice: rmse or None}.
+    (its score is None); fewer blocks are used when even `none` would be, and every score is None
+    when a single block is still too many. Returns {choice: rmse or None}.
     """
     window = recipe_for([]).window
     candidates = {choice: differencing_lags(choice, season) for choice in CHOICES}
     block = max(1, round(validation_fraction * (test_start - window)))
-    usable = {}
-    while folds and not usable:
-        first_target = test_start - folds * block
+    for used_folds in range(folds, 0, -1):  # fewer blocks when even `none` lacks the history
+        first_target = test_start - used_folds * block
         usable = {
             choice: lags
             for choice, lags in candidates.items()
             if first_target - (sum(lags) + window) >= min_windows
         }
-        folds -= 0 if usable else 1
+        if usable:
+            break
     scores = dict.fromkeys(CHOICES)
     for choice, lags in usable.items():
         recipe = recipe_for(lags)
@@ -80,7 +81,9 @@ def validation_scores(
 
 
 def best(scores):
-    """The candidate with the lowest validation error (the simpler one on a tie)."""
-    return min(
+    """The candidate with the lowest validation error (the simpler one on a tie); `none` when
+    the series is too short to score any candidate."""
+    scored = [
         (score, i, choice) for i, (choice, score) in enumerate(scores.items()) if score is not None
-    )[2]
+    ]
+    return min(scored)[2] if scored else "none"

@@ -79,3 +79,15 @@ def test_a_candidate_without_enough_history_is_skipped():
 def test_best_prefers_the_simpler_choice_on_a_tie():
     assert selection.best({"none": 1.0, "first": 1.0, "seasonal": None}) == "none"
     assert selection.best({"none": 2.0, "first": 1.5, "seasonal": 1.2}) == "seasonal"
+
+
+def test_a_series_too_short_for_any_validation_block_keeps_the_series_itself():
+    # 11 windows before the test part: a validation block of 2 leaves 9, fewer than 10, to train on.
+    frame = monthly_frame(np.sin(np.arange(30) / 3.0))
+
+    def recipe_for(lags):
+        return preprocessing.Preprocessing(WINDOW, "y", [], "monthly", lags, False)
+
+    scores = selection.validation_scores(frame, recipe_for, SEASON, 23, 0.15, 10)
+    assert all(score is None for score in scores.values())
+    assert selection.best(scores) == "none"
