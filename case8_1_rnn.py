@@ -361,10 +361,7 @@ def main(argv=None):
         args.batch_size or (QUICK_BATCH if args.quick else None),
         args.epochs or (QUICK_EPOCHS if args.quick else None),
     )
-    print(
-        f"   {plan['epochs']} epochs at most of {plan['steps_per_epoch']} batches of "
-        f"{plan['batch_size']} reviews; patience {plan['patience']} epochs"
-    )
+    print(f"   {training.describe_budget(plan, 'reviews')}")
     batch_inputs = train_sequences[: plan["batch_size"]]
     batch_labels = train_labels[: plan["batch_size"]]
     print(f"   one batch: inputs {batch_inputs.shape}, labels {batch_labels.shape}")

@@ -174,11 +174,8 @@ def main(argv=None):
         frame, recipe_for, SEASON, test_start, VALIDATION_FRACTION, MIN_TRAINING_WINDOWS
     )
     differencing = args.differencing or selection.best(choice_scores)
-    for name, score in choice_scores.items():
-        shown = "too little history" if score is None else f"validation RMSE {score:.3f}"
-        print(f"   {name:15s} {shown}{'   <- used' if name == differencing else ''}")
-    if args.differencing:
-        print(f"   --differencing {differencing} forces the choice")
+    for line in selection.describe(choice_scores, differencing, forced=bool(args.differencing)):
+        print(f"   {line}")
     lags = selection.differencing_lags(differencing, SEASON)
     first_step = sum(lags) + window  # first target with a full window
     # The noise check again, on what the GRU learns.
@@ -270,10 +267,7 @@ def main(argv=None):
         args.batch_size,
         args.epochs or (QUICK_EPOCHS if args.quick else None),
     )
-    print(
-        f"   {plan['epochs']} epochs at most of {plan['steps_per_epoch']} batches of "
-        f"{plan['batch_size']} windows; patience {plan['patience']} epochs"
-    )
+    print(f"   {training.describe_budget(plan, 'windows')}")
     print(
         f"   one batch: inputs {train_windows[: plan['batch_size']].shape}, "
         f"targets {train_targets[: plan['batch_size']].shape}"

@@ -22,33 +22,13 @@ most 0.95; every text file's SimpleRNN AUC within 0.08 of TF-IDF + LR.
 import argparse
 import json
 import statistics
-import subprocess
-import sys
-import tempfile
-import time
 from pathlib import Path
 
+from bench_forecasting import run_case
 from public_files import fetch_all
 
-ROOT = Path(__file__).resolve().parents[1]
 SIMPLE = ["naive", "seasonal_naive", "last_year_change", "climatology", "mean"]
 CASES = {"monthly": ("case8_2_lstm.py", "rmse"), "daily": ("case8_3_gru.py", "mae")}
-
-
-def run(script, arguments):
-    """Run a case in a fresh process; return (seconds, metrics dict)."""
-    with tempfile.TemporaryDirectory() as output_dir:
-        started = time.perf_counter()
-        result = subprocess.run(
-            [sys.executable, str(ROOT / script), *arguments, "--output-dir", output_dir],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-        )
-        seconds = time.perf_counter() - started
-        if result.returncode != 0:
-            raise SystemExit(f"{script} {' '.join(arguments)} failed:\n{result.stderr[-3000:]}")
-        return seconds, json.loads((Path(output_dir) / "metrics.json").read_text())
 
 
 def forecasting_row(public_file, seed):
@@ -56,7 +36,7 @@ def forecasting_row(public_file, seed):
     columns = public_file.columns
     arguments = ["--data", str(public_file.path), "--date-column", columns["date"]]
     arguments += ["--target", columns["target"], "--seed", str(seed)]
-    seconds, metrics = run(script, arguments)
+    seconds, metrics = run_case(script, *arguments)
     scores = {name: block[metric] for name, block in metrics["baselines"].items()}
     simple = {name: score for name, score in scores.items() if name in SIMPLE}
     best = min(simple, key=simple.get)
@@ -81,7 +61,7 @@ def forecasting_row(public_file, seed):
 def text_row(public_file, seed):
     arguments = ["--data", str(public_file.path), "--text-columns", public_file.columns["text"]]
     arguments += ["--label-column", public_file.columns["label"], "--seed", str(seed)]
-    seconds, metrics = run("case8_1_rnn.py", arguments)
+    seconds, metrics = run_case("case8_1_rnn.py", *arguments)
     network = metrics["model"]["roc_auc"]
     tfidf = metrics["baselines"]["tfidf_logreg"]["roc_auc"]
     return {

@@ -80,6 +80,18 @@ def validation_scores(
     return scores
 
 
+def describe(scores, chosen, forced=False):
+    """The run's lines for Step 4: each candidate's validation score, which one is used, and
+    whether --differencing forced it."""
+    lines = []
+    for name, score in scores.items():
+        shown = "too little history" if score is None else f"validation RMSE {score:.3f}"
+        lines.append(f"{name:15s} {shown}{'   <- used' if name == chosen else ''}")
+    if forced:
+        lines.append(f"--differencing {chosen} forces the choice")
+    return lines
+
+
 def best(scores):
     """The candidate with the lowest validation error (the simpler one on a tie); `none` when
     the series is too short to score any candidate."""

@@ -158,6 +158,15 @@ def batch_size_for(samples, smallest=8, largest=256):
     return int(np.clip(size, smallest, largest))
 
 
+def describe_budget(plan, samples_name):
+    """One line for the training step, e.g.
+    `25 epochs at most of 62 batches of 256 reviews; patience 3 epochs`."""
+    return (
+        f"{plan['epochs']} epochs at most of {plan['steps_per_epoch']} batches of "
+        f"{plan['batch_size']} {samples_name}; patience {plan['patience']} epochs"
+    )
+
+
 def budget(samples, steps, patience_steps, batch_size=None, epochs=None):
     """Epochs from a budget of optimizer steps: a short file trains for more epochs, a long one
     for fewer, and each gets about the same number of weight updates.

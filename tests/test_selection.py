@@ -91,3 +91,13 @@ def test_a_series_too_short_for_any_validation_block_keeps_the_series_itself():
     scores = selection.validation_scores(frame, recipe_for, SEASON, 23, 0.15, 10)
     assert all(score is None for score in scores.values())
     assert selection.best(scores) == "none"
+
+
+def test_describe_lists_every_candidate_and_the_choice():
+    lines = selection.describe({"none": 2.0, "first": None, "seasonal": 1.25}, "seasonal", True)
+    assert lines == [
+        "none            validation RMSE 2.000",
+        "first           too little history",
+        "seasonal        validation RMSE 1.250   <- used",
+        "--differencing seasonal forces the choice",
+    ]

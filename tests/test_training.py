@@ -93,6 +93,9 @@ def test_a_budget_of_steps_gives_short_files_more_epochs():
     long = training.budget(samples=10_000, steps=4000, patience_steps=600)
     assert short == {"batch_size": 8, "epochs": 308, "patience": 47, "steps_per_epoch": 13}
     assert long == {"batch_size": 256, "epochs": 100, "patience": 15, "steps_per_epoch": 40}
+    assert training.describe_budget(long, "reviews") == (
+        "100 epochs at most of 40 batches of 256 reviews; patience 15 epochs"
+    )
     # --batch-size and --epochs win over what the data size suggests.
     forced = training.budget(samples=100, steps=4000, patience_steps=600, batch_size=50, epochs=7)
     assert forced["batch_size"] == 50 and forced["epochs"] == 7 and forced["steps_per_epoch"] == 2
