@@ -112,6 +112,8 @@ def test_eager_runs_keras_cell_code_on_every_step(case, cell_class, tmp_path, mo
         small = tmp_path / "reviews.csv"
         pd.read_csv(ROOT / "data" / "clothing_reviews.csv", nrows=600).to_csv(small, index=False)
         data = ["--data", str(small)]
+    # batches of 32: one epoch is then at least 10 batches on every case's quick data
+    data += ["--batch-size", "32"]
     main(["--quick", "--epochs", "1", *data, "--output-dir", str(tmp_path / "compiled")])
     compiled_calls = len(calls)
     calls.clear()
