@@ -199,9 +199,17 @@ def labels_from(values, column):
     return (numbers > POSITIVE_ABOVE).astype(int).to_numpy(), f"rating > {POSITIVE_ABOVE}"
 
 
-def join_cells(row):
-    """One review from its text cells: ("Dresses", NaN, "Love it") -> "Dresses Love it"."""
-    return " ".join(str(cell).strip() for cell in row if pd.notna(cell) and str(cell).strip())
+def join_cells(table):
+    """One text per row from its text cells: ("Dresses", NaN, "Love it") -> "Dresses Love it".
+
+    An empty or missing cell adds nothing; column by column, so 23,000 rows take milliseconds.
+    """
+    joined = pd.Series("", index=table.index)
+    for column in table.columns:
+        cells = table[column].map(str, na_action="ignore").str.strip()  # NaN stays NaN
+        cells = cells[cells.fillna("") != ""]
+        joined.loc[cells.index] = joined.loc[cells.index] + " " + cells
+    return joined.str.strip()
 
 
 def load_reviews(path, text_columns=None, label_column="Rating"):
@@ -231,7 +239,7 @@ def load_reviews(path, text_columns=None, label_column="Rating"):
     table = table[kept].reset_index(drop=True)
     if len(table) == 0:
         raise UsageError(f"no row of {path} is left after dropping rows with {reason}")
-    texts = table[text_columns].apply(join_cells, axis=1).to_numpy()  # (reviews,) str
+    texts = join_cells(table[text_columns]).to_numpy()  # (reviews,) str
     labels, rule = labels_from(table[label_column], label_column)
     return Reviews(
         table=table,
