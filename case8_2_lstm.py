@@ -7,6 +7,8 @@ any CSV with a date column and a numeric column, such as the course's milk produ
     python case8_2_lstm.py --quick
     python case8_2_lstm.py --data monthly_milk_production.csv --window 12
     python case8_2_lstm.py --data my_sales.csv --date-column Month --target Sales
+    python case8_2_lstm.py --horizon 12          # the next 12 months at once, with intervals
+    python case8_2_lstm.py --horizon 12 --forecast   # again from the saved model, no training
 
 The lesson: an LSTM fed the scaled *level* of a trending series (the course's set-up) cannot
 forecast values above any it was trained on, and loses to "same month last year". Here the LSTM
@@ -29,9 +31,11 @@ import time
 from pathlib import Path
 
 from common import (
+    ahead,
     baselines,
     cli,
     diagnostics,
+    intervals,
     plots,
     preprocessing,
     report,
@@ -71,8 +75,9 @@ def build_parser():
     return cli.add_forecasting_flags(parser, window=WINDOW)
 
 
-def build_model(window, features, recurrent_layer=None):
-    """Input (window, features) -> linear path + LSTM correction -> the next step's scaled value.
+def build_model(window, features, recurrent_layer=None, horizon=1):
+    """Input (window, features) -> linear path + LSTM correction -> the next `horizon` steps'
+    scaled values (one output per step: the direct strategy).
 
     forecast = (a weighted sum of every number in the window) + (a correction read by the LSTM).
     Both output layers start at zero, so before training the model forecasts 0 in scaled units:
@@ -87,9 +92,9 @@ def build_model(window, features, recurrent_layer=None):
         recurrent_layer = keras.layers.LSTM(LSTM_SIZE, name="lstm")
     inputs = keras.Input(shape=(window, features), name="window")
     flat = keras.layers.Flatten(name="all_inputs")(inputs)  # (batch, window * features)
-    linear = keras.layers.Dense(1, kernel_initializer="zeros", name="linear")(flat)
+    linear = keras.layers.Dense(horizon, kernel_initializer="zeros", name="linear")(flat)
     hidden = recurrent_layer(inputs)  # (batch, LSTM_SIZE): the state after the window's last month
-    correction = keras.layers.Dense(1, kernel_initializer="zeros", name="correction")(hidden)
+    correction = keras.layers.Dense(horizon, kernel_initializer="zeros", name="correction")(hidden)
     outputs = keras.layers.Add(name="next_value")([linear, correction])
     return keras.Model(inputs, outputs, name=f"{recurrent_layer.name}_forecaster")
 
@@ -97,6 +102,8 @@ def build_model(window, features, recurrent_layer=None):
 @cli.user_errors(build_parser)
 def main(argv=None):
     args = build_parser().parse_args(argv)
+    if args.forecast:  # the saved model forecasts the file's next H periods; nothing is trained
+        return ahead.forecast_only(args, CASE, EMBEDDED_DATA, EMBEDDED_TARGET)
     plots.configure(args.show)
     training.seed_everything(args.seed)
     training.check_tensorboard(args.tensorboard)
@@ -130,8 +137,14 @@ def main(argv=None):
             f"{len(frame)} months are too few for window {window} and {test_points} test months "
             f"(at least {needed} needed): use a smaller --window or a longer series"
         )
+    horizon = args.horizon  # months forecast at once from each origin
+    if horizon > test_points:
+        raise cli.UsageError(
+            f"--horizon {horizon} is longer than the {test_points} test months: "
+            "use a smaller --horizon or a larger --test-fraction"
+        )
     forced = args.differencing and selection.differencing_lags(args.differencing, SEASON)
-    if forced and test_start - (sum(forced) + window) < MIN_TRAINING_WINDOWS:
+    if forced and test_start - (sum(forced) + window + horizon) < MIN_TRAINING_WINDOWS:
         raise cli.UsageError(
             f"--differencing {args.differencing} leaves too few months to train on: "
             "choose none or first, or a longer series"
@@ -161,6 +174,7 @@ def main(argv=None):
             frequency="monthly",
             differencing_lags=lags,
             calendar_features=CALENDAR_FEATURES,
+            horizon=horizon,
         )
 
     choice_scores = selection.validation_scores(
@@ -184,28 +198,39 @@ def main(argv=None):
     preprocessing.fit_scaling(recipe, features[:test_start])  # mean and scale: training part only
     scaled = preprocessing.scale(features, recipe)  # (rows, features), mean 0 and sd 1 on training
     train_steps, validation_steps, test_steps = windows.chronological_split(
-        first_step, test_start, len(frame), VALIDATION_FRACTION
-    )  # positions of the targets, in time order
+        first_step, test_start, len(frame), VALIDATION_FRACTION, horizon
+    )  # forecast origins (the position of each origin's first target), in time order
     if args.quick:
         train_steps = train_steps[-QUICK_TRAIN_WINDOWS:]
     targets = scaled[:, 0]  # (rows,) the model forecasts the scaled change of the target
-    train_windows, train_targets = windows.make_windows(scaled, targets, train_steps, window)
+    train_windows, train_targets = windows.make_windows(
+        scaled, targets, train_steps, window, horizon
+    )  # targets: (samples,) one month ahead, (samples, horizon) for several
     validation_windows, validation_targets = windows.make_windows(
-        scaled, targets, validation_steps, window
+        scaled, targets, validation_steps, window, horizon
     )
-    filled = dates[test_steps].isin(series.filled_dates)  # targets filled by interpolation
-    test_steps = test_steps[~filled]  # never scored: interpolation computed them from later days
-    test_windows, _ = windows.make_windows(scaled, targets, test_steps, window)
-    test_values = values[test_steps]  # (test_points,) real units: what the forecasts are scored on
+    # A target filled by interpolation was computed from later months: never scored. An origin
+    # whose targets include one is left out.
+    filled = windows.target_paths(dates.isin(series.filled_dates), test_steps, horizon)
+    filled = filled.reshape(len(test_steps), -1).any(axis=1)
+    test_steps = test_steps[~filled]
+    test_windows, _ = windows.make_windows(scaled, targets, test_steps, window, horizon)
+    # What the forecasts are scored on, in real units: (test_points,), or (origins, horizon).
+    test_values = windows.target_paths(values, test_steps, horizon)
     print(
         f"   windows: {len(train_windows)} train, {len(validation_windows)} validation, "
         f"{len(test_windows)} test; each {window} months x {scaled.shape[1]} feature(s): "
         f"{', '.join(recipe.feature_names)}"
     )
+    if horizon > 1:
+        print(
+            f"   each window forecasts the next {horizon} months at once; the test part is scored "
+            f"from {len(test_steps)} origins (every one whose {horizon} months all lie in it)"
+        )
     if filled.any():
         print(
-            f"   {int(filled.sum())} test target(s) were filled by interpolation and are not "
-            f"scored: {len(test_steps)} of {test_points} months are"
+            f"   {int(filled.sum())} test origin(s) have a target filled by interpolation and "
+            f"are not scored: {len(test_steps)} are"
         )
     report.trace(
         args.trace,
@@ -219,25 +244,26 @@ def main(argv=None):
 
     report.step(6, "Baselines: the common-sense forecasts to beat")
     baseline_forecasts = baselines.forecasting_baselines(
-        values, dates, test_steps, test_start, season=SEASON, daily=False
+        values, dates, test_steps, test_start, season=SEASON, daily=False, horizon=horizon
     )
     # `linear`: ridge regression on exactly the windows the LSTM reads (flattened), its
     # penalty chosen on the validation windows: does the network add anything to a linear model?
     linear_predictions, linear_penalty = baselines.linear_on_windows(
         train_windows, train_targets, validation_windows, validation_targets, test_windows
     )
-    baseline_forecasts["linear"] = preprocessing.to_real_units(
+    baseline_forecasts["linear"] = preprocessing.in_real_units(
         linear_predictions, values, test_steps, recipe
     )
+    over = f", mean over {horizon} steps ahead" if horizon > 1 else ""
     for name, forecast in baseline_forecasts.items():
-        rmse = baselines.scores(test_values, forecast)["rmse"]
-        print(f"   {name:15s} RMSE {rmse:.3f} ({value_units})")
+        rmse = baselines.score_forecasts(test_values, forecast)["rmse"]
+        print(f"   {name:17s} RMSE {rmse:.3f} ({value_units}{over})")
 
     report.step(7, "Build the LSTM beside a linear path")
     environment = training.environment()
     print(f"   {training.describe_environment(environment)}")
     training.seed_everything(args.seed)
-    model = build_model(window, scaled.shape[1])
+    model = build_model(window, scaled.shape[1], horizon=horizon)
     # AdamW: Adam plus weight decay, which shrinks every weight a little at each step. With a
     # hundred training windows, it keeps the LSTM's correction small unless the data insist.
     model.compile(
@@ -290,11 +316,11 @@ def main(argv=None):
     print(f"   {epochs_run} epochs; best validation loss {best_loss:.4f}, from {kept}")
 
     report.step(9, "Evaluate on the test part, in real units")
-    test_predictions = model.predict(test_windows, verbose=0)  # (test_points, 1) scaled changes
-    model_forecasts = preprocessing.to_real_units(test_predictions, values, test_steps, recipe)
-    results = {"LSTM": baselines.scores(test_values, model_forecasts)}
+    test_predictions = model.predict(test_windows, verbose=0)  # (origins, horizon) scaled changes
+    model_forecasts = preprocessing.in_real_units(test_predictions, values, test_steps, recipe)
+    results = {"LSTM": baselines.score_forecasts(test_values, model_forecasts)}
     for name, forecast in baseline_forecasts.items():
-        results[name] = baselines.scores(test_values, forecast)
+        results[name] = baselines.score_forecasts(test_values, forecast)
     # Is each difference real? Diebold-Mariano on the same targets (squared errors,
     # as the case leads with RMSE); only p < 0.05 earns a "beats" or a "loses to".
     tests = significance.compare_with_baselines(
@@ -304,21 +330,43 @@ def main(argv=None):
     verdict, verdict_line = significance.verdict(
         "LSTM", best, results["LSTM"]["rmse"], results[best]["rmse"], tests[best]
     )
+    if horizon == 1:
+        title = f"One-step-ahead test errors over {len(test_steps)} months, in {value_units}"
+    else:
+        title = (
+            f"Test errors 1 to {horizon} months ahead from {len(test_steps)} origins, "
+            f"mean over the steps, in {value_units}"
+        )
     report.results_table(
-        results,
-        ["rmse", "mae"],
-        f"One-step-ahead test errors over {len(test_steps)} months, in {value_units}",
-        p_values={name: test["p"] for name, test in tests.items()},
+        results, ["rmse", "mae"], title, p_values={name: test["p"] for name, test in tests.items()}
     )
     print(
         "   (DM p: Diebold-Mariano test of each baseline against the LSTM; p < 0.05 is a real gap)"
     )
+    if horizon > 1:
+        ahead.print_by_horizon(results, "rmse", f"Test RMSE by months ahead, in {value_units}")
     print(verdict_line)
+    # How far off may a forecast be? The validation origins' errors, step by step, give the
+    # half-widths of 80 % and 95 % intervals (split conformal); the test part checks them.
+    validation_forecasts = preprocessing.in_real_units(
+        model.predict(validation_windows, verbose=0), values, validation_steps, recipe
+    )
+    validation_errors = validation_forecasts - windows.target_paths(
+        values, validation_steps, horizon
+    )  # (origins,) or (origins, horizon), real units
+    recipe.intervals, recipe.interval_method = intervals.calibrate(
+        validation_errors.reshape(len(validation_steps), -1)
+    )
+    coverage = intervals.coverage(
+        (model_forecasts - test_values).reshape(len(test_steps), -1), recipe.intervals
+    )
+    ahead.print_coverage(coverage, recipe.interval_method, len(test_steps))
     report.trace(args.trace, test_predictions=test_predictions, model_forecasts=model_forecasts)
 
-    report.step(10, "Forecast the month after the last date in the file")
-    next_label, next_value = preprocessing.forecast_next(model, recipe, frame)
-    print(f"   {series.target} in {next_label}: {next_value:.3f}")
+    report.step(10, "Forecast the months after the last date in the file")
+    next_forecasts = preprocessing.forecast_ahead(model, recipe, frame)
+    for line in ahead.describe_forecasts(next_forecasts, series.target):
+        print(line)
 
     report.step(11, "Save plots, model and metrics")
     plots.history(history, output_dir / "history.png")
@@ -326,16 +374,41 @@ def main(argv=None):
         "LSTM": model_forecasts,
         "seasonal naive": baseline_forecasts.get("seasonal_naive", baseline_forecasts["naive"]),
     }
-    plots.forecast(
-        dates,
-        values,
-        test_steps,
-        compared,
-        series.target,
-        output_dir / "forecast.png",
-        recent=4 * test_points,
-    )
+    if horizon == 1:
+        plots.forecast(
+            dates,
+            values,
+            test_steps,
+            compared,
+            series.target,
+            output_dir / "forecast.png",
+            recent=4 * test_points,
+        )
+    else:
+        plots.forecast_paths(
+            dates,
+            values,
+            test_steps,
+            model_forecasts,
+            recipe.intervals,
+            next_forecasts,
+            series.target,
+            output_dir / "forecast.png",
+        )
     plots.autocorrelation(noise["acf"], test_start, noise["ljung_box_p"], output_dir / "acf.png")
+    protocol = {
+        "window": window,
+        "differencing": differencing,
+        "differencing_validation_rmse": choice_scores,
+        "test_fraction": args.test_fraction,
+        "test_points": test_points,
+        "scored_points": len(test_steps),
+        "unscored_filled_targets": int(filled.sum()),
+        "horizon": horizon,
+        "interval_method": recipe.interval_method,
+    }
+    if horizon > 1:
+        protocol["origins"] = len(test_steps)
     metrics = {
         "schema": 2,
         "case": CASE,
@@ -345,21 +418,15 @@ def main(argv=None):
             "embedded": embedded,
             "target": series.target,
         },
-        "protocol": {
-            "window": window,
-            "differencing": differencing,
-            "differencing_validation_rmse": choice_scores,
-            "test_fraction": args.test_fraction,
-            "test_points": test_points,
-            "scored_points": len(test_steps),
-            "unscored_filled_targets": int(filled.sum()),
-            "horizon": 1,
-        },
+        "protocol": protocol,
         "model": results["LSTM"],
         "baselines": {name: {**results[name], "dm": tests[name]} for name in baseline_forecasts},
         "verdict": verdict,
+        "intervals": {
+            level: {**coverage[level], "half_widths": recipe.intervals[level]} for level in coverage
+        },
         "diagnostics": noise,
-        "next": {"date": next_label, "value": next_value},
+        "next": next_forecasts,
         "training": {
             "epochs_run": epochs_run,
             "batch_size": plan["batch_size"],

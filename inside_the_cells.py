@@ -400,7 +400,8 @@ def numpy_forecast(forecaster, numpy_states, window, frame):
     # the month to forecast is not known yet
     values = np.append(frame[recipe.target].to_numpy(), np.nan)
     numpy_value = preprocessing.to_real_units(numpy_prediction, values, [len(frame)], recipe)[0]
-    next_label, keras_value = preprocessing.forecast_next(model, recipe, frame)
+    keras_next = preprocessing.forecast_ahead(model, recipe, frame)[0]  # the first step ahead
+    next_label, keras_value = keras_next["date"], keras_next["value"]
     print(
         f"   the whole forecaster in NumPy: {recipe.target} in {next_label} = {numpy_value:.4f} "
         f"(Keras: {keras_value:.4f})"

@@ -10,48 +10,69 @@ from sklearn.linear_model import Ridge
 from sklearn.metrics import mean_absolute_error, root_mean_squared_error
 
 
-def naive(values, test_steps):
-    """Previous value: y[t-1]."""
-    return np.asarray(values, dtype=float)[np.asarray(test_steps) - 1]
+def _paths(test_steps, horizon):
+    """(origins, horizon) target positions t, t + 1, ..., t + horizon - 1 for each origin t."""
+    return np.asarray(test_steps)[:, None] + np.arange(horizon)
 
 
-def seasonal_naive(values, test_steps, season):
-    """Value one season earlier: y[t-season]; None when the series is too short for it."""
+def _shaped(forecasts, horizon):
+    """(origins,) for one step ahead, as the one-step protocol scores; else (origins, H)."""
+    return forecasts[:, 0] if horizon == 1 else forecasts
+
+
+def naive(values, test_steps, horizon=1):
+    """Previous value: y[t-1], held for every step ahead."""
+    last = np.asarray(values, dtype=float)[np.asarray(test_steps) - 1]
+    return _shaped(np.repeat(last[:, None], horizon, axis=1), horizon)
+
+
+def seasonal_naive(values, test_steps, season, horizon=1):
+    """Value one season earlier: y[t-season] (h steps ahead: the same period of the last season
+    observed before the origin); None when the series is too short for it."""
     test_steps = np.asarray(test_steps)
     if test_steps.min() - season < 0:
         return None
-    return np.asarray(values, dtype=float)[test_steps - season]
+    ahead = np.arange(horizon)
+    back = season * np.ceil((ahead + 1) / season).astype(int)  # whole seasons, >= h + 1 steps
+    return _shaped(np.asarray(values, dtype=float)[_paths(test_steps, horizon) - back], horizon)
 
 
-def last_year_change(values, test_steps, season=12):
+def last_year_change(values, test_steps, season=12, horizon=1):
     """Last month plus last year's change over the same month: y[t-1] + y[t-12] - y[t-13].
 
     The forecast a model of the seasonally and first-differenced series makes when it predicts
-    a change of 0: trend and season carried forward. None when the series is too short.
+    a change of 0: trend and season carried forward. From an origin t (t-1 the last month
+    observed), h + 1 months ahead: y[t+h-12] + (y[t-1] - y[t-13]) for h < 12, one more year's
+    change for each further year. None when the series is too short.
     """
     test_steps = np.asarray(test_steps)
     if test_steps.min() - season - 1 < 0:
         return None
     values = np.asarray(values, dtype=float)
-    return values[test_steps - 1] + values[test_steps - season] - values[test_steps - season - 1]
+    years = np.ceil((np.arange(horizon) + 1) / season).astype(int)  # seasons back, per step
+    change = values[test_steps - 1] - values[test_steps - 1 - season]  # (origins,)
+    same_month = values[_paths(test_steps, horizon) - season * years]
+    return _shaped(same_month + years * change[:, None], horizon)
 
 
-def mean(values, test_steps, test_start):
+def mean(values, test_steps, test_start, horizon=1):
     """Mean of the training part (all values before the first test target)."""
-    return np.full(len(test_steps), np.mean(np.asarray(values, dtype=float)[:test_start]))
+    level = np.mean(np.asarray(values, dtype=float)[:test_start])
+    return _shaped(np.full((len(test_steps), horizon), level), horizon)
 
 
-def climatology(values, dates, test_steps, test_start):
+def climatology(values, dates, test_steps, test_start, horizon=1):
     """Training mean for the same day of the year
     (month and day; 29 February uses 28 February if unseen)."""
     dates = pd.DatetimeIndex(dates)
     training = pd.Series(np.asarray(values, dtype=float)[:test_start], index=dates[:test_start])
     by_day = training.groupby([training.index.month, training.index.day]).mean()
+    paths = _paths(test_steps, horizon)
     forecasts = []
-    for date in dates[np.asarray(test_steps)]:
+    for date in dates[paths.reshape(-1)]:
         key = (date.month, date.day)
         forecasts.append(by_day.get(key, by_day.get((date.month, 28), training.mean())))
-    return np.array(forecasts)
+    return _shaped(np.array(forecasts).reshape(paths.shape), horizon)
 
 
 def scores(actual, forecast):
@@ -62,23 +83,47 @@ def scores(actual, forecast):
     }
 
 
-def forecasting_baselines(values, dates, test_steps, test_start, season, daily):
-    """Forecasts of every simple baseline of docs/PROTOCOL.md on the test targets, by name.
+def forecasting_baselines(values, dates, test_steps, test_start, season, daily, horizon=1):
+    """Forecasts of every simple baseline of docs/PROTOCOL.md on the test targets, by name:
+    (origins,) one step ahead, (origins, horizon) from each origin when horizon > 1.
 
     (The `linear` baseline needs the model's windows: see `linear_on_windows`.)
     """
-    forecasts = {"naive": naive(values, test_steps)}
-    seasonal = seasonal_naive(values, test_steps, season)
+    forecasts = {"naive": naive(values, test_steps, horizon)}
+    seasonal = seasonal_naive(values, test_steps, season, horizon)
     if seasonal is not None:
         forecasts["seasonal_naive"] = seasonal
     if not daily:
-        change = last_year_change(values, test_steps, season)
+        change = last_year_change(values, test_steps, season, horizon)
         if change is not None:
             forecasts["last_year_change"] = change
-    forecasts["mean"] = mean(values, test_steps, test_start)
+    forecasts["mean"] = mean(values, test_steps, test_start, horizon)
     if daily:
-        forecasts["climatology"] = climatology(values, dates, test_steps, test_start)
+        forecasts["climatology"] = climatology(values, dates, test_steps, test_start, horizon)
     return forecasts
+
+
+def score_forecasts(actual, forecast):
+    """`scores` for one step ahead (1-D), `scores_by_horizon` for paths (origins, H)."""
+    if np.ndim(actual) == 1:
+        return scores(actual, forecast)
+    return scores_by_horizon(actual, forecast)
+
+
+def scores_by_horizon(actual, forecast):
+    """Scores of (origins, H) forecasts: {"rmse", "mae"} averaged over the steps h, and
+    "by_horizon": [{"h": 1, "rmse", "mae"}, ...], each over the origins (NaN: not scored)."""
+    actual = np.asarray(actual, dtype=float)
+    forecast = np.asarray(forecast, dtype=float)
+    steps = []
+    for h in range(actual.shape[1]):
+        scored = ~np.isnan(actual[:, h])
+        steps.append({"h": h + 1, **scores(actual[scored, h], forecast[scored, h])})
+    return {
+        "rmse": float(np.mean([step["rmse"] for step in steps])),
+        "mae": float(np.mean([step["mae"] for step in steps])),
+        "by_horizon": steps,
+    }
 
 
 RIDGE_PENALTIES = np.logspace(-3, 3, 13)  # 0.001 ... 1000, tried in turn on validation
@@ -100,7 +145,8 @@ def linear_on_windows(
     inputs? Solved in float64 by Cholesky on the penalised normal equations: every penalty tried
     is at least 0.001, so nearly collinear window columns (the calendar terms) stay well posed,
     and it is ten times faster than SVD on a long daily record.
-    Returns (test predictions (test,) in the network's scaled units, penalty).
+    Targets (samples, H) fit H ridge regressions at once, one per step ahead.
+    Returns (test predictions (test,) or (test, H) in the network's scaled units, penalty).
     """
     flat_train = train_windows.reshape(len(train_windows), -1).astype(
         float

@@ -225,6 +225,19 @@ def add_forecasting_flags(parser, window):
         help="what the model learns: the series itself, its first or seasonal difference, or "
         "both (default: the one a linear model scores best on the validation part)",
     )
+    flag(
+        "--horizon",
+        type=positive_int,
+        default=1,
+        metavar="H",
+        help="steps forecast at once, each with 80%% and 95%% intervals (default: %(default)s)",
+    )
+    flag(
+        "--forecast",
+        action="store_true",
+        help="load the model saved in --output-dir, read --data (or the embedded file) and print "
+        "the next H values with their intervals; train nothing",
+    )
     return parser
 
 

@@ -9,6 +9,7 @@ from common.diagnostics import white_noise_band
 
 import matplotlib
 import numpy as np
+import pandas as pd
 from sklearn.metrics import roc_auc_score, roc_curve
 
 
@@ -93,6 +94,65 @@ def forecast(dates, values, test_steps, forecasts, target, path, recent=None):
         )
     axis.set(title=f"One-step-ahead forecasts of {target}", xlabel="date", ylabel=target)
     axis.legend(loc="upper left")
+    return save(figure, path)
+
+
+def forecast_paths(dates, values, origins, paths, half_widths, next_forecasts, target, path):
+    """forecast.png for H steps ahead: paths from the last test origins with their 80 % and 95 %
+    bands (left), and the fan chart of the H periods after the file's last date (right).
+
+    origins: (origins,) positions of each path's first target; paths: (origins, H) real units;
+    half_widths: {"80": (H,), "95": (H,)}; next_forecasts: forecast_ahead's list of dicts.
+    """
+    plt = pyplot()
+    horizon = paths.shape[1]
+    figure, (left, right) = plt.subplots(1, 2, figsize=(14, 4.5), width_ratios=[3, 2])
+    start = max(0, origins[0] - 2 * horizon)
+    left.plot(dates[start:], values[start:], color="black", linewidth=1, label="actual")
+    # The last origin and those H, 2H, ... before it: paths that do not overlap.
+    shown = list(range(len(origins) - 1, -1, -horizon))[:3]
+    for rank, row in enumerate(shown):
+        steps = origins[row] + np.arange(horizon)
+        for level, alpha in (("95", 0.12), ("80", 0.25)):
+            width = np.asarray(half_widths[level])
+            left.fill_between(
+                dates[steps],
+                paths[row] - width,
+                paths[row] + width,
+                color="tab:blue",
+                alpha=alpha,
+                linewidth=0,
+                label=f"{level}% interval" if rank == 0 else None,
+            )
+        left.plot(
+            dates[steps], paths[row], color="tab:blue", label="forecast" if rank == 0 else None
+        )
+    split = dates[origins[0]]
+    left.axvline(split, color="grey", linestyle="--", linewidth=1)
+    left.set(
+        title=f"{horizon} steps ahead from test origins: {target}", xlabel="date", ylabel=target
+    )
+    left.legend(loc="upper left")
+
+    history = max(0, len(values) - 3 * horizon)
+    right.plot(dates[history:], values[history:], color="black", linewidth=1, label="actual")
+    next_dates = pd.to_datetime([entry["date"] for entry in next_forecasts])
+    centre = np.array([entry["value"] for entry in next_forecasts])
+    for level, alpha in (("95", 0.12), ("80", 0.25)):
+        if f"lower{level}" in next_forecasts[0]:
+            right.fill_between(
+                next_dates,
+                [entry[f"lower{level}"] for entry in next_forecasts],
+                [entry[f"upper{level}"] for entry in next_forecasts],
+                color="tab:orange",
+                alpha=alpha,
+                linewidth=0,
+                label=f"{level}% interval",
+            )
+    right.plot(next_dates, centre, color="tab:orange", marker=".", label="forecast")
+    right.set(title="The next periods after the file's last date", xlabel="date", ylabel=target)
+    right.legend(loc="upper left")
+    figure.autofmt_xdate()
     return save(figure, path)
 
 

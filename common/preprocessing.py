@@ -5,7 +5,7 @@ Everything here is fitted on the training part only and saved to `preprocessing.
 
     recipe = Preprocessing.load("outputs/case8_2_lstm/preprocessing.json")
     model = keras.saving.load_model("outputs/case8_2_lstm/model.keras")
-    date, value = forecast_next(model, recipe, load_series(...).frame)
+    forecasts = forecast_ahead(model, recipe, load_series(...).frame)  # [{"date", "value", ...}]
 
 Differencing (the lesson of case 8-2): a network fed the scaled *level* of a trending series
 meets test values larger than any it was trained on, and cannot extrapolate. Forecasting the
@@ -38,6 +38,11 @@ class Preprocessing:
     calendar_features: bool  # add sin/cos of the position in the year
     differencing: str = ""  # the --differencing name of differencing_lags, e.g. "seasonal"
     validation_rmse: dict = field(default_factory=dict)  # each differencing's score, if chosen
+    horizon: int = 1  # steps forecast at once from each origin
+    # Prediction intervals: for each level ("80", "95"), the half-width at each step h, in real
+    # units (split conformal, see common/intervals.py), and how they were calibrated.
+    intervals: dict = field(default_factory=dict)
+    interval_method: str = ""
     feature_names: list = field(default_factory=list)
     # StandardScaler statistics, training part only:
     feature_mean: list = field(default_factory=list)
@@ -91,6 +96,32 @@ def undifference(changes, values, steps, lags):
         if k > 0:
             levels -= c * values[steps - k]
     return levels
+
+
+def undifference_paths(changes, values, origins, lags):
+    """Real-unit paths from H forecast changes per origin, undifferenced step by step.
+
+    changes: (origins, H) forecasts of z at t, t + 1, ..., t + H - 1 for each origin t;
+    values: the observed series; only values before each origin are used.
+    The forecast at t + h needs y at t + h - k for every lag k; a position at or after the
+    origin is not known at the origin, so the path's own earlier forecast stands in for it.
+    Zero changes with lags [12, 1] give y[t-1] + y[t+h-12] - y[t-13] for h < 12: last year's
+    change held (the `last_year_change` baseline over H steps).
+    Returns (origins, H) forecasts in the series' own units.
+    """
+    values = np.asarray(values, dtype=float)
+    changes = np.asarray(changes, dtype=float)
+    coefficients = [(k, c) for k, c in difference_coefficients(lags).items() if k > 0]
+    paths = np.empty_like(changes)
+    for row, origin in enumerate(np.asarray(origins)):
+        path = paths[row]
+        for h in range(changes.shape[1]):
+            level = changes[row, h]
+            for k, c in coefficients:
+                earlier = h - k  # position of y[t + h - k] along the path; < 0: observed
+                level -= c * (path[earlier] if earlier >= 0 else values[origin + earlier])
+            path[h] = level
+    return paths
 
 
 def calendar_columns(dates, frequency):
@@ -152,30 +183,54 @@ def to_real_units(predictions, values, steps, recipe):
     return undifference(changes, values, steps, recipe.differencing_lags)
 
 
-def next_date(last_date, frequency):
-    """The period after `last_date`: the next day, or the first of the next month."""
-    offset = pd.DateOffset(days=1) if frequency == "daily" else pd.DateOffset(months=1)
-    return pd.Timestamp(last_date) + offset
+def paths_to_real_units(predictions, values, origins, recipe):
+    """Model outputs (origins, H), scaled, from each origin -> (origins, H) in real units."""
+    predictions = np.asarray(predictions, dtype=float).reshape(len(origins), -1)
+    changes = predictions * recipe.feature_scale[0] + recipe.feature_mean[0]
+    return undifference_paths(changes, values, origins, recipe.differencing_lags)
+
+
+def in_real_units(predictions, values, origins, recipe):
+    """Model outputs from each origin -> real units: (origins,) for one step ahead (then
+    `origins` are the targets' positions), (origins, H) when the recipe forecasts H steps."""
+    if recipe.horizon == 1:
+        return to_real_units(predictions, values, origins, recipe)
+    return paths_to_real_units(predictions, values, origins, recipe)
+
+
+def next_dates(last_date, frequency, horizon):
+    """The `horizon` periods after `last_date`: the next days, or the first of the next months."""
+    unit = "days" if frequency == "daily" else "months"
+    return [pd.Timestamp(last_date) + pd.DateOffset(**{unit: h}) for h in range(1, horizon + 1)]
 
 
 def format_date(date, frequency):
     return pd.Timestamp(date).strftime("%Y-%m-%d" if frequency == "daily" else "%Y-%m")
 
 
-def forecast_next(model, recipe, frame):
-    """Forecast the period after the last date of `frame` in real units: (date label, value)."""
-    following = next_date(frame.index[-1], recipe.frequency)
+def forecast_ahead(model, recipe, frame):
+    """Forecast the `recipe.horizon` periods after the last date of `frame`, in real units.
+
+    Returns one dict per period: {"date", "value", "lower80", "upper80", "lower95", "upper95"}
+    (the bounds when `recipe.intervals` holds the half-widths).
+    """
+    following = next_dates(frame.index[-1], recipe.frequency, recipe.horizon)
     extended = pd.concat(
         [
             frame,
-            pd.DataFrame(index=pd.DatetimeIndex([following]), columns=frame.columns, dtype=float),
+            pd.DataFrame(index=pd.DatetimeIndex(following), columns=frame.columns, dtype=float),
         ]
     )
-    features = scale(raw_features(extended, recipe), recipe)
-    step = len(frame)  # position of the new period
-    window = features[step - recipe.window : step][None].astype("float32")  # (1, window, features)
-    prediction = keras.ops.convert_to_numpy(
-        model(window, training=False)
-    )  # (1, 1); no predict() retracing
-    value = to_real_units(prediction, extended[recipe.target].to_numpy(), [step], recipe)[0]
-    return format_date(following, recipe.frequency), float(value)
+    features = scale(raw_features(extended, recipe), recipe)  # calendar terms known ahead
+    origin = len(frame)  # position of the first new period
+    window = features[origin - recipe.window : origin][None].astype("float32")  # (1, window, f)
+    prediction = keras.ops.convert_to_numpy(model(window, training=False))  # (1, H), no retrace
+    path = paths_to_real_units(prediction, frame[recipe.target].to_numpy(), [origin], recipe)[0]
+    forecasts = []
+    for h, (date, value) in enumerate(zip(following, path, strict=True)):
+        entry = {"date": format_date(date, recipe.frequency), "value": float(value)}
+        for level, half_widths in recipe.intervals.items():
+            entry[f"lower{level}"] = float(value - half_widths[h])
+            entry[f"upper{level}"] = float(value + half_widths[h])
+        forecasts.append(entry)
+    return forecasts

@@ -26,7 +26,8 @@ def differencing_lags(choice, season):
 def validation_scores(
     frame, recipe_for, season, test_start, validation_fraction, min_windows, folds=FOLDS
 ):
-    """Validation RMSE (real units) of ridge on each differencing candidate's windows.
+    """Validation RMSE (real units) of ridge on each differencing candidate's windows; over all
+    H steps of each path when the recipe forecasts H steps ahead (recipe.horizon).
 
     recipe_for(lags) -> a fresh Preprocessing with those differencing lags (window, inputs and
     calendar terms as the case uses them). A single validation block of a short monthly series
@@ -39,6 +40,7 @@ def validation_scores(
     when a single block is still too many. Returns {choice: rmse or None}.
     """
     window = recipe_for([]).window
+    horizon = recipe_for([]).horizon  # H steps ahead: each candidate is scored on H-step paths
     candidates = {choice: differencing_lags(choice, season) for choice in CHOICES}
     block = max(1, round(validation_fraction * (test_start - window)))
     for used_folds in range(folds, 0, -1):  # fewer blocks when even `none` lacks the history
@@ -59,13 +61,16 @@ def validation_scores(
         scaled = preprocessing.scale(features, recipe)
         errors = []
         for start in range(first_target, test_start, block):
-            train_steps = np.arange(sum(lags) + window, start)
-            validation_steps = np.arange(start, min(start + block, test_start))
+            # origins whose H targets lie before the block, and in the block (and before the test)
+            train_steps = np.arange(sum(lags) + window, start - horizon + 1)
+            validation_steps = np.arange(start, min(start + block, test_start - horizon + 1))
+            if len(validation_steps) == 0 or len(train_steps) < min_windows:
+                continue
             train_windows, train_targets = windows.make_windows(
-                scaled, scaled[:, 0], train_steps, window
+                scaled, scaled[:, 0], train_steps, window, horizon
             )
             validation_windows, validation_targets = windows.make_windows(
-                scaled, scaled[:, 0], validation_steps, window
+                scaled, scaled[:, 0], validation_steps, window, horizon
             )
             predictions, _ = baselines.linear_on_windows(
                 train_windows,
@@ -74,9 +79,11 @@ def validation_scores(
                 validation_targets,
                 validation_windows,
             )
-            forecasts = preprocessing.to_real_units(predictions, values, validation_steps, recipe)
-            errors.append(forecasts - values[validation_steps])
-        scores[choice] = float(np.sqrt(np.mean(np.concatenate(errors) ** 2)))
+            forecasts = preprocessing.in_real_units(predictions, values, validation_steps, recipe)
+            paths = windows.target_paths(values, validation_steps, horizon)
+            errors.append((forecasts - paths).reshape(-1))
+        if errors:
+            scores[choice] = float(np.sqrt(np.mean(np.concatenate(errors) ** 2)))
     return scores
 
 

@@ -29,7 +29,8 @@ LOSS_OF_METRIC = {"rmse": "squared", "mae": "absolute"}
 def diebold_mariano(model_errors, baseline_errors, loss="squared", horizon=1):
     """Diebold-Mariano test, HLN-corrected, of two forecasts' errors on the same targets.
 
-    model_errors, baseline_errors: (n,) forecast minus actual, in the same units.
+    model_errors, baseline_errors: (n,) forecast minus actual, in the same units; or (n, H)
+    from n forecast origins, H steps each, compared on each origin's mean loss.
     loss: "squared" (for RMSE) or "absolute" (for MAE). horizon: steps ahead h; the long-run
     variance adds the autocovariances of d up to lag h - 1.
     Returns {"statistic", "p"}: negative statistic = the model's loss is lower; p is two-sided.
@@ -39,10 +40,18 @@ def diebold_mariano(model_errors, baseline_errors, loss="squared", horizon=1):
     d = to_loss(np.asarray(model_errors, dtype=float)) - to_loss(
         np.asarray(baseline_errors, dtype=float)
     )  # (n,) loss differences
+    if d.ndim == 2:  # (origins, H) paths: each origin's loss averaged over its H steps
+        d = d.mean(axis=1)
     n = len(d)
     centred = d - d.mean()
     autocovariances = [np.sum(centred[k:] * centred[: n - k]) / n for k in range(horizon)]
     long_run_variance = autocovariances[0] + 2 * sum(autocovariances[1:])
+    if long_run_variance <= 0 and horizon > 1:
+        # Few origins and many steps can make the plain sum negative; Bartlett's weights
+        # (Newey and West) keep the estimate positive.
+        long_run_variance = autocovariances[0] + 2 * sum(
+            (1 - k / horizon) * autocovariances[k] for k in range(1, horizon)
+        )
     if n < 2 or long_run_variance <= 0:
         return {"statistic": 0.0, "p": 1.0}
     statistic = d.mean() / np.sqrt(long_run_variance / n)
@@ -52,12 +61,21 @@ def diebold_mariano(model_errors, baseline_errors, loss="squared", horizon=1):
 
 
 def compare_with_baselines(actual, model_forecasts, baseline_forecasts, metric):
-    """The Diebold-Mariano test of the model against every baseline, by baseline name."""
+    """The Diebold-Mariano test of the model against every baseline, by baseline name.
+
+    actual and the forecasts: (n,) one step ahead, or (origins, H). Paths from consecutive
+    origins overlap, so their losses are correlated up to H - 1 origins apart: the test's
+    horizon is H.
+    """
     actual = np.asarray(actual, dtype=float)
+    horizon = actual.shape[1] if actual.ndim == 2 else 1
     model_errors = np.asarray(model_forecasts, dtype=float) - actual
     return {
         name: diebold_mariano(
-            model_errors, np.asarray(forecast, dtype=float) - actual, LOSS_OF_METRIC[metric]
+            model_errors,
+            np.asarray(forecast, dtype=float) - actual,
+            LOSS_OF_METRIC[metric],
+            horizon=horizon,
         )
         for name, forecast in baseline_forecasts.items()
     }

@@ -92,6 +92,21 @@ MATRIX = {
         ["--differencing", "weekly"],
         "argument --differencing: invalid choice: 'weekly'",
     ),
+    "horizon < 1": (
+        lambda case: None,
+        ["--horizon", "0"],
+        "argument --horizon: must be at least 1",
+    ),
+    "horizon longer than the test part": (
+        lambda case: None,
+        ["--horizon", "5000"],
+        "--horizon 5000 is longer than the",
+    ),
+    "forecast without a trained model": (
+        lambda case: None,
+        ["--forecast"],
+        "no trained model in",
+    ),
     # 40 months or 500 days: enough for the series itself, too short once a year is differenced
     "differencing that leaves too little history": (
         lambda case: file_for(case, lambda rows: rows[:40] if len(rows) < 100 else rows[:500]),

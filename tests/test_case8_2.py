@@ -3,7 +3,7 @@
 import math
 
 import case8_2_lstm
-from common.preprocessing import Preprocessing, forecast_next
+from common.preprocessing import Preprocessing, forecast_ahead
 from common.series import load_series
 from helpers import read_json
 
@@ -102,7 +102,8 @@ def test_metrics_json_schema(quick_run):
     assert (
         metrics["diagnostics"]["white_noise"] is False and len(metrics["diagnostics"]["acf"]) == 20
     )
-    assert metrics["next"]["date"] == "2013-07" and 250 < metrics["next"]["value"] < 500
+    assert [entry["date"] for entry in metrics["next"]] == ["2013-07"]
+    assert 250 < metrics["next"][0]["value"] < 500
     assert metrics["training"]["epochs_run"] == 3 and metrics["training"]["params"] == 4398
     assert metrics["schema"] == 2
     assert 0 < metrics["training"]["seconds"] < metrics["training"]["total_seconds"]
@@ -131,9 +132,9 @@ def test_saved_model_forecasts_in_real_units_without_the_script(quick_run):
         and len(recipe.feature_mean) == 1
     )
     frame = load_series(case8_2_lstm.EMBEDDED_DATA, target="Generation").frame
-    date, value = forecast_next(model, recipe, frame)
-    assert date == metrics["next"]["date"]
-    assert value == pytest.approx(metrics["next"]["value"], rel=1e-5)
+    (forecast,) = forecast_ahead(model, recipe, frame)
+    assert forecast["date"] == metrics["next"][0]["date"]
+    assert forecast["value"] == pytest.approx(metrics["next"][0]["value"], rel=1e-5)
 
 
 def test_course_milk_file_works_unchanged(course_file, tmp_path):
@@ -146,7 +147,7 @@ def test_course_milk_file_works_unchanged(course_file, tmp_path):
     assert metrics["baselines"]["seasonal_naive"]["rmse"] == pytest.approx(15.69, abs=0.01)
     # y[t-1] + y[t-12] - y[t-13] on the same 32 months
     assert metrics["baselines"]["last_year_change"]["rmse"] == pytest.approx(6.50, abs=0.01)
-    assert metrics["next"]["date"] == "1976-01"
+    assert metrics["next"][0]["date"] == "1976-01"
     assert metrics["diagnostics"]["ljung_box_p"] < 1e-6
 
 
@@ -165,3 +166,69 @@ def test_a_network_on_pure_noise_ends_at_the_mean(tmp_path):
     assert metrics["protocol"]["differencing"] == "none"
     assert abs(metrics["model"]["rmse"] / metrics["baselines"]["mean"]["rmse"] - 1) < 0.02
     assert metrics["verdict"]["outcome"] == "no meaningful difference from"
+
+
+@pytest.fixture(scope="module")
+def horizon_run(tmp_path_factory):
+    output_dir = tmp_path_factory.mktemp("case8_2_h3")
+    metrics = case8_2_lstm.main(["--quick", "--horizon", "3", "--output-dir", str(output_dir)])
+    return output_dir, metrics
+
+
+def test_horizon_scores_every_step_from_rolling_origins(horizon_run):
+    output_dir, metrics = horizon_run
+    protocol = metrics["protocol"]
+    # Same test targets as one step ahead; every origin whose 3 months all lie in them.
+    assert protocol["horizon"] == 3 and protocol["test_points"] == 95
+    assert protocol["origins"] == 95 - 3 + 1
+    for scores in [metrics["model"], *metrics["baselines"].values()]:
+        steps = scores["by_horizon"]
+        assert [step["h"] for step in steps] == [1, 2, 3]
+        assert scores["rmse"] == pytest.approx(np.mean([step["rmse"] for step in steps]))
+    # Held for three months, the last value is further off each month ahead (a yearly cycle).
+    naive = [step["rmse"] for step in metrics["baselines"]["naive"]["by_horizon"]]
+    assert naive[0] < naive[1] < naive[2]
+    # Seasonal naive does not depend on how far ahead within the year: the same value each step.
+    seasonal = [step["rmse"] for step in metrics["baselines"]["seasonal_naive"]["by_horizon"]]
+    assert seasonal[0] == pytest.approx(13.515, abs=0.5)
+    for level in ("80", "95"):
+        coverage = metrics["intervals"][level]
+        assert 0 <= coverage["coverage"] <= 1 and len(coverage["by_horizon"]) == 3
+        assert len(coverage["half_widths"]) == 3
+    assert metrics["intervals"]["95"]["coverage"] >= metrics["intervals"]["80"]["coverage"]
+    assert [entry["date"] for entry in metrics["next"]] == ["2013-07", "2013-08", "2013-09"]
+    for entry in metrics["next"]:
+        assert entry["lower95"] < entry["lower80"] < entry["value"] < entry["upper80"]
+        assert entry["upper80"] < entry["upper95"]
+
+
+def test_forecast_flag_reads_the_saved_model_and_trains_nothing(horizon_run, tmp_path, capsys):
+    output_dir, metrics = horizon_run
+    before = {path.name: path.stat().st_mtime_ns for path in output_dir.iterdir()}
+    forecasts = case8_2_lstm.main(["--forecast", "--output-dir", str(output_dir)])
+    lines = capsys.readouterr().out.splitlines()
+    assert len(forecasts) == 3 and lines[-1].startswith("   Generation in 2013-09: ")
+    for saved, now in zip(metrics["next"], forecasts, strict=True):
+        assert now["date"] == saved["date"]
+        assert now["value"] == pytest.approx(saved["value"], rel=1e-5)
+        assert now["upper95"] == pytest.approx(saved["upper95"], rel=1e-5)
+    assert {path.name: path.stat().st_mtime_ns for path in output_dir.iterdir()} == before
+    # A file that has gained rows: the forecast starts after its new last date.
+    table = pd.read_csv(case8_2_lstm.EMBEDDED_DATA)
+    newer = pd.concat(
+        [
+            table,
+            table.iloc[-12:].assign(
+                **{
+                    table.columns[0]: pd.date_range("2013-07-01", periods=12, freq="MS").strftime(
+                        "%Y-%m"
+                    )
+                }
+            ),
+        ]
+    )
+    newer.to_csv(tmp_path / "newer.csv", index=False)
+    later = case8_2_lstm.main(
+        ["--forecast", "--data", str(tmp_path / "newer.csv"), "--output-dir", str(output_dir)]
+    )
+    assert [entry["date"] for entry in later] == ["2014-07", "2014-08", "2014-09"]

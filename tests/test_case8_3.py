@@ -1,7 +1,7 @@
 """End-to-end checks of case8_3_gru.py: artifacts, metrics.json, the noise check, bad input."""
 
 import case8_3_gru
-from common.preprocessing import Preprocessing, forecast_next
+from common.preprocessing import Preprocessing, forecast_ahead
 from common.series import load_series
 from helpers import read_json
 
@@ -59,7 +59,9 @@ def test_quick_run_writes_every_artifact_and_the_contract_schema(quick_run):
     assert metrics["protocol"]["differencing"] == "first"
     assert metrics["diagnostics"]["learned"]["differencing_lags"] == [1]
     assert metrics["diagnostics"]["white_noise"] is False
-    assert metrics["next"]["date"] == "2005-01-01" and -15 < metrics["next"]["value"] < 30
+    (next_day,) = metrics["next"]
+    assert next_day["date"] == "2005-01-01" and -15 < next_day["value"] < 30
+    assert next_day["lower95"] < next_day["lower80"] < next_day["value"] < next_day["upper80"]
     # The embedded inputs: Tmax, Tmin and the day of the year.
     recipe = Preprocessing.load(output_dir / "preprocessing.json")
     assert recipe.feature_names == [
@@ -77,11 +79,11 @@ def test_reloaded_model_gives_the_same_next_forecast(quick_run):
     frame = load_series(case8_3_gru.EMBEDDED_DATA, target="Tmax", inputs=["Tmin"]).frame.iloc[
         -case8_3_gru.QUICK_DAYS :
     ]
-    date, value = forecast_next(model, recipe, frame)
-    assert (date, pytest.approx(value, rel=1e-5)) == (
-        metrics["next"]["date"],
-        metrics["next"]["value"],
-    )
+    (forecast,) = forecast_ahead(model, recipe, frame)
+    (saved,) = metrics["next"]
+    assert forecast["date"] == saved["date"]
+    for key in ("value", "lower80", "upper80", "lower95", "upper95"):
+        assert forecast[key] == pytest.approx(saved[key], rel=1e-5)
 
 
 def test_climatology_beats_the_mean_on_real_temperatures(quick_run):
@@ -167,3 +169,21 @@ def test_a_target_filled_by_interpolation_is_not_scored(tmp_path, capsys):
     assert "1 test target(s) were filled by interpolation and are not scored" in output
     assert f"over {test_points - 1} days" in output
     assert len([line for line in output.splitlines() if line.startswith("verdict:")]) == 1
+
+
+def test_a_week_ahead_with_intervals(tmp_path):
+    metrics = case8_3_gru.main(["--quick", "--horizon", "7", "--output-dir", str(tmp_path)])
+    protocol = metrics["protocol"]
+    assert protocol["horizon"] == 7 and protocol["origins"] == protocol["test_points"] - 6
+    # Persistence fades: tomorrow is like today, next week much less so. Climatology knows the
+    # target dates, not the origin: its error changes only as the scored days shift by one.
+    naive = [step["mae"] for step in metrics["baselines"]["naive"]["by_horizon"]]
+    climatology = [step["mae"] for step in metrics["baselines"]["climatology"]["by_horizon"]]
+    assert naive[6] - naive[0] > 0.5 > max(climatology) - min(climatology)
+    assert [entry["date"] for entry in metrics["next"]] == [
+        f"2005-01-0{day}" for day in range(1, 8)
+    ]
+    assert protocol["interval_method"] == "per step"  # hundreds of validation origins
+    assert 0.6 < metrics["intervals"]["80"]["coverage"] < metrics["intervals"]["95"]["coverage"]
+    recipe = Preprocessing.load(tmp_path / "preprocessing.json")
+    assert recipe.horizon == 7 and len(recipe.intervals["95"]) == 7
