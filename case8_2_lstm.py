@@ -75,15 +75,17 @@ def build_parser():
     return cli.add_forecasting_flags(parser, window=WINDOW)
 
 
-def build_model(window, features, recurrent_layer=None, horizon=1):
+def build_model(window, features, recurrent_layer=None, horizon=1, linear_weights=None):
     """Input (window, features) -> linear path + LSTM correction -> the next `horizon` steps'
     scaled values (one output per step: the direct strategy).
 
     forecast = (a weighted sum of every number in the window) + (a correction read by the LSTM).
-    Both output layers start at zero, so before training the model forecasts 0 in scaled units:
-    the training mean of what it learns (after differencing, "last year's change continues").
-    The linear path alone is the `linear` baseline; the LSTM only has to learn what a straight
-    line misses, and early stopping keeps the starting point if training never beats it.
+    Before training, the forecast is the linear path alone, started at the `linear` baseline's
+    ridge solution (`linear_weights`), the correction at zero: training starts from the linear
+    forecast, and early stopping keeps that starting point if no epoch beats it on validation.
+    (With linear_weights=None both start at zero: the zero forecast in scaled units, the training
+    mean of what the LSTM learns; after differencing, "last year's change continues".)
+    The LSTM only has to learn what a straight line misses.
     recurrent_layer: the layer that reads the window (default: the case's LSTM);
     compare_cells.py passes a SimpleRNN or a GRU here to train the same network with another cell.
     """
@@ -96,7 +98,10 @@ def build_model(window, features, recurrent_layer=None, horizon=1):
     hidden = recurrent_layer(inputs)  # (batch, LSTM_SIZE): the state after the window's last month
     correction = keras.layers.Dense(horizon, kernel_initializer="zeros", name="correction")(hidden)
     outputs = keras.layers.Add(name="next_value")([linear, correction])
-    return keras.Model(inputs, outputs, name=f"{recurrent_layer.name}_forecaster")
+    model = keras.Model(inputs, outputs, name=f"{recurrent_layer.name}_forecaster")
+    if linear_weights is not None:
+        model.get_layer("linear").set_weights(linear_weights)
+    return model
 
 
 @cli.user_errors(build_parser)
@@ -248,11 +253,11 @@ def main(argv=None):
     )
     # `linear`: ridge regression on exactly the windows the LSTM reads (flattened), its
     # penalty chosen on the validation windows: does the network add anything to a linear model?
-    linear_predictions, linear_penalty = baselines.linear_on_windows(
-        train_windows, train_targets, validation_windows, validation_targets, test_windows
+    ridge, linear_penalty = baselines.ridge_on_windows(
+        train_windows, train_targets, validation_windows, validation_targets
     )
     baseline_forecasts["linear"] = preprocessing.in_real_units(
-        linear_predictions, values, test_steps, recipe
+        baselines.predict_linear(ridge, test_windows), values, test_steps, recipe
     )
     over = f", mean over {horizon} steps ahead" if horizon > 1 else ""
     for name, forecast in baseline_forecasts.items():
@@ -263,7 +268,10 @@ def main(argv=None):
     environment = training.environment()
     print(f"   {training.describe_environment(environment)}")
     training.seed_everything(args.seed)
-    model = build_model(window, scaled.shape[1], horizon=horizon)
+    # The linear path starts where the `linear` baseline ended: training can only add to it.
+    model = build_model(
+        window, scaled.shape[1], horizon=horizon, linear_weights=baselines.dense_weights(ridge)
+    )
     # AdamW: Adam plus weight decay, which shrinks every weight a little at each step. With a
     # hundred training windows, it keeps the LSTM's correction small unless the data insist.
     model.compile(
@@ -272,10 +280,10 @@ def main(argv=None):
         run_eagerly=args.eager,
     )
     model.summary()
-    # Before training the forecast is 0 (scaled): the validation loss of that starting point is
-    # what training must beat; if no epoch does, early stopping puts the starting weights back.
+    # Before training the forecast is the linear one: the validation loss of that starting point
+    # is what training must beat; if no epoch does, early stopping puts the starting weights back.
     start_loss = float(model.evaluate(validation_windows, validation_targets, verbose=0))
-    print(f"   validation loss before training (the zero forecast): {start_loss:.4f}")
+    print(f"   validation loss before training (the linear path alone): {start_loss:.4f}")
 
     report.step(8, "Train (a budget of optimizer steps; early stopping keeps the best weights)")
     # A budget of weight updates, not of epochs: 100 windows need many epochs, 10,000 few.

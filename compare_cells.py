@@ -16,7 +16,9 @@ as no difference. Each row's verdict against the task's best baseline follows th
 the Diebold-Mariano test for forecasts, and for the reviews a paired bootstrap 95 % interval of
 the ROC AUC difference to TF-IDF + logistic regression, "beats" only when it lies above 0 for
 every seed. The text task adds a bidirectional GRU and a wide-and-deep model (case 8-1's
-SimpleRNN path plus a bag-of-words path), and scores every model on the challenge set.
+SimpleRNN path plus a bag-of-words path), and scores every model on the challenge set. The
+multistep task is case 8-2's 12 months ahead (`--horizon 12`), scored by the mean RMSE over
+the 12 steps from every test origin.
 
 Good places for a breakpoint: in `train_once`, on `history = model.fit(...)` (the task's arrays
 and the model with the cell swapped in), and on `rows.append(...)` in main (one measured row).
@@ -96,12 +98,14 @@ class Task:
 
 
 def forecasting_task(
-    name, description, case, recurrent_size, metric, epochs, patience, quick_rows=None
+    name, description, case, recurrent_size, metric, epochs, patience, quick_rows=None, horizon=1
 ):
     """A forecasting task prepared with its case's own constants and Prepare steps.
 
     case: the case's module (case8_2_lstm or case8_3_gru); every cell trains the case's own
     `build_model` with that cell swapped in, at the case's size, batch size and learning rate.
+    horizon: steps forecast at once; with H > 1 the metric is the mean over the H steps, from
+    every test origin whose H targets lie in the test part (the case's --horizon protocol).
     """
     series = load_series(
         case.EMBEDDED_DATA, target=case.EMBEDDED_TARGET, inputs=case.EMBEDDED_INPUTS
@@ -122,6 +126,7 @@ def forecasting_task(
             frequency=series.frequency,
             differencing_lags=lags,
             calendar_features=case.CALENDAR_FEATURES,
+            horizon=horizon,
         )
 
     choice_scores = selection.validation_scores(
@@ -138,12 +143,12 @@ def forecasting_task(
     preprocessing.fit_scaling(recipe, features[:test_start])
     scaled = preprocessing.scale(features, recipe)
     train_steps, validation_steps, test_steps = windows.chronological_split(
-        sum(lags) + window, test_start, len(frame), case.VALIDATION_FRACTION
+        sum(lags) + window, test_start, len(frame), case.VALIDATION_FRACTION, horizon
     )
-    train = windows.make_windows(scaled, scaled[:, 0], train_steps, window)
-    validation = windows.make_windows(scaled, scaled[:, 0], validation_steps, window)
-    test_windows, _ = windows.make_windows(scaled, scaled[:, 0], test_steps, window)
-    test_values = values[test_steps]
+    train = windows.make_windows(scaled, scaled[:, 0], train_steps, window, horizon)
+    validation = windows.make_windows(scaled, scaled[:, 0], validation_steps, window, horizon)
+    test_windows, _ = windows.make_windows(scaled, scaled[:, 0], test_steps, window, horizon)
+    test_values = windows.target_paths(values, test_steps, horizon)  # (test,) or (origins, H)
     baseline_forecasts = baselines.forecasting_baselines(
         values,
         frame.index,
@@ -151,27 +156,26 @@ def forecasting_task(
         test_start,
         season=case.SEASON,
         daily=series.frequency == "daily",
+        horizon=horizon,
     )
-    linear_predictions, _ = baselines.linear_on_windows(*train, *validation, test_windows)
-    baseline_forecasts["linear"] = preprocessing.to_real_units(
-        linear_predictions, values, test_steps, recipe
+    ridge, _ = baselines.ridge_on_windows(*train, *validation)
+    baseline_forecasts["linear"] = preprocessing.in_real_units(
+        baselines.predict_linear(ridge, test_windows), values, test_steps, recipe
     )
     scored = {
-        label: baselines.scores(test_values, forecast)[metric]
+        label: baselines.score_forecasts(test_values, forecast)[metric]
         for label, forecast in baseline_forecasts.items()
     }
     best = min(scored, key=scored.get)
 
     def evaluate(model):
         """The test metric, and the Diebold-Mariano test against the best baseline."""
-        predictions = keras.ops.convert_to_numpy(model(test_windows, training=False))  # (test, 1)
-        forecasts = preprocessing.to_real_units(predictions, values, test_steps, recipe)
-        test = significance.diebold_mariano(
-            forecasts - test_values,
-            baseline_forecasts[best] - test_values,
-            significance.LOSS_OF_METRIC[metric],
-        )
-        return baselines.scores(test_values, forecasts)[metric], {"dm": test}
+        predictions = keras.ops.convert_to_numpy(model(test_windows, training=False))  # (test, H)
+        forecasts = preprocessing.in_real_units(predictions, values, test_steps, recipe)
+        test = significance.compare_with_baselines(
+            test_values, forecasts, {best: baseline_forecasts[best]}, metric
+        )[best]
+        return baselines.score_forecasts(test_values, forecasts)[metric], {"dm": test}
 
     features_count = scaled.shape[1]
     return Task(
@@ -189,7 +193,11 @@ def forecasting_task(
         learning_rate=case.LEARNING_RATE,
         weight_decay=case.WEIGHT_DECAY,
         build=lambda cell: case.build_model(
-            window, features_count, models.recurrent_layer(cell, recurrent_size)
+            window,
+            features_count,
+            models.recurrent_layer(cell, recurrent_size),
+            horizon=horizon,
+            linear_weights=baselines.dense_weights(ridge),  # as the cases: from the linear fit
         ),
         evaluate=evaluate,
         baseline={"name": best, "value": scored[best]},
@@ -327,7 +335,26 @@ def text_task(quick, data_path=None, cells=()):
     )
 
 
-TASK_BUILDERS = {"monthly": monthly_task, "daily": daily_task, "text": text_task}
+def multistep_task(quick):
+    """Case 8-2's task twelve months ahead (`--horizon 12`): mean RMSE over the 12 steps."""
+    return forecasting_task(
+        "multistep",
+        "case 8-2: US electricity, 1 to 12 months ahead (mean RMSE over the steps, billion kWh)",
+        case8_2_lstm,
+        case8_2_lstm.LSTM_SIZE,
+        "rmse",
+        epochs=3 if quick else 150,
+        patience=20,
+        horizon=12,
+    )
+
+
+TASK_BUILDERS = {
+    "monthly": monthly_task,
+    "daily": daily_task,
+    "multistep": multistep_task,
+    "text": text_task,
+}
 
 
 class EpochTimer(keras.callbacks.Callback):

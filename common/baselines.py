@@ -129,15 +129,11 @@ def scores_by_horizon(actual, forecast):
 RIDGE_PENALTIES = np.logspace(-3, 3, 13)  # 0.001 ... 1000, tried in turn on validation
 
 
-def linear_on_windows(
-    train_windows,
-    train_targets,
-    validation_windows,
-    validation_targets,
-    test_windows,
-    penalties=RIDGE_PENALTIES,
+def ridge_on_windows(
+    train_windows, train_targets, validation_windows, validation_targets, penalties=RIDGE_PENALTIES
 ):
-    """The `linear` baseline: ridge regression on exactly the network's windows, flattened.
+    """The `linear` baseline's model: ridge regression on exactly the network's windows,
+    flattened.
 
     Same inputs, scaling and differencing as the network; fitted on the training windows, its
     penalty chosen by the validation windows' mean squared error (the network's own early-
@@ -146,11 +142,9 @@ def linear_on_windows(
     is at least 0.001, so nearly collinear window columns (the calendar terms) stay well posed,
     and it is ten times faster than SVD on a long daily record.
     Targets (samples, H) fit H ridge regressions at once, one per step ahead.
-    Returns (test predictions (test,) or (test, H) in the network's scaled units, penalty).
+    Returns (the fitted scikit-learn Ridge, its penalty).
     """
-    flat_train = train_windows.reshape(len(train_windows), -1).astype(
-        float
-    )  # (samples, window * features)
+    flat_train = train_windows.reshape(len(train_windows), -1).astype(float)  # (samples, inputs)
     flat_validation = validation_windows.reshape(len(validation_windows), -1).astype(float)
     validation_errors = {}
     for penalty in penalties:
@@ -158,5 +152,32 @@ def linear_on_windows(
         predictions = ridge.predict(flat_validation)
         validation_errors[penalty] = float(np.mean((predictions - validation_targets) ** 2))
     chosen = min(validation_errors, key=validation_errors.get)
-    ridge = Ridge(alpha=chosen, solver="cholesky").fit(flat_train, train_targets)
-    return ridge.predict(test_windows.reshape(len(test_windows), -1).astype(float)), float(chosen)
+    return Ridge(alpha=chosen, solver="cholesky").fit(flat_train, train_targets), float(chosen)
+
+
+def predict_linear(ridge, windows):
+    """The ridge's forecasts for (samples, window, features) windows: (samples,) or (samples, H)."""
+    return ridge.predict(windows.reshape(len(windows), -1).astype(float))
+
+
+def dense_weights(ridge):
+    """The ridge as the weights of a Keras Dense layer on the flattened window:
+    [kernel (window * features, H), bias (H,)], float32."""
+    kernel = np.atleast_2d(ridge.coef_).T  # scikit-learn stores (H, inputs)
+    return [kernel.astype("float32"), np.atleast_1d(ridge.intercept_).astype("float32")]
+
+
+def linear_on_windows(
+    train_windows,
+    train_targets,
+    validation_windows,
+    validation_targets,
+    test_windows,
+    penalties=RIDGE_PENALTIES,
+):
+    """The `linear` baseline (see `ridge_on_windows`): (test predictions (test,) or (test, H) in
+    the network's scaled units, penalty)."""
+    ridge, chosen = ridge_on_windows(
+        train_windows, train_targets, validation_windows, validation_targets, penalties
+    )
+    return predict_linear(ridge, test_windows), chosen

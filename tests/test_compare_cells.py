@@ -54,7 +54,9 @@ def test_comparison_json_schema(quick_comparison):
     assert isinstance(result["device"], str) and result["device"]
     rows = result["rows"]
     assert [(row["task"], row["cell"]) for row in rows] == [
-        (task, cell) for task in ["monthly", "daily"] for cell in ["simple_rnn", "lstm", "gru"]
+        (task, cell)
+        for task in ["monthly", "daily", "multistep"]
+        for cell in ["simple_rnn", "lstm", "gru"]
     ] + [
         ("text", cell)
         for cell in ["simple_rnn", "lstm", "gru", "bidirectional_gru", "wide_and_deep"]
@@ -64,7 +66,8 @@ def test_comparison_json_schema(quick_comparison):
         assert row["recurrent_params"] == row["formula_params"]
         assert row["seconds_per_epoch"] > 0 and row["train_seconds"] > 0 and row["epochs_run"] >= 1
         assert row["mean"] > 0 and row["spread"] == 0.0 and len(row["seeds"]) == 1
-        assert row["metric"] == {"monthly": "rmse", "daily": "mae", "text": "roc_auc"}[row["task"]]
+        metrics = {"monthly": "rmse", "daily": "mae", "multistep": "rmse", "text": "roc_auc"}
+        assert row["metric"] == metrics[row["task"]]
         assert row["baseline"]["name"] in {
             "naive",
             "seasonal_naive",
