@@ -90,6 +90,9 @@ def test_ctrl_c_during_training_keeps_the_previous_artifacts(script, tmp_path):
         stderr=subprocess.PIPE,
         text=True,
         cwd=ROOT,
+        # As in a terminal: a test run started in the background (`cmd &` in a script) has
+        # SIGINT ignored, and a child would inherit that and never see the Ctrl-C.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.time() + 120
     for line in process.stdout:
@@ -149,6 +152,7 @@ def test_ctrl_c_under_pdb_pauses_in_the_debugger(tmp_path):
         stderr=subprocess.STDOUT,
         text=True,
         cwd=ROOT,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as in a terminal
     )
     output = OutputReader(process.stdout)
     try:
