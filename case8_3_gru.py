@@ -155,6 +155,11 @@ def main(argv=None):
             f"--horizon {horizon} is longer than the {test_points} test days: "
             "use a smaller --horizon or a larger --test-fraction"
         )
+    if test_start - window - horizon + 1 < MIN_TRAINING_WINDOWS:  # origins with H known targets
+        raise cli.UsageError(
+            f"--horizon {horizon} leaves too few days to train on before the test part: "
+            "use a smaller --horizon or --test-fraction"
+        )
     forced = args.differencing and selection.differencing_lags(args.differencing, SEASON)
     if forced and test_start - (sum(forced) + window + horizon) < MIN_TRAINING_WINDOWS:
         raise cli.UsageError(

@@ -374,3 +374,17 @@ def test_bad_input_in_a_real_process_has_one_line_and_no_traceback(
     assert len([line for line in lines if ": error: " in line]) == 1
     assert (output_dir / "metrics.json").read_text() == '{"earlier": true}'
     assert a_file.read_text() == "mine"
+
+
+def test_a_horizon_that_leaves_nothing_to_train_on(tmp_path, capsys):
+    """80 months, 55 of them test: 12 months ahead still fits the test part, but no training
+    origin would have 12 known months after it."""
+    output_dir, argv = prepare(
+        tmp_path,
+        lambda: "Month,Sales\n" + "\n".join(monthly_rows(80)),
+        ["--test-fraction", "0.8", "--horizon", "40"],
+    )
+    code, line = exit_code_and_error(case8_2_lstm.main, argv, capsys)
+    assert code == 2
+    assert line.startswith("case8_2_lstm.py: error: --horizon 40 leaves too few months to train")
+    assert sorted(p.name for p in output_dir.iterdir()) == ["metrics.json"]
