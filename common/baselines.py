@@ -4,15 +4,12 @@ Each baseline takes the full series `values` (steps,) in real units and the test
 positions, and returns one forecast per test target, using only values before that target.
 """
 
+from common.windows import path_positions
+
 import numpy as np
 import pandas as pd
 from sklearn.linear_model import Ridge
 from sklearn.metrics import mean_absolute_error, root_mean_squared_error
-
-
-def _paths(test_steps, horizon):
-    """(origins, horizon) target positions t, t + 1, ..., t + horizon - 1 for each origin t."""
-    return np.asarray(test_steps)[:, None] + np.arange(horizon)
 
 
 def _shaped(forecasts, horizon):
@@ -34,7 +31,8 @@ def seasonal_naive(values, test_steps, season, horizon=1):
         return None
     ahead = np.arange(horizon)
     back = season * np.ceil((ahead + 1) / season).astype(int)  # whole seasons, >= h + 1 steps
-    return _shaped(np.asarray(values, dtype=float)[_paths(test_steps, horizon) - back], horizon)
+    earlier = path_positions(test_steps, horizon) - back  # (origins, horizon)
+    return _shaped(np.asarray(values, dtype=float)[earlier], horizon)
 
 
 def last_year_change(values, test_steps, season=12, horizon=1):
@@ -51,7 +49,7 @@ def last_year_change(values, test_steps, season=12, horizon=1):
     values = np.asarray(values, dtype=float)
     years = np.ceil((np.arange(horizon) + 1) / season).astype(int)  # seasons back, per step
     change = values[test_steps - 1] - values[test_steps - 1 - season]  # (origins,)
-    same_month = values[_paths(test_steps, horizon) - season * years]
+    same_month = values[path_positions(test_steps, horizon) - season * years]
     return _shaped(same_month + years * change[:, None], horizon)
 
 
@@ -67,7 +65,7 @@ def climatology(values, dates, test_steps, test_start, horizon=1):
     dates = pd.DatetimeIndex(dates)
     training = pd.Series(np.asarray(values, dtype=float)[:test_start], index=dates[:test_start])
     by_day = training.groupby([training.index.month, training.index.day]).mean()
-    paths = _paths(test_steps, horizon)
+    paths = path_positions(test_steps, horizon)
     forecasts = []
     for date in dates[paths.reshape(-1)]:
         key = (date.month, date.day)

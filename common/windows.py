@@ -42,21 +42,21 @@ def make_windows(features, targets, target_steps, window, horizon=1):
     if target_steps.size and target_steps.min() < window:
         raise ValueError("a target needs `window` earlier steps")
     windows = np.stack([features[t - window : t] for t in target_steps]).astype("float32")
-    targets = np.asarray(targets)
-    if horizon == 1:
-        return windows, targets[target_steps].astype("float32")
-    paths = target_steps[:, None] + np.arange(horizon)  # (samples, horizon) target positions
-    return windows, targets[paths].astype("float32")
+    return windows, target_paths(targets, target_steps, horizon).astype("float32")
+
+
+def path_positions(target_steps, horizon):
+    """(origins, horizon) positions t, t + 1, ..., t + horizon - 1 of each origin t's targets."""
+    return np.asarray(target_steps)[:, None] + np.arange(horizon)
 
 
 def target_paths(values, target_steps, horizon=1):
     """What each origin forecasts: values[t] (origins,) for one step, values[t : t + H] as
     (origins, H) for H steps."""
     values = np.asarray(values)
-    target_steps = np.asarray(target_steps)
     if horizon == 1:
-        return values[target_steps]
-    return values[target_steps[:, None] + np.arange(horizon)]
+        return values[np.asarray(target_steps)]
+    return values[path_positions(target_steps, horizon)]
 
 
 def chronological_split(first_step, test_start, steps, validation_fraction, horizon=1):
