@@ -21,8 +21,10 @@ Good places for a breakpoint (the debugger's variables panel shows the values):
   - after Step 1, on `series = ...`: `series.frame` holds the cleaned table (486 rows by default).
   - in Step 5, after each line: `features` (months, features) differenced, NaN where a month has
     too little history; `scaled`, the same standardised with the training part's statistics.
+  - in Step 4, after `window, differencing = ...`: `candidate_scores` holds every (window,
+    differencing) pair's validation RMSE; by default 24 months, seasonally differenced.
   - on `history = model.fit(...)`: `train_windows` is (samples, window, features), e.g.
-    (312, 12, 1), and `train_targets` (samples,), both scaled changes, not pounds or kWh.
+    (302, 24, 1), and `train_targets` (samples,), both scaled changes, not pounds or kWh.
   - after `model_forecasts = ...`: real-unit forecasts next to `test_values`.
   - inside Keras' LSTMCell.call with --eager (see the README, "Step through it").
 """
@@ -56,11 +58,16 @@ EMBEDDED_DATA = Path(__file__).resolve().parent / "data" / "us_electricity_month
 EMBEDDED_TARGET = "Generation"
 EMBEDDED_UNITS = "billion kWh"  # US net electricity generation per month
 EMBEDDED_INPUTS = []  # the file has no other measured column
-WINDOW = 12  # months the LSTM reads before each forecast
+WINDOW = 12  # months the LSTM reads before each forecast, before any choice (counts the test part)
+WINDOW_CHOICES = (12, 24)  # one or two years: validation chooses (or --window)
 CALENDAR_FEATURES = False  # a monthly window of 12 already shows the yearly pattern
 SEASON = 12  # months in a year: the seasonal naive baseline's lag and the seasonal difference
 LSTM_SIZE = 32  # numbers in the LSTM's hidden state
 LEARNING_RATE = 1e-3
+# Halve the learning rate after half the patience without a better validation loss (Keras'
+# ReduceLROnPlateau)? On the embedded series, course milk and data.csv (seeds 1-3) it moved the
+# test errors by under 0.3 % either way (benchmarks/bench_forecasting.py): off. Set True to try.
+HALVE_LEARNING_RATE = False
 WEIGHT_DECAY = 0.05  # AdamW pulls every weight toward 0: the correction stays small unless it pays
 STEPS = 4000  # optimizer steps at most (converted to epochs by the data size); early stopping
 PATIENCE_STEPS = 600  # ends sooner, after this many steps without a better validation loss
@@ -72,10 +79,10 @@ QUICK_TRAIN_WINDOWS = 64  # --quick trains on the most recent 64 windows
 
 def build_parser():
     parser = cli.base_parser(__doc__, CASE, epochs=None, batch_size=None)
-    return cli.add_forecasting_flags(parser, window=WINDOW)
+    return cli.add_forecasting_flags(parser, WINDOW_CHOICES)
 
 
-def build_model(window, features, recurrent_layer=None, horizon=1, linear_weights=None):
+def build_model(window, features, recurrent_layer=None, horizon=1, linear_weights=None, name=None):
     """Input (window, features) -> linear path + LSTM correction -> the next `horizon` steps'
     scaled values (one output per step: the direct strategy).
 
@@ -88,6 +95,7 @@ def build_model(window, features, recurrent_layer=None, horizon=1, linear_weight
     The LSTM only has to learn what a straight line misses.
     recurrent_layer: the layer that reads the window (default: the case's LSTM);
     compare_cells.py passes a SimpleRNN or a GRU here to train the same network with another cell.
+    name: the model's name (the case's seeds: lstm_forecaster_1, lstm_forecaster_2, ...).
     """
     if recurrent_layer is None:
         # Default activations keep the cuDNN kernel eligible on a GPU.
@@ -98,7 +106,7 @@ def build_model(window, features, recurrent_layer=None, horizon=1, linear_weight
     hidden = recurrent_layer(inputs)  # (batch, LSTM_SIZE): the state after the window's last month
     correction = keras.layers.Dense(horizon, kernel_initializer="zeros", name="correction")(hidden)
     outputs = keras.layers.Add(name="next_value")([linear, correction])
-    model = keras.Model(inputs, outputs, name=f"{recurrent_layer.name}_forecaster")
+    model = keras.Model(inputs, outputs, name=name or f"{recurrent_layer.name}_forecaster")
     if linear_weights is not None:
         model.get_layer("linear").set_weights(linear_weights)
     return model
@@ -133,7 +141,9 @@ def main(argv=None):
     report.trace(args.trace, frame=frame, values=values)
 
     report.step(2, "Look at the data: trend and yearly seasonality")
-    window = args.window
+    # The test part is counted with the window in force before any choice (--window, else the
+    # case's default), so every window candidate is scored on the same test targets.
+    window = args.window or WINDOW
     test_points = windows.count_test_points(len(frame), window, args.test_fraction)
     test_start = len(frame) - test_points  # first test target
     if test_start - window < MIN_TRAINING_WINDOWS:
@@ -170,13 +180,15 @@ def main(argv=None):
     for line in diagnostics.explain(noise, lag_season=SEASON):
         print(f"   {line}")
 
-    report.step(4, "Choose what the LSTM learns: the series, or its changes (on validation)")
+    report.step(4, "Choose what the LSTM learns, and how far back it reads (on validation)")
 
     # A level model cannot extrapolate a trend: the LSTM learns a difference instead, e.g.
     # seasonal and first: z[t] = (y[t] - y[t-12]) - (y[t-1] - y[t-13]), this month's change
     # against last year's. Which difference suits this series is measured, not assumed: a ridge
     # regression on each candidate's windows forecasts the validation months, in real units.
-    def recipe_for(lags):  # saved as preprocessing.json at the end
+    # The window is a candidate too: 12 months show one year, 24 show how last year's pattern
+    # differed from the year before; which one pays is measured the same way.
+    def recipe_for(lags, window):  # saved as preprocessing.json at the end
         return preprocessing.Preprocessing(
             window=window,
             target=series.target,
@@ -187,11 +199,21 @@ def main(argv=None):
             horizon=horizon,
         )
 
-    choice_scores = selection.validation_scores(
-        frame, recipe_for, SEASON, test_start, VALIDATION_FRACTION, MIN_TRAINING_WINDOWS
+    window_choices = [args.window] if args.window else list(WINDOW_CHOICES)
+    candidate_scores = selection.candidate_scores(
+        frame,
+        recipe_for,
+        SEASON,
+        test_start,
+        VALIDATION_FRACTION,
+        MIN_TRAINING_WINDOWS,
+        window_choices,
     )
-    differencing = args.differencing or selection.best(choice_scores)
-    for line in selection.describe(choice_scores, differencing, forced=bool(args.differencing)):
+    window, differencing = selection.choose(candidate_scores, args.differencing, window)
+    choice_scores = candidate_scores[window]  # each differencing's, on the chosen window
+    for line in selection.describe_pairs(
+        candidate_scores, window, differencing, bool(args.window), bool(args.differencing)
+    ):
         print(f"   {line}")
     lags = selection.differencing_lags(differencing, SEASON)
     first_step = sum(lags) + window  # first target with a full window of changes
@@ -201,9 +223,9 @@ def main(argv=None):
     print(f"   {diagnostics.explain_learned(noise['learned'], f'the {differencing} series')}")
 
     report.step(5, "Prepare: difference, scale, cut windows")
-    recipe = recipe_for(lags)
+    recipe = recipe_for(lags, window)
     recipe.differencing = differencing
-    recipe.validation_rmse = choice_scores
+    recipe.validation_rmse = {str(each): scores for each, scores in candidate_scores.items()}
     features = preprocessing.raw_features(frame, recipe)  # (rows, features), NaN where too early
     preprocessing.fit_scaling(recipe, features[:test_start])  # mean and scale: training part only
     scaled = preprocessing.scale(features, recipe)  # (rows, features), mean 0 and sd 1 on training
@@ -279,21 +301,41 @@ def main(argv=None):
     print(f"   {training.describe_environment(environment)}")
     training.seed_everything(args.seed)
     # The linear path starts where the `linear` baseline ended: training can only add to it.
-    model = build_model(
-        window, scaled.shape[1], horizon=horizon, linear_weights=baselines.dense_weights(ridge)
-    )
+    # With --networks N, N networks start from N random starts (one after the other from the
+    # seed): a network's forecast depends on the random numbers its weights start from. They
+    # train side by side in one Keras model, one output and one loss each (their weights never
+    # mix), and after training validation decides whether their average pays.
+    networks = args.networks
+    members = [
+        build_model(
+            window,
+            scaled.shape[1],
+            horizon=horizon,
+            linear_weights=baselines.dense_weights(ridge),
+            name=f"lstm_forecaster_{number}" if networks > 1 else None,
+        )
+        for number in range(1, networks + 1)
+    ]
+    model = members[0] if networks == 1 else training.side_by_side(members)
     # AdamW: Adam plus weight decay, which shrinks every weight a little at each step. With a
     # hundred training windows, it keeps the LSTM's correction small unless the data insist.
     model.compile(
         optimizer=training.optimizer(LEARNING_RATE, args.clipnorm, WEIGHT_DECAY),
-        loss="mse",
+        loss="mse",  # (one per network, with several: fit() reports their sum as the loss)
         run_eagerly=args.eager,
     )
-    model.summary()
+    members[0].summary()  # (each network, with --networks)
+    # With several networks, every one learns the same targets.
+    train_targets_each = train_targets if networks == 1 else [train_targets] * networks
+    validation_targets_each = (
+        validation_targets if networks == 1 else [validation_targets] * networks
+    )
     # Before training the forecast is the linear one: the validation loss of that starting point
     # is what training must beat; if no epoch does, early stopping puts the starting weights back.
-    start_loss = float(model.evaluate(validation_windows, validation_targets, verbose=0))
-    print(f"   validation loss before training (the linear path alone): {start_loss:.4f}")
+    start = model.evaluate(validation_windows, validation_targets_each, verbose=0, return_dict=True)
+    start_loss = float(start["loss"])  # (summed over the networks, with several)
+    summed = f", summed over {networks} networks" if networks > 1 else ""
+    print(f"   validation loss before training (the linear path alone{summed}): {start_loss:.4f}")
 
     report.step(8, "Train (a budget of optimizer steps; early stopping keeps the best weights)")
     # A budget of weight updates, not of epochs: 100 windows need many epochs, 10,000 few.
@@ -315,12 +357,13 @@ def main(argv=None):
         plan["patience"],
         output_dir / "logs" if args.tensorboard else None,
         start_loss=start_loss,
+        halve_after=max(1, plan["patience"] // 2) if HALVE_LEARNING_RATE else None,
     )
     fit_started = time.time()
     history = model.fit(
         train_windows,
-        train_targets,
-        validation_data=(validation_windows, validation_targets),
+        train_targets_each,
+        validation_data=(validation_windows, validation_targets_each),
         epochs=plan["epochs"],
         batch_size=plan["batch_size"],
         callbacks=stopper,
@@ -332,6 +375,17 @@ def main(argv=None):
     best_loss = min([start_loss, *history.history["val_loss"]])
     kept = "the starting point (no epoch beat it)" if best_loss == start_loss else "its best epoch"
     print(f"   {epochs_run} epochs; best validation loss {best_loss:.4f}, from {kept}")
+    chosen = {"trained": 1, "kept": "network 1"}
+    if networks > 1:
+        # N forecasts, or their mean? Averaging cancels part of each start's own error; it pays
+        # only if the average beats every network on validation. The test part is not looked at.
+        validation_each = model.predict(validation_windows, verbose=0)  # a list: one per network
+        model, choice = training.average_or_best(
+            members, validation_each, validation_targets, "mse"
+        )
+        chosen = {"trained": networks, **choice}
+        for line in training.describe_seeds(choice, train_seconds):
+            print(f"   {line}")
 
     report.step(9, "Evaluate on the test part, in real units")
     test_predictions = model.predict(test_windows, verbose=0)  # (origins, horizon) scaled changes
@@ -418,6 +472,9 @@ def main(argv=None):
         "window": window,
         "differencing": differencing,
         "differencing_validation_rmse": choice_scores,
+        "window_validation_rmse": {
+            str(each): selection.lowest(scores) for each, scores in candidate_scores.items()
+        },
         "test_fraction": args.test_fraction,
         "test_points": test_points,
         "scored_points": len(test_steps),
@@ -450,6 +507,7 @@ def main(argv=None):
             "batch_size": plan["batch_size"],
             "max_epochs": plan["epochs"],
             "kept_start": best_loss == start_loss,
+            "networks": chosen,
             "seconds": round(train_seconds, 2),
             "total_seconds": round(time.time() - started, 2),
             "params": model.count_params(),

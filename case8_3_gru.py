@@ -17,15 +17,15 @@ plain words, trains anyway, and the held-out test part shows the GRU no better t
 On a real temperature record the GRU beats "same as yesterday", "same day last year",
 "climatology" (the training mean for that day of the year) and the mean.
 
-Inputs (embedded data): the last 30 days of Tmax (the target), Tmin (yesterday's minimum helps
+Inputs (embedded data): the last days of Tmax (the target), Tmin (yesterday's minimum helps
 forecast today's maximum) and the day of the year as sin/cos, all standardised on the
-training part.
+training part; how many days (7, 14 or 30) is chosen on validation: 7 on the embedded data.
 
 Good places for a breakpoint (the debugger's variables panel shows the values):
   - after Step 1: `series.frame` is the cleaned daily table (8,401 rows; 2 days were filled in).
   - in Step 5, after each line: `features` (days, 4) in degrees and sin/cos; `scaled`, the same
     standardised with the training part's statistics.
-  - on `history = model.fit(...)`: `train_windows` is (samples, 30, 4): 30 days x [Tmax, Tmin,
+  - on `history = model.fit(...)`: `train_windows` is (samples, 7, 4): 7 days x [Tmax, Tmin,
     year_sin, year_cos], standardised; `train_targets` (samples,) is the next day's scaled Tmax.
   - after `model_forecasts = ...`: degrees Celsius, next to `test_values`.
   - inside Keras' GRUCell.call with --eager (see the README, "Step through it").
@@ -60,11 +60,16 @@ EMBEDDED_DATA = Path(__file__).resolve().parent / "data" / "clemson_daily_temper
 EMBEDDED_TARGET = "Tmax"
 EMBEDDED_INPUTS = ["Tmin"]  # yesterday's minimum helps forecast today's maximum
 EMBEDDED_UNITS = "degrees Celsius"
-WINDOW = 30  # days the GRU reads before each forecast
+WINDOW = 30  # days the GRU reads before each forecast, before any choice (counts the test part)
+WINDOW_CHOICES = (7, 14, 30)  # a week, two weeks or a month: validation chooses (or --window)
 CALENDAR_FEATURES = True  # sin and cos of the day of the year: where in the yearly cycle a day is
 SEASON = 365  # days in a year: the seasonal naive baseline's lag and the seasonal difference
 GRU_SIZE = 32  # numbers in the GRU's hidden state
 LEARNING_RATE = 1e-3
+# Halve the learning rate after half the patience without a better validation loss (Keras'
+# ReduceLROnPlateau)? On the embedded series, course milk and data.csv (seeds 1-3) it moved the
+# test errors by under 0.3 % either way (benchmarks/bench_forecasting.py): off. Set True to try.
+HALVE_LEARNING_RATE = False
 WEIGHT_DECAY = 0.05  # AdamW pulls every weight toward 0: the correction stays small unless it pays
 STEPS = 1500  # optimizer steps at most (converted to epochs by the data size); early stopping
 PATIENCE_STEPS = 250  # ends sooner, after this many steps without a better validation loss
@@ -77,10 +82,10 @@ RECENT_DAYS = 180  # forecast.png shows the last months of the test part
 
 def build_parser():
     parser = cli.base_parser(__doc__, CASE, epochs=None, batch_size=None)
-    return cli.add_forecasting_flags(parser, window=WINDOW)
+    return cli.add_forecasting_flags(parser, WINDOW_CHOICES)
 
 
-def build_model(window, features, recurrent_layer=None, horizon=1, linear_weights=None):
+def build_model(window, features, recurrent_layer=None, horizon=1, linear_weights=None, name=None):
     """Input (window, features) -> linear path + GRU correction -> the next `horizon` days'
     scaled values (tomorrow's alone by default; one output per day: the direct strategy).
 
@@ -94,6 +99,7 @@ def build_model(window, features, recurrent_layer=None, horizon=1, linear_weight
     compare_cells.py passes a SimpleRNN or an LSTM here to train the same network with another
     cell. Default activations, recurrent_dropout=0, reset_after=True and no unrolling keep the
     GRU eligible for the fast cuDNN kernel on a GPU.
+    name: the model's name (the case's seeds: gru_forecaster_1, gru_forecaster_2, ...).
     """
     if recurrent_layer is None:
         recurrent_layer = keras.layers.GRU(GRU_SIZE, name="gru")
@@ -103,7 +109,7 @@ def build_model(window, features, recurrent_layer=None, horizon=1, linear_weight
     hidden = recurrent_layer(inputs)  # (batch, GRU_SIZE): the state after the window's last day
     correction = keras.layers.Dense(horizon, kernel_initializer="zeros", name="correction")(hidden)
     outputs = keras.layers.Add(name="next_value")([linear, correction])
-    model = keras.Model(inputs, outputs, name=f"{recurrent_layer.name}_forecaster")
+    model = keras.Model(inputs, outputs, name=name or f"{recurrent_layer.name}_forecaster")
     if linear_weights is not None:
         model.get_layer("linear").set_weights(linear_weights)
     return model
@@ -140,7 +146,9 @@ def main(argv=None):
     report.trace(args.trace, frame=frame, values=values)
 
     report.step(2, "Look at the data: the yearly cycle")
-    window = args.window
+    # The test part is counted with the window in force before any choice (--window, else the
+    # case's default), so every window candidate is scored on the same test targets.
+    window = args.window or WINDOW
     test_points = windows.count_test_points(len(frame), window, args.test_fraction)
     test_start = len(frame) - test_points  # first test target
     if test_start - window < MIN_TRAINING_WINDOWS:
@@ -177,12 +185,14 @@ def main(argv=None):
     for line in diagnostics.explain(noise, lag_season=SEASON):
         print(f"   {line}")
 
-    report.step(4, "Choose what the GRU learns: the series, or its changes (on validation)")
+    report.step(4, "Choose what the GRU learns, and how far back it reads (on validation)")
 
     # Temperatures have no trend, and the calendar terms carry the season: the series itself is
     # the natural choice. A river's flow or a price may need its first difference. Measured, not
     # assumed: a ridge regression on each candidate's windows forecasts the validation days.
-    def recipe_for(lags):  # saved as preprocessing.json at the end
+    # The window too: on a year of data, 30 days of inputs give the model many weights to fit
+    # from few windows, and a week may forecast better; on ten years, a month may pay.
+    def recipe_for(lags, window):  # saved as preprocessing.json at the end
         return preprocessing.Preprocessing(
             window=window,
             target=series.target,
@@ -193,11 +203,21 @@ def main(argv=None):
             horizon=horizon,
         )
 
-    choice_scores = selection.validation_scores(
-        frame, recipe_for, SEASON, test_start, VALIDATION_FRACTION, MIN_TRAINING_WINDOWS
+    window_choices = [args.window] if args.window else list(WINDOW_CHOICES)
+    candidate_scores = selection.candidate_scores(
+        frame,
+        recipe_for,
+        SEASON,
+        test_start,
+        VALIDATION_FRACTION,
+        MIN_TRAINING_WINDOWS,
+        window_choices,
     )
-    differencing = args.differencing or selection.best(choice_scores)
-    for line in selection.describe(choice_scores, differencing, forced=bool(args.differencing)):
+    window, differencing = selection.choose(candidate_scores, args.differencing, window)
+    choice_scores = candidate_scores[window]  # each differencing's, on the chosen window
+    for line in selection.describe_pairs(
+        candidate_scores, window, differencing, bool(args.window), bool(args.differencing)
+    ):
         print(f"   {line}")
     lags = selection.differencing_lags(differencing, SEASON)
     first_step = sum(lags) + window  # first target with a full window
@@ -207,9 +227,9 @@ def main(argv=None):
     print(f"   {diagnostics.explain_learned(noise['learned'], f'the {differencing} series')}")
 
     report.step(5, "Prepare: standardise, add the day of the year, cut windows")
-    recipe = recipe_for(lags)
+    recipe = recipe_for(lags, window)
     recipe.differencing = differencing
-    recipe.validation_rmse = choice_scores
+    recipe.validation_rmse = {str(each): scores for each, scores in candidate_scores.items()}
     features = preprocessing.raw_features(frame, recipe)  # (days, features): measured + sin/cos
     preprocessing.fit_scaling(recipe, features[:test_start])  # mean and scale: training part only
     scaled = preprocessing.scale(features, recipe)  # (days, features), mean 0 and sd 1 on training
@@ -283,9 +303,22 @@ def main(argv=None):
     print(f"   {training.describe_environment(environment)}")
     training.seed_everything(args.seed)
     # The linear path starts where the `linear` baseline ended: training can only add to it.
-    model = build_model(
-        window, scaled.shape[1], horizon=horizon, linear_weights=baselines.dense_weights(ridge)
-    )
+    # With --networks N, N networks start from N random starts (one after the other from the
+    # seed): a network's forecast depends on the random numbers its weights start from. They
+    # train side by side in one Keras model, one output and one loss each (their weights never
+    # mix), and after training validation decides whether their average pays.
+    networks = args.networks
+    members = [
+        build_model(
+            window,
+            scaled.shape[1],
+            horizon=horizon,
+            linear_weights=baselines.dense_weights(ridge),
+            name=f"gru_forecaster_{number}" if networks > 1 else None,
+        )
+        for number in range(1, networks + 1)
+    ]
+    model = members[0] if networks == 1 else training.side_by_side(members)
     # AdamW: Adam plus weight decay, which shrinks every weight a little at each step, so the
     # GRU's correction stays small unless the data insist. The loss is the case's own score,
     # the mean absolute error: on a river's flow, trained on squared errors, the rare floods
@@ -295,11 +328,18 @@ def main(argv=None):
         loss="mae",  # the case is scored by MAE: train on it (a river's spikes then count less)
         run_eagerly=args.eager,
     )
-    model.summary()
+    members[0].summary()  # (each network, with --networks)
+    # With several networks, every one learns the same targets.
+    train_targets_each = train_targets if networks == 1 else [train_targets] * networks
+    validation_targets_each = (
+        validation_targets if networks == 1 else [validation_targets] * networks
+    )
     # Before training the forecast is the linear one: the validation loss of that starting point
     # is what training must beat; if no epoch does, early stopping puts the starting weights back.
-    start_loss = float(model.evaluate(validation_windows, validation_targets, verbose=0))
-    print(f"   validation loss before training (the linear path alone): {start_loss:.4f}")
+    start = model.evaluate(validation_windows, validation_targets_each, verbose=0, return_dict=True)
+    start_loss = float(start["loss"])  # (summed over the networks, with several)
+    summed = f", summed over {networks} networks" if networks > 1 else ""
+    print(f"   validation loss before training (the linear path alone{summed}): {start_loss:.4f}")
 
     report.step(8, "Train (a budget of optimizer steps; early stopping keeps the best weights)")
     # A budget of weight updates, not of epochs: four years of days need more epochs than 23.
@@ -321,12 +361,13 @@ def main(argv=None):
         plan["patience"],
         output_dir / "logs" if args.tensorboard else None,
         start_loss=start_loss,
+        halve_after=max(1, plan["patience"] // 2) if HALVE_LEARNING_RATE else None,
     )
     fit_started = time.time()
     history = model.fit(
         train_windows,
-        train_targets,
-        validation_data=(validation_windows, validation_targets),
+        train_targets_each,
+        validation_data=(validation_windows, validation_targets_each),
         epochs=plan["epochs"],
         batch_size=plan["batch_size"],
         callbacks=stopper,
@@ -338,6 +379,17 @@ def main(argv=None):
     best_loss = min([start_loss, *history.history["val_loss"]])
     kept = "the starting point (no epoch beat it)" if best_loss == start_loss else "its best epoch"
     print(f"   {epochs_run} epochs; best validation loss {best_loss:.4f}, from {kept}")
+    chosen = {"trained": 1, "kept": "network 1"}
+    if networks > 1:
+        # N forecasts, or their mean? Averaging cancels part of each start's own error; it pays
+        # only if the average beats every network on validation. The test part is not looked at.
+        validation_each = model.predict(validation_windows, verbose=0)  # a list: one per network
+        model, choice = training.average_or_best(
+            members, validation_each, validation_targets, "mae"
+        )
+        chosen = {"trained": networks, **choice}
+        for line in training.describe_seeds(choice, train_seconds):
+            print(f"   {line}")
 
     report.step(9, "Evaluate on the test part, in real units")
     test_predictions = model.predict(test_windows, verbose=0)  # (origins, horizon) scaled values
@@ -430,6 +482,9 @@ def main(argv=None):
         "window": window,
         "differencing": differencing,
         "differencing_validation_rmse": choice_scores,
+        "window_validation_rmse": {
+            str(each): selection.lowest(scores) for each, scores in candidate_scores.items()
+        },
         "test_fraction": args.test_fraction,
         "test_points": test_points,
         "scored_points": len(test_steps),
@@ -462,6 +517,7 @@ def main(argv=None):
             "batch_size": plan["batch_size"],
             "max_epochs": plan["epochs"],
             "kept_start": best_loss == start_loss,
+            "networks": chosen,
             "seconds": round(train_seconds, 2),
             "total_seconds": round(time.time() - started, 2),
             "params": model.count_params(),

@@ -116,9 +116,9 @@ def forecasting_task(
     test_points = windows.count_test_points(len(frame), window, 0.2)
     test_start = len(frame) - test_points
 
-    # Steps 4 and 5 of the case, line for line: the differencing chosen on validation, then
-    # the same scaling and windows.
-    def recipe_for(lags):
+    # Steps 4 and 5 of the case, line for line: the window and differencing chosen on
+    # validation, then the same scaling and windows.
+    def recipe_for(lags, window):
         return preprocessing.Preprocessing(
             window=window,
             target=case.EMBEDDED_TARGET,
@@ -129,16 +129,18 @@ def forecasting_task(
             horizon=horizon,
         )
 
-    choice_scores = selection.validation_scores(
+    candidate_scores = selection.candidate_scores(
         frame,
         recipe_for,
         case.SEASON,
         test_start,
         case.VALIDATION_FRACTION,
         case.MIN_TRAINING_WINDOWS,
+        list(case.WINDOW_CHOICES),
     )
-    lags = selection.differencing_lags(selection.best(choice_scores), case.SEASON)
-    recipe = recipe_for(lags)
+    window, differencing = selection.choose(candidate_scores, default_window=window)
+    lags = selection.differencing_lags(differencing, case.SEASON)
+    recipe = recipe_for(lags, window)
     features = preprocessing.raw_features(frame, recipe)
     preprocessing.fit_scaling(recipe, features[:test_start])
     scaled = preprocessing.scale(features, recipe)

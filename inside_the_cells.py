@@ -178,7 +178,7 @@ class Forecaster:
     rnn: keras.layers.Layer  # the first SimpleRNN, LSTM or GRU layer (case 8-2: "lstm")
     cell: str  # "SimpleRNN", "LSTM" or "GRU"
     units: int  # the layer's hidden size (Keras' `units`)
-    window_length: int  # steps in each input window (case 8-2: 12)
+    window_length: int  # steps in each input window (case 8-2 on electricity: 24)
     feature_count: int  # numbers at each step (case 8-2: 1)
     recipe: preprocessing.Preprocessing  # how the case turned the series into scaled windows
     data_path: Path  # the CSV the real window is cut from
@@ -200,10 +200,14 @@ def load_forecaster(args, output_dir):
         raise cli.UsageError(
             f"{model_path} could not be loaded as a case's Keras model ({error})"
         ) from None
+    if model.name == "seed_average":  # the case kept the mean of several networks' forecasts
+        networks = sum(isinstance(layer, keras.Model) for layer in model.layers)
+        print(f"   {model_path} averages {networks} networks' forecasts; looking inside the first")
+        model = training.first_member(model)
     rnn = first_recurrent_layer(model, model_path)  # (case 8-2: the layer named "lstm")
     cell = cells.cell_name(type(rnn).__name__)  # "LSTM"
     units = rnn.get_config()["units"]
-    window_length, feature_count = model.input_shape[1:]  # (12, 1) for case 8-2
+    window_length, feature_count = model.input_shape[1:]  # (24, 1) for case 8-2
     if window_length != recipe.window or feature_count != len(recipe.feature_mean):
         raise cli.UsageError(
             f"{model_path} takes ({window_length}, {feature_count}) windows but {recipe_path} "

@@ -4,6 +4,8 @@
     COURSE_DATA_DIR=/path/to/course-files python benchmarks/bench_forecasting.py   # + course files
     python benchmarks/bench_forecasting.py --several-steps   # --horizon runs: per-step errors,
                                                              # interval coverage, wall clock
+    python benchmarks/bench_forecasting.py --skip-speed --networks 3   # 3 networks per run:
+                                                   # what validation kept, and the training time
 
 Each run is a fresh process (`python case8_x.py ...`), so the times include TensorFlow's import,
 as a learner experiences them. Prints each run's results table (the network against every
@@ -48,6 +50,12 @@ def main():
         help="instead: course milk and electricity 12 months ahead, Clemson 7 days ahead "
         "(per-step errors, interval coverage, speed)",
     )
+    parser.add_argument(
+        "--networks",
+        type=int,
+        default=1,
+        help="--networks N for every quality run (N networks side by side; default: 1)",
+    )
     args = parser.parse_args()
     seeds = [int(seed) for seed in args.seeds.split(",")]
     course = os.environ.get("COURSE_DATA_DIR")
@@ -76,19 +84,26 @@ def main():
     summary = []
     for script, label, extra, metric in runs:
         for seed in seeds:
-            seconds, metrics = run_case(script, *extra, "--seed", str(seed))
+            networks = ["--networks", str(args.networks)]
+            seconds, metrics = run_case(script, *extra, *networks, "--seed", str(seed))
             print_results(script, label, seed, metric, metrics, seconds)
-            summary.append((label, seed, metric, metrics))
+            summary.append((label, seed, metric, metrics, seconds))
     print("\n== Summary (markdown, for the README)")
-    print("| series | seed | network | best baseline | DM p | verdict |")
-    print("|---|---|---|---|---|---|")
-    for label, seed, metric, metrics in summary:
+    print(
+        "| series | seed | window, differencing | network | best baseline | DM p | verdict "
+        "| kept (of --networks) | fit s | wall s |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for label, seed, metric, metrics, seconds in summary:
         verdict = metrics["verdict"]
         best = metrics["baselines"][verdict["baseline"]]
+        protocol, training = metrics["protocol"], metrics["training"]
         print(
-            f"| {label} | {seed} | {metric.upper()} {metrics['model'][metric]:.3f} | "
+            f"| {label} | {seed} | {protocol['window']}, {protocol['differencing']} | "
+            f"{metric.upper()} {metrics['model'][metric]:.3f} | "
             f"{verdict['baseline']} {best[metric]:.3f} | {verdict['p']:.2g} | "
-            f"{verdict['outcome']} |"
+            f"{verdict['outcome']} | {training['networks']['kept']} of "
+            f"{training['networks']['trained']} | {training['seconds']:.1f} | {seconds:.1f} |"
         )
 
 

@@ -52,6 +52,7 @@ def forecasting_row(public_file, seed):
         "ratio": metrics["model"][metric] / simple[best],
         "linear_ratio": scores["linear"] / simple[best],
         "differencing": metrics["protocol"]["differencing"],
+        "window": metrics["protocol"]["window"],
         "verdict": f"{metrics['verdict']['outcome']} {metrics['verdict']['baseline']}",
         "epochs": metrics["training"]["epochs_run"],
         "seconds": seconds,
@@ -83,7 +84,7 @@ def print_tables(rows):
     names = [name for name in [*SIMPLE, "linear"] if any(name in r["baselines"] for r in rows)]
     print("\n== Forecasting files: test error in the series' units (RMSE monthly, MAE daily)")
     print(
-        "| file | rows | seed | differencing | network | "
+        "| file | rows | seed | window, differencing | network | "
         + " | ".join(names)
         + " | ratio to best simple | linear's ratio | verdict | s |"
     )
@@ -94,7 +95,8 @@ def print_tables(rows):
         ]
         print(
             f"| {row['file']} ({row['kind']}) | {row['rows']} | {row['seed']} | "
-            f"{row['differencing']} | {row['network']:.3f} | {' | '.join(cells)} | "
+            f"{row['window']}, {row['differencing']} | {row['network']:.3f} | "
+            f"{' | '.join(cells)} | "
             f"**{row['ratio']:.3f}** ({row['best_simple']}) | {row['linear_ratio']:.3f} | "
             f"{row['verdict']} | {row['seconds']:.0f} |"
         )

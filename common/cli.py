@@ -190,8 +190,9 @@ def base_parser(doc, script_name, epochs, batch_size, helps=None):
     return parser
 
 
-def add_forecasting_flags(parser, window):
-    """Flags of the forecasting cases (8-2 LSTM, 8-3 GRU)."""
+def add_forecasting_flags(parser, window_choices):
+    """Flags of the forecasting cases (8-2 LSTM, 8-3 GRU); window_choices: the windows tried on
+    validation when --window is left out."""
     flag = parser.add_argument
     flag(
         "--date-column",
@@ -210,8 +211,8 @@ def add_forecasting_flags(parser, window):
     flag(
         "--window",
         type=positive_int,
-        default=window,
-        help="input steps the model sees (default: %(default)s)",
+        help="input steps the model sees (default: the one of "
+        f"{', '.join(map(str, window_choices))} a linear model scores best on the validation part)",
     )
     flag(
         "--test-fraction",
@@ -224,6 +225,14 @@ def add_forecasting_flags(parser, window):
         choices=DIFFERENCING_CHOICES,
         help="what the model learns: the series itself, its first or seasonal difference, or "
         "both (default: the one a linear model scores best on the validation part)",
+    )
+    flag(
+        "--networks",
+        type=positive_int,
+        default=1,
+        metavar="N",
+        help="train N networks from N random starts side by side (N times the training time); "
+        "validation keeps their average or the best one (default: %(default)s)",
     )
     flag(
         "--horizon",

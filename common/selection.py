@@ -1,4 +1,4 @@
-"""Choose what the network learns on the validation part: the differencing.
+"""Choose what the network learns on the validation part: the differencing and the window.
 
 Case 8-2's lesson is that a trending series must be differenced before a network can forecast
 it. But which difference? Milk production needs both the seasonal and the first difference; a
@@ -7,6 +7,11 @@ season needs none. So the cases do not fix it: each candidate is scored on the v
 (the end of the part before the test targets) by a quick linear proxy (ridge regression on the
 candidate's windows, as the `linear` baseline), in the series' own units, and the lowest error
 wins. The test part is never looked at. `--differencing` forces a choice.
+
+The window matters too: a year of daily history gives a ridge on 30-day windows 30 weights per
+feature to fit from 200 windows, and it overfits where 7 days would not; a monthly series whose
+season drifts may need two years. So each case offers a few windows (`--window` forces one),
+and every (window, differencing) pair is scored on the same validation targets.
 """
 
 from common import baselines, preprocessing, windows
@@ -23,38 +28,50 @@ def differencing_lags(choice, season):
     return {"none": [], "first": [1], "seasonal": [season], "seasonal+first": [season, 1]}[choice]
 
 
-def validation_scores(
-    frame, recipe_for, season, test_start, validation_fraction, min_windows, folds=FOLDS
+def candidate_scores(
+    frame,
+    recipe_for,
+    season,
+    test_start,
+    validation_fraction,
+    min_windows,
+    window_choices,
+    folds=FOLDS,
 ):
-    """Validation RMSE (real units) of ridge on each differencing candidate's windows; over all
-    H steps of each path when the recipe forecasts H steps ahead (recipe.horizon).
+    """{window: {choice: rmse or None}}: the validation RMSE (real units) of ridge on each
+    (window, differencing) candidate's windows; over all H steps of each path when the recipe
+    forecasts H steps ahead (recipe.horizon).
 
-    recipe_for(lags) -> a fresh Preprocessing with those differencing lags (window, inputs and
-    calendar terms as the case uses them). A single validation block of a short monthly series
+    recipe_for(lags, window) -> a fresh Preprocessing with those differencing lags and that
+    window (inputs and calendar terms as the case uses them). window_choices: the windows to try;
+    the blocks are sized with the longest. A single validation block of a short monthly series
     is 17 months: too few to tell the candidates apart (course milk's would pick the wrong one).
     So each candidate is scored on `folds` consecutive blocks of that size at the end of the part
     before `test_start`, each forecast by a ridge fitted on everything before the block (a
     rolling origin), and the errors are pooled. Every candidate is scored on the same targets;
     one that leaves fewer than `min_windows` training windows before the first block is skipped
-    (its score is None); fewer blocks are used when even `none` would be, and every score is None
-    when a single block is still too many. Returns {choice: rmse or None}.
+    (its score is None); fewer blocks are used when every candidate would be, and every score
+    is None when a single block is still too many.
     """
-    window = recipe_for([]).window
-    horizon = recipe_for([]).horizon  # H steps ahead: each candidate is scored on H-step paths
-    candidates = {choice: differencing_lags(choice, season) for choice in CHOICES}
-    block = max(1, round(validation_fraction * (test_start - window)))
+    horizon = recipe_for([], window_choices[0]).horizon  # each candidate scored on H-step paths
+    candidates = [
+        (window, choice, differencing_lags(choice, season))
+        for window in window_choices
+        for choice in CHOICES
+    ]
+    block = max(1, round(validation_fraction * (test_start - max(window_choices))))
     for used_folds in range(folds, 0, -1):  # fewer blocks when even `none` lacks the history
         first_target = test_start - used_folds * block
-        usable = {
-            choice: lags
-            for choice, lags in candidates.items()
+        usable = [
+            (window, choice, lags)
+            for window, choice, lags in candidates
             if first_target - (sum(lags) + window) >= min_windows
-        }
+        ]
         if usable:
             break
-    scores = dict.fromkeys(CHOICES)
-    for choice, lags in usable.items():
-        recipe = recipe_for(lags)
+    scores = {window: dict.fromkeys(CHOICES) for window in window_choices}
+    for window, choice, lags in usable:
+        recipe = recipe_for(lags, window)
         values = frame[recipe.target].to_numpy()
         features = preprocessing.raw_features(frame, recipe)
         preprocessing.fit_scaling(recipe, features[:test_start])
@@ -83,7 +100,7 @@ def validation_scores(
             paths = windows.target_paths(values, validation_steps, horizon)
             errors.append((forecasts - paths).reshape(-1))
         if errors:
-            scores[choice] = float(np.sqrt(np.mean(np.concatenate(errors) ** 2)))
+            scores[window][choice] = float(np.sqrt(np.mean(np.concatenate(errors) ** 2)))
     return scores
 
 
@@ -99,10 +116,48 @@ def describe(scores, chosen, forced=False):
     return lines
 
 
-def best(scores):
-    """The candidate with the lowest validation error (the simpler one on a tie); `none` when
-    the series is too short to score any candidate."""
+def choose(scores, forced_differencing=None, default_window=None):
+    """(window, differencing) with the lowest validation error over `candidate_scores`' table,
+    the shorter window and the simpler differencing on a tie; with --differencing, the best
+    window for that differencing. `default_window` (else the first) and `none` (or the forced
+    differencing) when nothing could be scored."""
+    first = default_window or next(iter(scores))
     scored = [
-        (score, i, choice) for i, (choice, score) in enumerate(scores.items()) if score is not None
+        (score, window, i, choice)
+        for window, by_choice in scores.items()
+        for i, (choice, score) in enumerate(by_choice.items())
+        if score is not None and forced_differencing in (None, choice)
     ]
-    return min(scored)[2] if scored else "none"
+    if not scored:
+        return first, forced_differencing or "none"
+    _, window, _, choice = min(scored)
+    return window, choice
+
+
+def describe_pairs(scores, window, differencing, forced_window=False, forced_differencing=False):
+    """Step 4's lines: every (window, differencing) candidate's validation score and the choice;
+    the plain differencing list (`describe`) when there is one window."""
+    if len(scores) == 1:
+        return describe(scores[window], differencing, forced_differencing) + (
+            [f"--window {window} forces the window"] if forced_window else []
+        )
+    lines = []
+    for each, by_choice in scores.items():
+        for name, score in by_choice.items():
+            if score is not None:
+                used = "   <- used" if (each, name) == (window, differencing) else ""
+                lines.append(f"window {each:<4d} {name:15s} validation RMSE {score:.3f}{used}")
+    unscored = [
+        f"window {each} {name}" for each, by in scores.items() for name in by if by[name] is None
+    ]
+    if unscored:
+        lines.append(f"too little history: {', '.join(unscored)}")
+    if forced_differencing:
+        lines.append(f"--differencing {differencing} forces the choice")
+    return lines
+
+
+def lowest(scores):
+    """The lowest score of {choice: rmse or None}; None when none was scored."""
+    scored = [score for score in scores.values() if score is not None]
+    return min(scored) if scored else None

@@ -45,12 +45,15 @@ def check_tensorboard(enabled):
         )
 
 
-def callbacks(monitor, mode, patience, tensorboard_dir=None, start_loss=None):
+def callbacks(monitor, mode, patience, tensorboard_dir=None, start_loss=None, halve_after=None):
     """Ctrl-C handling, early stopping that restores the best epoch, and optional TensorBoard logs.
 
     After fit() the model holds the weights of its best epoch on `monitor` (not the last epoch's):
     EarlyStopping keeps a copy of them and puts them back when training ends. With `start_loss`
-    (the monitored value before training), the starting weights are a candidate too.
+    (the monitored value before training), the starting weights are a candidate too. With
+    `halve_after` (epochs), the learning rate is halved each time `monitor` has not improved for
+    that many epochs (Keras' ReduceLROnPlateau): smaller steps near a minimum, before early
+    stopping gives up.
     """
     chosen = [
         keras.callbacks.LambdaCallback(  # Ctrl-C during fit() stops at the next batch
@@ -64,6 +67,12 @@ def callbacks(monitor, mode, patience, tensorboard_dir=None, start_loss=None):
         if start_loss is None
         else EarlyStoppingFromStart(start_loss, monitor=monitor, mode=mode, patience=patience),
     ]
+    if halve_after is not None:
+        chosen.append(
+            keras.callbacks.ReduceLROnPlateau(
+                monitor=monitor, mode=mode, factor=0.5, patience=halve_after, verbose=0
+            )
+        )
     if tensorboard_dir is not None:
         chosen.append(keras.callbacks.TensorBoard(log_dir=str(tensorboard_dir)))
     return chosen
@@ -184,3 +193,62 @@ def budget(samples, steps, patience_steps, batch_size=None, epochs=None):
         "patience": int(max(2, np.ceil(patience_steps / steps_per_epoch))),
         "steps_per_epoch": steps_per_epoch,
     }
+
+
+def side_by_side(members):
+    """One Keras model that trains several networks at once: the same input, one output per
+    member, and (compiled with one loss) one loss per member, summed.
+
+    Each member's gradient comes from its own loss only, and Adam (or AdamW) updates every
+    weight from its own gradient, so the members train as they would alone, on the same batches
+    and for the same epochs (early stopping watches their summed validation loss).
+    """
+    inputs = keras.Input(shape=members[0].input_shape[1:], name="window")
+    return keras.Model(inputs, [member(inputs) for member in members], name="side_by_side")
+
+
+def averaged(members):
+    """One Keras model whose forecast is the mean of the members' forecasts (a seed average)."""
+    inputs = keras.Input(shape=members[0].input_shape[1:], name="window")
+    mean = keras.layers.Average(name="mean_forecast")([member(inputs) for member in members])
+    return keras.Model(inputs, mean, name="seed_average")
+
+
+def average_or_best(members, forecasts, targets, loss):
+    """The model to keep, chosen on validation: the members' average when its validation loss
+    is below every member's, else the best member alone.
+
+    forecasts: each member's forecasts of the validation part (what the side-by-side model's
+    predict returns), targets: the validation targets; loss: "mse" or "mae", the loss the
+    members trained on. Returns (model, choice): choice holds each member's validation loss,
+    the average's, and `kept` ("average" or "network k", counted from 1).
+    """
+    measure = {"mse": np.square, "mae": np.abs}[loss]
+    forecasts = [np.reshape(forecast, targets.shape) for forecast in forecasts]
+    member_losses = [float(np.mean(measure(forecast - targets))) for forecast in forecasts]
+    average_loss = float(np.mean(measure(np.mean(forecasts, axis=0) - targets)))
+    best = int(np.argmin(member_losses))
+    if len(members) > 1 and average_loss < member_losses[best]:
+        model, kept = averaged(members), "average"
+    else:
+        model, kept = members[best], f"network {best + 1}"
+    choice = {"member_losses": member_losses, "average_loss": average_loss, "kept": kept}
+    return model, choice
+
+
+def first_member(model):
+    """The first network of a seed average (`averaged`); any other model itself."""
+    members = [layer for layer in model.layers if isinstance(layer, keras.Model)]
+    return members[0] if model.name == "seed_average" and members else model
+
+
+def describe_seeds(choice, train_seconds):
+    """Step 8's lines on the seed average: each network's validation loss, the average's, what
+    is kept, and the cost (all networks train in the same fit(), so it is their training time)."""
+    losses = ", ".join(f"{loss:.4f}" for loss in choice["member_losses"])
+    return [
+        f"validation loss of each network: {losses}; of their average: "
+        f"{choice['average_loss']:.4f}",
+        f"kept: {'their average' if choice['kept'] == 'average' else choice['kept'] + ' alone'} "
+        f"({len(choice['member_losses'])} networks trained together in {train_seconds:.1f} s)",
+    ]

@@ -92,6 +92,11 @@ MATRIX = {
         ["--differencing", "weekly"],
         "argument --differencing: invalid choice: 'weekly'",
     ),
+    "networks < 1": (
+        lambda case: None,
+        ["--networks", "0"],
+        "argument --networks: must be at least 1",
+    ),
     "horizon < 1": (
         lambda case: None,
         ["--horizon", "0"],

@@ -70,8 +70,12 @@ def test_metrics_json_schema(quick_run):
     assert set(choice) == {"none", "first", "seasonal", "seasonal+first"}
     # The choice is the candidate with the lowest validation error (US electricity: seasonal).
     assert metrics["protocol"]["differencing"] == min(choice, key=choice.get) == "seasonal"
+    # ... and the window the one whose best candidate scores lowest (24 months here).
+    windows = metrics["protocol"].pop("window_validation_rmse")
+    assert set(windows) == {"12", "24"} and windows["24"] == min(choice.values())
+    assert metrics["protocol"]["window"] == int(min(windows, key=windows.get)) == 24
     assert metrics["protocol"] == {
-        "window": 12,
+        "window": 24,
         "differencing": "seasonal",
         "test_fraction": 0.2,
         "test_points": 95,
@@ -106,7 +110,9 @@ def test_metrics_json_schema(quick_run):
     )
     assert [entry["date"] for entry in metrics["next"]] == ["2013-07"]
     assert 250 < metrics["next"][0]["value"] < 500
-    assert metrics["training"]["epochs_run"] == 3 and metrics["training"]["params"] == 4398
+    # Linear path 24 + 1, LSTM 4 x 32 x (32 + 1 + 1), correction 32 + 1.
+    assert metrics["training"]["epochs_run"] == 3 and metrics["training"]["params"] == 4410
+    assert metrics["training"]["networks"] == {"trained": 1, "kept": "network 1"}
     assert metrics["schema"] == 2
     assert 0 < metrics["training"]["seconds"] < metrics["training"]["total_seconds"]
     environment = metrics["environment"]
@@ -128,7 +134,7 @@ def test_saved_model_forecasts_in_real_units_without_the_script(quick_run):
     model = keras.saving.load_model(output_dir / "model.keras")  # safe mode, no custom objects
     recipe = Preprocessing.load(output_dir / "preprocessing.json")
     assert (
-        recipe.window == 12
+        recipe.window == 24
         and recipe.differencing_lags == [12]
         and recipe.differencing == metrics["protocol"]["differencing"] == "seasonal"
         and len(recipe.feature_mean) == 1

@@ -35,9 +35,13 @@ def test_quick_run_writes_every_artifact_and_the_contract_schema(quick_run):
     assert metrics["case"] == "case8_3_gru"
     assert metrics["data"]["target"] == "Tmax" and metrics["data"]["embedded"] is True
     assert metrics["data"]["rows"] == case8_3_gru.QUICK_DAYS
-    assert (
-        metrics["protocol"]["window"] == 30 and metrics["protocol"]["test_points"] == 225
-    )  # ceil(0.2 * (1155 - 30))
+    # The test part is counted with the default window of 30 days: ceil(0.2 * (1155 - 30)).
+    # The window is then chosen on validation: a week scores best on these three years.
+    assert metrics["protocol"]["test_points"] == 225
+    windows = metrics["protocol"]["window_validation_rmse"]
+    assert set(windows) == {"7", "14", "30"}
+    assert metrics["protocol"]["window"] == int(min(windows, key=windows.get)) == 7
+    assert metrics["training"]["networks"] == {"trained": 1, "kept": "network 1"}
     assert list(metrics["baselines"]) == [
         "naive",
         "seasonal_naive",
@@ -55,21 +59,27 @@ def test_quick_run_writes_every_artifact_and_the_contract_schema(quick_run):
     assert metrics["protocol"]["scored_points"] == 225
     assert metrics["protocol"]["unscored_filled_targets"] == 0
     assert 0 < metrics["training"]["seconds"] < metrics["training"]["total_seconds"]
-    # The last three years alone: the first difference scores best on the validation blocks.
-    assert metrics["protocol"]["differencing"] == "first"
-    assert metrics["diagnostics"]["learned"]["differencing_lags"] == [1]
+    # The last three years alone: on a week of inputs, the series itself scores best on the
+    # validation blocks (on 30 days, its first difference did).
+    assert metrics["protocol"]["differencing"] == "none"
+    assert metrics["diagnostics"]["learned"]["differencing_lags"] == []
     assert metrics["diagnostics"]["white_noise"] is False
     (next_day,) = metrics["next"]
     assert next_day["date"] == "2005-01-01" and -15 < next_day["value"] < 30
     assert next_day["lower95"] < next_day["lower80"] < next_day["value"] < next_day["upper80"]
     # The embedded inputs: Tmax, Tmin and the day of the year.
     recipe = Preprocessing.load(output_dir / "preprocessing.json")
-    assert recipe.feature_names == [
-        "change of Tmax",
-        "change of Tmin",
-        "year_sin",
-        "year_cos",
-    ] and recipe.differencing_lags == [1]
+    assert (
+        recipe.feature_names
+        == [
+            "Tmax",
+            "Tmin",
+            "year_sin",
+            "year_cos",
+        ]
+        and recipe.differencing_lags == []
+        and recipe.window == 7
+    )
 
 
 def test_reloaded_model_gives_the_same_next_forecast(quick_run):
@@ -84,6 +94,25 @@ def test_reloaded_model_gives_the_same_next_forecast(quick_run):
     assert forecast["date"] == saved["date"]
     for key in ("value", "lower80", "upper80", "lower95", "upper95"):
         assert forecast[key] == pytest.approx(saved[key], rel=1e-5)
+
+
+def test_several_networks_train_side_by_side_and_validation_keeps_one_model(tmp_path):
+    metrics = case8_3_gru.main(["--quick", "--networks", "2", "--output-dir", str(tmp_path)])
+    chosen = metrics["training"]["networks"]
+    assert chosen["trained"] == 2 and len(chosen["member_losses"]) == 2
+    best = min(chosen["member_losses"])
+    if chosen["kept"] == "average":
+        assert chosen["average_loss"] < best
+    else:
+        assert chosen["average_loss"] >= best
+        assert chosen["kept"] == f"network {chosen['member_losses'].index(best) + 1}"
+    history = (tmp_path / "history.csv").read_text().splitlines()[0].split(",")
+    assert {"loss", "val_loss", "gru_forecaster_1_loss", "gru_forecaster_2_loss"} <= set(history)
+    # One model.keras, whichever was kept, forecasting what the run printed.
+    model = keras.saving.load_model(tmp_path / "model.keras")
+    assert model.name in {"seed_average", "gru_forecaster_1", "gru_forecaster_2"}
+    (again,) = case8_3_gru.main(["--forecast", "--quick", "--output-dir", str(tmp_path)])
+    assert again["value"] == pytest.approx(metrics["next"][0]["value"], rel=1e-5)
 
 
 def test_climatology_beats_the_mean_on_real_temperatures(quick_run):

@@ -18,17 +18,16 @@ def scores_for(values):
     frame = monthly_frame(values)
     test_start = len(values) - 60
 
-    def recipe_for(lags):
-        return preprocessing.Preprocessing(
-            window=WINDOW,
-            target="y",
-            inputs=[],
-            frequency="monthly",
-            differencing_lags=lags,
-            calendar_features=False,
-        )
+    return selection.candidate_scores(frame, recipe_for, SEASON, test_start, 0.15, 10, [WINDOW])
 
-    return selection.validation_scores(frame, recipe_for, SEASON, test_start, 0.15, 10)
+
+def recipe_for(lags, window):
+    return preprocessing.Preprocessing(window, "y", [], "monthly", lags, False)
+
+
+def best(scores):
+    """The differencing chosen on the one window's scores."""
+    return selection.choose(scores)[1]
 
 
 def test_differencing_lags_by_name():
@@ -47,8 +46,8 @@ def test_a_seasonal_random_walk_gets_the_seasonal_difference():
     for t in range(SEASON, len(values)):
         values[t] = values[t - SEASON] + rng.normal()
     scores = scores_for(values)
-    assert selection.best(scores) == "seasonal", scores
-    assert scores["seasonal+first"] > 1.03 * scores["seasonal"]
+    assert best(scores) == "seasonal", scores
+    assert scores[WINDOW]["seasonal+first"] > 1.03 * scores[WINDOW]["seasonal"]
 
 
 def test_a_stationary_seasonal_series_gets_no_differencing():
@@ -58,8 +57,8 @@ def test_a_stationary_seasonal_series_gets_no_differencing():
     months = np.arange(480)
     values = 10 + 3 * np.sin(2 * np.pi * months / SEASON) + rng.normal(0, 1, len(months))
     scores = scores_for(values)
-    assert selection.best(scores) == "none", scores
-    assert scores["seasonal"] > 1.03 * scores["none"]
+    assert best(scores) == "none", scores
+    assert scores[WINDOW]["seasonal"] > 1.03 * scores[WINDOW]["none"]
 
 
 def test_a_candidate_without_enough_history_is_skipped():
@@ -67,30 +66,25 @@ def test_a_candidate_without_enough_history_is_skipped():
     # windows before the validation blocks.
     values = np.sin(np.arange(90) / 3.0)
     frame = monthly_frame(values)
-
-    def recipe_for(lags):
-        return preprocessing.Preprocessing(WINDOW, "y", [], "monthly", lags, False)
-
-    scores = selection.validation_scores(frame, recipe_for, SEASON, 45, 0.15, 10)
-    assert scores["seasonal"] is None and scores["seasonal+first"] is None
-    assert scores["none"] is not None and selection.best(scores) in {"none", "first"}
+    scores = selection.candidate_scores(frame, recipe_for, SEASON, 45, 0.15, 10, [WINDOW])
+    by_choice = scores[WINDOW]
+    assert by_choice["seasonal"] is None and by_choice["seasonal+first"] is None
+    assert by_choice["none"] is not None and best(scores) in {"none", "first"}
 
 
-def test_best_prefers_the_simpler_choice_on_a_tie():
-    assert selection.best({"none": 1.0, "first": 1.0, "seasonal": None}) == "none"
-    assert selection.best({"none": 2.0, "first": 1.5, "seasonal": 1.2}) == "seasonal"
+def test_choose_prefers_the_simpler_choice_and_the_shorter_window_on_a_tie():
+    assert best({12: {"none": 1.0, "first": 1.0, "seasonal": None}}) == "none"
+    assert best({12: {"none": 2.0, "first": 1.5, "seasonal": 1.2}}) == "seasonal"
+    tied = {12: {"none": 2.0, "first": 1.0}, 24: {"none": 1.0, "first": 3.0}}
+    assert selection.choose(tied) == (12, "first")
 
 
 def test_a_series_too_short_for_any_validation_block_keeps_the_series_itself():
     # 11 windows before the test part: a validation block of 2 leaves 9, fewer than 10, to train on.
     frame = monthly_frame(np.sin(np.arange(30) / 3.0))
-
-    def recipe_for(lags):
-        return preprocessing.Preprocessing(WINDOW, "y", [], "monthly", lags, False)
-
-    scores = selection.validation_scores(frame, recipe_for, SEASON, 23, 0.15, 10)
-    assert all(score is None for score in scores.values())
-    assert selection.best(scores) == "none"
+    scores = selection.candidate_scores(frame, recipe_for, SEASON, 23, 0.15, 10, [WINDOW])
+    assert all(score is None for score in scores[WINDOW].values())
+    assert best(scores) == "none"
 
 
 def test_describe_lists_every_candidate_and_the_choice():
@@ -100,4 +94,32 @@ def test_describe_lists_every_candidate_and_the_choice():
         "first           too little history",
         "seasonal        validation RMSE 1.250   <- used",
         "--differencing seasonal forces the choice",
+    ]
+
+
+def test_the_window_that_reaches_back_to_the_pattern_is_chosen():
+    # A fixed random pattern that repeats every 20 months, plus noise: 24 months of inputs
+    # see the same month of the last cycle, 12 do not. Every pair is scored on the same targets.
+    rng = np.random.default_rng(2)
+    values = np.tile(rng.normal(0, 3, 20), 24) + rng.normal(0, 0.5, 480)
+    frame = monthly_frame(values)
+    scores = selection.candidate_scores(frame, recipe_for, SEASON, 420, 0.15, 10, [12, 24])
+    assert set(scores) == {12, 24} and set(scores[12]) == set(selection.CHOICES)
+    assert selection.choose(scores) == (24, "none"), scores
+    assert scores[24]["none"] < 0.5 * selection.lowest(scores[12])
+    # --differencing forces the differencing; the window is still the best for it.
+    assert selection.choose(scores, "first") == (24, "first")
+    lines = selection.describe_pairs(scores, 24, "none")
+    assert len(lines) == 8 and lines[4].startswith("window 24   none ")
+    assert lines[4].endswith("<- used")
+
+
+def test_choose_falls_back_to_the_default_window_when_nothing_is_scored():
+    scores = {7: dict.fromkeys(selection.CHOICES), 30: dict.fromkeys(selection.CHOICES)}
+    assert selection.choose(scores, default_window=30) == (30, "none")
+    assert selection.choose(scores, "first", default_window=30) == (30, "first")
+    lines = selection.describe_pairs(scores, 30, "none")
+    assert lines == [
+        "too little history: "
+        + ", ".join(f"window {window} {name}" for window in (7, 30) for name in selection.CHOICES)
     ]

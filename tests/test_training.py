@@ -117,3 +117,70 @@ def test_early_stopping_keeps_the_starting_point_when_no_epoch_beats_it():
     model.fit(x, noisy, validation_data=(x, y), epochs=4, verbose=0, callbacks=[stopper])
     assert stopper.kept_start
     np.testing.assert_allclose(keras.ops.convert_to_numpy(layer.kernel), [[2.0]])
+
+
+def constant_forecaster(value, name):
+    """A (3, 1) window -> the constant `value`: a stand-in for a trained network."""
+    inputs = keras.Input(shape=(3, 1))
+    flat = keras.layers.Flatten()(inputs)
+    output = keras.layers.Dense(
+        1, kernel_initializer="zeros", bias_initializer=keras.initializers.Constant(value)
+    )(flat)
+    return keras.Model(inputs, output, name=name)
+
+
+def test_the_average_is_kept_only_when_it_beats_every_network_on_validation():
+    windows = np.zeros((10, 3, 1), dtype="float32")
+    targets = np.full(10, 2.0, dtype="float32")
+    low, high = constant_forecaster(1.0, "low"), constant_forecaster(3.0, "high")
+    # Each is 1 off, their mean is exact: the average is kept, as one model.
+    forecasts = [low.predict(windows, verbose=0), high.predict(windows, verbose=0)]
+    model, choice = training.average_or_best([low, high], forecasts, targets, "mse")
+    assert choice == {"member_losses": [1.0, 1.0], "average_loss": 0.0, "kept": "average"}
+    assert model.name == "seed_average" and training.first_member(model) is low
+    assert np.allclose(model.predict(windows, verbose=0), 2.0)
+    # One network is exact, the average is not: that network alone is kept.
+    exact = constant_forecaster(2.0, "exact")
+    forecasts = [high.predict(windows, verbose=0), exact.predict(windows, verbose=0)]
+    model, choice = training.average_or_best([high, exact], forecasts, targets, "mae")
+    assert choice["kept"] == "network 2" and model is exact
+    assert choice["member_losses"] == [1.0, 0.0] and choice["average_loss"] == 0.5
+    assert training.first_member(exact) is exact
+
+
+def test_networks_side_by_side_train_as_they_would_alone():
+    """One model, one loss per network: each network's weights end where training it alone
+    (same start, same batches) leaves them. Their weights never mix."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 4, 2)).astype("float32")
+    y = (x[:, -1, 0] + 0.1 * rng.normal(size=64)).astype("float32")
+
+    def network(name):
+        inputs = keras.Input(shape=(4, 2))
+        hidden = keras.layers.GRU(3)(inputs)
+        return keras.Model(inputs, keras.layers.Dense(1)(hidden), name=name)
+
+    keras.utils.set_random_seed(1)
+    first, second, alone = network("first"), network("second"), network("alone")
+    alone.set_weights(first.get_weights())
+    together = training.side_by_side([first, second])
+    together.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
+    together.fit(x, [y, y], epochs=3, batch_size=16, shuffle=False, verbose=0)
+    alone.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
+    alone.fit(x, y, epochs=3, batch_size=16, shuffle=False, verbose=0)
+    for trained, reference in zip(first.get_weights(), alone.get_weights(), strict=True):
+        assert np.allclose(trained, reference, atol=1e-5)
+    assert not np.allclose(first.get_weights()[0], second.get_weights()[0])
+
+
+def test_the_learning_rate_halves_on_a_plateau_only_when_asked():
+    assert not any(
+        isinstance(c, keras.callbacks.ReduceLROnPlateau)
+        for c in training.callbacks("val_loss", "min", 4)
+    )
+    (halving,) = [
+        c
+        for c in training.callbacks("val_loss", "min", 4, halve_after=2)
+        if isinstance(c, keras.callbacks.ReduceLROnPlateau)
+    ]
+    assert halving.factor == 0.5 and halving.patience == 2 and halving.monitor == "val_loss"
