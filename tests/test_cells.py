@@ -80,7 +80,7 @@ def test_lstm_cell_state_matches_keras_final_carry():
 @pytest.mark.slow
 def test_trained_case_model_lstm_matches_keras(case_model):
     lstm = case_model.get_layer("lstm")
-    window, features = case_model.input_shape[1:]  # (12, 1)
+    window, features = case_model.input_shape[1:]  # (24, 1)
     x = (
         np.random.default_rng(3).normal(size=(8, window, features)).astype("float32")
     )  # scaled-looking windows

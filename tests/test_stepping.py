@@ -21,12 +21,12 @@ CASES = {
     ),
     "case8_2_lstm.py": (
         "train_windows.shape, train_targets.shape",
-        "((64, 12, 1), (64,))",
+        "((64, 24, 1), (64,))",
         {"train_windows", "train_targets", "test_windows", "model_forecasts"},
     ),
     "case8_3_gru.py": (
         "train_windows.shape, train_targets.shape",
-        "((764, 30, 4), (764,))",
+        "((785, 7, 4), (785,))",
         {"train_windows", "train_targets", "test_windows", "model_forecasts"},
     ),
 }
