@@ -19,10 +19,10 @@ own units, with a significance test behind every "beats".
 
 Good places for a breakpoint (the debugger's variables panel shows the values):
   - after Step 1, on `series = ...`: `series.frame` holds the cleaned table (486 rows by default).
-  - in Step 5, after each line: `features` (months, features) differenced, NaN where a month has
-    too little history; `scaled`, the same standardised with the training part's statistics.
   - in Step 4, after `window, differencing = ...`: `candidate_scores` holds every (window,
     differencing) pair's validation RMSE; by default 24 months, seasonally differenced.
+  - in Step 5, after each line: `features` (months, features) differenced, NaN where a month has
+    too little history; `scaled`, the same standardised with the training part's statistics.
   - on `history = model.fit(...)`: `train_windows` is (samples, window, features), e.g.
     (302, 24, 1), and `train_targets` (samples,), both scaled changes, not pounds or kWh.
   - after `model_forecasts = ...`: real-unit forecasts next to `test_values`.
@@ -384,7 +384,7 @@ def main(argv=None):
             members, validation_each, validation_targets, "mse"
         )
         chosen = {"trained": networks, **choice}
-        for line in training.describe_seeds(choice, train_seconds):
+        for line in training.describe_networks(choice, train_seconds):
             print(f"   {line}")
 
     report.step(9, "Evaluate on the test part, in real units")

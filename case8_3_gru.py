@@ -388,7 +388,7 @@ def main(argv=None):
             members, validation_each, validation_targets, "mae"
         )
         chosen = {"trained": networks, **choice}
-        for line in training.describe_seeds(choice, train_seconds):
+        for line in training.describe_networks(choice, train_seconds):
             print(f"   {line}")
 
     report.step(9, "Evaluate on the test part, in real units")

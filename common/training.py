@@ -242,7 +242,7 @@ def first_member(model):
     return members[0] if model.name == "seed_average" and members else model
 
 
-def describe_seeds(choice, train_seconds):
+def describe_networks(choice, train_seconds):
     """Step 8's lines on the seed average: each network's validation loss, the average's, what
     is kept, and the cost (all networks train in the same fit(), so it is their training time)."""
     losses = ", ".join(f"{loss:.4f}" for loss in choice["member_losses"])
