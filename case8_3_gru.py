@@ -68,7 +68,7 @@ GRU_SIZE = 32  # numbers in the GRU's hidden state
 LEARNING_RATE = 1e-3
 # Halve the learning rate after half the patience without a better validation loss (Keras'
 # ReduceLROnPlateau)? On the embedded series, course milk and data.csv (seeds 1-3) it moved the
-# test errors by under 0.3 % either way (benchmarks/bench_forecasting.py): off. Set True to try.
+# test errors by at most 0.6 %, up as often as down (benchmarks/bench_forecasting.py): off.
 HALVE_LEARNING_RATE = False
 WEIGHT_DECAY = 0.05  # AdamW pulls every weight toward 0: the correction stays small unless it pays
 STEPS = 1500  # optimizer steps at most (converted to epochs by the data size); early stopping
