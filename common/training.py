@@ -9,6 +9,7 @@ from common.cli import TRAINING, UsageError, check_interrupted
 
 import keras
 import numpy as np
+from sklearn.metrics import mean_absolute_error, mean_squared_error
 
 
 def seed_everything(seed):
@@ -223,10 +224,10 @@ def average_or_best(members, forecasts, targets, loss):
     members trained on. Returns (model, choice): choice holds each member's validation loss,
     the average's, and `kept` ("average" or "network k", counted from 1).
     """
-    measure = {"mse": np.square, "mae": np.abs}[loss]
+    score = {"mse": mean_squared_error, "mae": mean_absolute_error}[loss]
     forecasts = [np.reshape(forecast, targets.shape) for forecast in forecasts]
-    member_losses = [float(np.mean(measure(forecast - targets))) for forecast in forecasts]
-    average_loss = float(np.mean(measure(np.mean(forecasts, axis=0) - targets)))
+    member_losses = [float(score(targets, forecast)) for forecast in forecasts]
+    average_loss = float(score(targets, np.mean(forecasts, axis=0)))
     best = int(np.argmin(member_losses))
     if len(members) > 1 and average_loss < member_losses[best]:
         model, kept = averaged(members), "average"
