@@ -19,8 +19,9 @@ own units, with a significance test behind every "beats".
 
 Good places for a breakpoint (the debugger's variables panel shows the values):
   - after Step 1, on `series = ...`: `series.frame` holds the cleaned table (486 rows by default).
-  - in Step 4, after `window, differencing = ...`: `candidate_scores` holds every (window,
-    differencing) pair's validation RMSE; by default 24 months, seasonally differenced.
+  - in Step 4, after `recipe, noise["learned"] = ...`: `recipe.window` and `recipe.differencing`
+    are the choice (by default 24 months, seasonally differenced); `recipe.validation_rmse` holds
+    every (window, differencing) pair's validation RMSE.
   - in Step 5, after each line: `features` (months, features) differenced, NaN where a month has
     too little history; `scaled`, the same standardised with the training part's statistics.
   - on `history = model.fit(...)`: `train_windows` is (samples, window, features), e.g.
@@ -36,53 +37,50 @@ from common import (
     ahead,
     baselines,
     cli,
-    diagnostics,
-    intervals,
+    forecasting,
     plots,
     preprocessing,
     report,
-    selection,
-    significance,
     training,
     windows,
 )
-from common import series as series_io
-from common.artifacts import prepare_output_dir, save_model, write_history, write_json
 
 # `common` comes first: it keeps TensorFlow's start-up log quiet, which must happen before
 # TensorFlow (and so Keras) is imported.
 import keras
 
-CASE = "case8_2_lstm"
-EMBEDDED_DATA = Path(__file__).resolve().parent / "data" / "us_electricity_monthly.csv"
-EMBEDDED_TARGET = "Generation"
-EMBEDDED_UNITS = "billion kWh"  # US net electricity generation per month
-EMBEDDED_INPUTS = []  # the file has no other measured column
-WINDOW = 12  # months the LSTM reads before each forecast, before any choice (counts the test part)
-WINDOW_CHOICES = (12, 24)  # one or two years: validation chooses (or --window)
-CALENDAR_FEATURES = False  # a monthly window of 12 already shows the yearly pattern
-SEASON = 12  # months in a year: the seasonal naive baseline's lag and the seasonal difference
 LSTM_SIZE = 32  # numbers in the LSTM's hidden state
 LEARNING_RATE = 1e-3
-# Halve the learning rate after half the patience without a better validation loss (Keras'
-# ReduceLROnPlateau)? On the embedded series, course milk and data.csv (seeds 1-3) it moved the
-# test errors by at most 0.6 %, up as often as down (benchmarks/bench_forecasting.py): off.
-HALVE_LEARNING_RATE = False
 WEIGHT_DECAY = 0.05  # AdamW pulls every weight toward 0: the correction stays small unless it pays
-STEPS = 4000  # optimizer steps at most (converted to epochs by the data size); early stopping
-PATIENCE_STEPS = 600  # ends sooner, after this many steps without a better validation loss
-VALIDATION_FRACTION = 0.15  # last 15% of the training windows
-MIN_TRAINING_WINDOWS = 10  # fewer cannot give a training and a validation part
+LOSS = "mse"  # the case is scored by RMSE: train on squared errors
+MAX_UPDATES = 4000  # optimizer updates at most (converted to epochs by the data size); early
+PATIENCE_UPDATES = 600  # stopping ends sooner, after this many updates without a better loss
 QUICK_EPOCHS = 3
-QUICK_TRAIN_WINDOWS = 64  # --quick trains on the most recent 64 windows
+SETTINGS = forecasting.Settings(
+    case="case8_2_lstm",
+    cell="LSTM",
+    frequency="monthly",
+    step="month",
+    embedded_data=Path(__file__).resolve().parent / "data" / "us_electricity_monthly.csv",
+    embedded_target="Generation",
+    embedded_inputs=[],  # the file has no other measured column
+    embedded_units="billion kWh",  # US net electricity generation per month
+    test_window=12,  # months that count the test part (--window, else this), before any choice
+    window_choices=(12, 24),  # one or two years: validation chooses (or --window)
+    season=12,  # months in a year: the seasonal naive baseline's lag and the seasonal difference
+    calendar_features=False,  # a monthly window of 12 already shows the yearly pattern
+    loss=LOSS,
+    size=LSTM_SIZE,
+    min_training_windows=10,  # fewer cannot give a training and a validation part
+    quick_train_windows=64,  # --quick trains on the most recent 64 windows
+)
 
 
 def build_parser():
-    parser = cli.base_parser(__doc__, CASE, epochs=None, batch_size=None)
-    return cli.add_forecasting_flags(parser, WINDOW_CHOICES)
+    return cli.forecasting_parser(__doc__, SETTINGS.case, SETTINGS.window_choices)
 
 
-def build_model(window, features, recurrent_layer=None, horizon=1, linear_weights=None, name=None):
+def build_model(window, features, recurrent_layer=None, horizon=1, linear_weights=None):
     """Input (window, features) -> linear path + LSTM correction -> the next `horizon` steps'
     scaled values (one output per step: the direct strategy).
 
@@ -95,7 +93,6 @@ def build_model(window, features, recurrent_layer=None, horizon=1, linear_weight
     The LSTM only has to learn what a straight line misses.
     recurrent_layer: the layer that reads the window (default: the case's LSTM);
     compare_cells.py passes a SimpleRNN or a GRU here to train the same network with another cell.
-    name: the model's name (the case's seeds: lstm_forecaster_1, lstm_forecaster_2, ...).
     """
     if recurrent_layer is None:
         # Default activations keep the cuDNN kernel eligible on a GPU.
@@ -106,7 +103,7 @@ def build_model(window, features, recurrent_layer=None, horizon=1, linear_weight
     hidden = recurrent_layer(inputs)  # (batch, LSTM_SIZE): the state after the window's last month
     correction = keras.layers.Dense(horizon, kernel_initializer="zeros", name="correction")(hidden)
     outputs = keras.layers.Add(name="next_value")([linear, correction])
-    model = keras.Model(inputs, outputs, name=name or f"{recurrent_layer.name}_forecaster")
+    model = keras.Model(inputs, outputs, name=f"{recurrent_layer.name}_forecaster")
     if linear_weights is not None:
         model.get_layer("linear").set_weights(linear_weights)
     return model
@@ -115,418 +112,139 @@ def build_model(window, features, recurrent_layer=None, horizon=1, linear_weight
 @cli.user_errors(build_parser)
 def main(argv=None):
     args = build_parser().parse_args(argv)
-    if args.forecast:  # the saved model forecasts the file's next H periods; nothing is trained
-        return ahead.forecast_only(args, CASE, EMBEDDED_DATA, EMBEDDED_TARGET)
-    plots.configure(args.show)
-    training.seed_everything(args.seed)
-    training.check_tensorboard(args.tensorboard)
-    output_dir = prepare_output_dir(args.output_dir)
-    started = time.time()
+    if args.forecast:  # the saved model forecasts the file's next H months; nothing is trained
+        return ahead.forecast_only(args, SETTINGS)
+    output_dir, started = forecasting.start(args)  # seeds, plots, the output folder, the clock
 
     report.step(1, "Load the monthly series")
-    series, data_path, embedded = series_io.load_case_series(
-        args, EMBEDDED_DATA, EMBEDDED_TARGET, EMBEDDED_INPUTS
-    )
-    if series.frequency != "monthly":
-        raise cli.UsageError(
-            f"{series.target!r} is a {series.frequency} series: "
-            "case 8-2 forecasts monthly data (try case8_3_gru.py)"
-        )
-    frame = series.frame  # (rows, 1 + inputs), indexed by month
-    values = frame[series.target].to_numpy()  # (rows,) in real units
-    dates = frame.index
-    value_units = EMBEDDED_UNITS if embedded else f"the units of {series.target}"
-    for line in series_io.describe(series, embedded):
-        print(f"   {line}")
-    report.trace(args.trace, frame=frame, values=values)
+    series = forecasting.load(args, SETTINGS)
+    frame = series.frame  # (months, 1 + inputs), indexed by month
+    values = frame[series.target].to_numpy()  # (months,) in real units
 
     report.step(2, "Look at the data: trend and yearly seasonality")
-    # The test part is counted with the window in force before any choice (--window, else the
-    # case's default), so every window candidate is scored on the same test targets.
-    window = args.window or WINDOW
-    test_points = windows.count_test_points(len(frame), window, args.test_fraction)
-    test_start = len(frame) - test_points  # first test target
-    if test_start - window < MIN_TRAINING_WINDOWS:
-        needed = window + MIN_TRAINING_WINDOWS + test_points
-        raise cli.UsageError(
-            f"{len(frame)} months are too few for window {window} and {test_points} test months "
-            f"(at least {needed} needed): use a smaller --window or a longer series"
-        )
-    horizon = args.horizon  # months forecast at once from each origin
-    if horizon > test_points:
-        raise cli.UsageError(
-            f"--horizon {horizon} is longer than the {test_points} test months: "
-            "use a smaller --horizon or a larger --test-fraction"
-        )
-    if test_start - window - horizon + 1 < MIN_TRAINING_WINDOWS:  # origins with H known targets
-        raise cli.UsageError(
-            f"--horizon {horizon} leaves too few months to train on before the test part: "
-            "use a smaller --horizon or --test-fraction"
-        )
-    forced = args.differencing and selection.differencing_lags(args.differencing, SEASON)
-    if forced and test_start - (sum(forced) + window + horizon) < MIN_TRAINING_WINDOWS:
-        raise cli.UsageError(
-            f"--differencing {args.differencing} leaves too few months to train on: "
-            "choose none or first, or a longer series"
-        )
-    print(
-        f"   test part: the last {test_points} months ({dates[test_start]:%Y-%m} onwards); "
-        f"everything is fitted on the {test_start} months before"
-    )
-    plots.series_overview(frame, series.target, "monthly", output_dir / "data.png")
+    test_start = forecasting.look(series, args, SETTINGS, output_dir)  # first test target
 
     report.step(3, "Noise check: is there anything to learn from the past?")
-    noise = diagnostics.noise_check(values[:test_start])  # the raw series' training part
-    for line in diagnostics.explain(noise, lag_season=SEASON):
-        print(f"   {line}")
+    noise = forecasting.noise_check(values[:test_start], SETTINGS, output_dir)  # training part
 
     report.step(4, "Choose what the LSTM learns, and how far back it reads (on validation)")
-
-    # A level model cannot extrapolate a trend: the LSTM learns a difference instead, e.g.
-    # seasonal and first: z[t] = (y[t] - y[t-12]) - (y[t-1] - y[t-13]), this month's change
-    # against last year's. Which difference suits this series is measured, not assumed: a ridge
-    # regression on each candidate's windows forecasts the validation months, in real units.
-    # The window is a candidate too: 12 months show one year, 24 show how last year's pattern
-    # differed from the year before; which one pays is measured the same way.
-    def recipe_for(lags, window):  # saved as preprocessing.json at the end
-        return preprocessing.Preprocessing(
-            window=window,
-            target=series.target,
-            inputs=series.inputs,
-            frequency="monthly",
-            differencing_lags=lags,
-            calendar_features=CALENDAR_FEATURES,
-            horizon=horizon,
-        )
-
-    window_choices = [args.window] if args.window else list(WINDOW_CHOICES)
-    candidate_scores = selection.candidate_scores(
-        frame,
-        recipe_for,
-        SEASON,
-        test_start,
-        VALIDATION_FRACTION,
-        MIN_TRAINING_WINDOWS,
-        window_choices,
-    )
-    window, differencing = selection.choose(candidate_scores, args.differencing, window)
-    choice_scores = candidate_scores[window]  # each differencing's, on the chosen window
-    for line in selection.describe_pairs(
-        candidate_scores, window, differencing, bool(args.window), bool(args.differencing)
-    ):
-        print(f"   {line}")
-    lags = selection.differencing_lags(differencing, SEASON)
-    first_step = sum(lags) + window  # first target with a full window of changes
-    # The noise check again, on what the LSTM learns.
-    learned = preprocessing.difference(values, lags)[sum(lags) : test_start]
-    noise["learned"] = {"differencing_lags": lags, **diagnostics.noise_check(learned)}
-    print(f"   {diagnostics.explain_learned(noise['learned'], f'the {differencing} series')}")
+    # A level model cannot extrapolate a trend: the LSTM learns a difference, which one (and one
+    # year of inputs or two) measured, e.g. z[t] = (y[t] - y[t-12]) - (y[t-1] - y[t-13]).
+    recipe, noise["learned"] = forecasting.choose(series, test_start, args, SETTINGS)
+    window, horizon = recipe.window, recipe.horizon  # months read, months forecast at once
 
     report.step(5, "Prepare: difference, scale, cut windows")
-    recipe = recipe_for(lags, window)
-    recipe.differencing = differencing
-    recipe.validation_rmse = {str(each): scores for each, scores in candidate_scores.items()}
-    features = preprocessing.raw_features(frame, recipe)  # (rows, features), NaN where too early
-    preprocessing.fit_scaling(recipe, features[:test_start])  # mean and scale: training part only
-    scaled = preprocessing.scale(features, recipe)  # (rows, features), mean 0 and sd 1 on training
-    train_steps, validation_steps, test_steps = windows.chronological_split(
-        first_step, test_start, len(frame), VALIDATION_FRACTION, horizon
-    )  # forecast origins (the position of each origin's first target), in time order
-    if args.quick:
-        train_steps = train_steps[-QUICK_TRAIN_WINDOWS:]
-    targets = scaled[:, 0]  # (rows,) the model forecasts the scaled change of the target
-    train_windows, train_targets = windows.make_windows(
-        scaled, targets, train_steps, window, horizon
-    )  # targets: (samples,) one month ahead, (samples, horizon) for several
-    validation_windows, validation_targets = windows.make_windows(
-        scaled, targets, validation_steps, window, horizon
+    features, scaled = preprocessing.prepare(frame, recipe, test_start)  # (months, features)
+    train_origins, validation_origins, test_origins = forecasting.origins(
+        series, recipe, test_start, args, SETTINGS
     )
-    # A target filled by interpolation was computed from later months: never scored. An origin
-    # whose targets include one is left out.
-    filled = windows.target_paths(dates.isin(series.filled_dates), test_steps, horizon)
-    filled = filled.reshape(len(test_steps), -1).any(axis=1)
-    test_steps = test_steps[~filled]
-    test_windows, _ = windows.make_windows(scaled, targets, test_steps, window, horizon)
-    # What the forecasts are scored on, in real units: (test_points,), or (origins, horizon).
-    test_values = windows.target_paths(values, test_steps, horizon)
+    targets = scaled[:, 0]  # (months,) the model forecasts the scaled change of the target
+    train_windows, train_targets = windows.make_windows(  # (samples, window, features), targets
+        scaled, targets, train_origins, window, horizon
+    )
+    validation_windows, validation_targets = windows.make_windows(
+        scaled, targets, validation_origins, window, horizon
+    )
+    test_windows, _ = windows.make_windows(scaled, targets, test_origins, window, horizon)
+    test_values = windows.target_paths(values, test_origins, horizon)  # real units: scored
     print(
         f"   windows: {len(train_windows)} train, {len(validation_windows)} validation, "
-        f"{len(test_windows)} test; each {window} months x {scaled.shape[1]} feature(s): "
-        f"{', '.join(recipe.feature_names)}"
-    )
-    if horizon > 1:
-        print(
-            f"   each window forecasts the next {horizon} months at once; the test part is scored "
-            f"from {len(test_steps)} origins (every one whose {horizon} months all lie in it)"
-        )
-    if filled.any() and horizon == 1:
-        print(
-            f"   {int(filled.sum())} test target(s) were filled by interpolation and are not "
-            f"scored: {len(test_steps)} of {test_points} months are"
-        )
-    elif filled.any():
-        print(
-            f"   {int(filled.sum())} test origin(s) have a target filled by interpolation and "
-            f"are not scored: {len(test_steps)} are"
-        )
-    report.trace(
-        args.trace,
-        features=features,
-        train_windows=train_windows,
-        train_targets=train_targets,
-        validation_windows=validation_windows,
-        test_windows=test_windows,
-        test_values=test_values,
+        f"{len(test_windows)} test; each {window} months x {recipe.feature_names}"
     )
 
-    report.step(6, "Baselines: the common-sense forecasts to beat")
-    baseline_forecasts = baselines.forecasting_baselines(
-        values, dates, test_steps, test_start, season=SEASON, daily=False, horizon=horizon
+    report.step(6, "Baselines: last month, same month last year, last year's change, the mean")
+    # `linear`: a ridge regression on the LSTM's own windows. Does the LSTM add anything to it?
+    fitted = (train_windows, train_targets, validation_windows, validation_targets)
+    baseline_forecasts, ridge = forecasting.forecast_baselines(
+        series, test_start, fitted, test_windows, test_origins, test_values, recipe, SETTINGS
     )
-    # `linear`: ridge regression on exactly the windows the LSTM reads (flattened), its
-    # penalty chosen on the validation windows: does the network add anything to a linear model?
-    ridge, linear_penalty = baselines.ridge_on_windows(
-        train_windows, train_targets, validation_windows, validation_targets
-    )
-    baseline_forecasts["linear"] = preprocessing.in_real_units(
-        baselines.predict_linear(ridge, test_windows), values, test_steps, recipe
-    )
-    over = f", mean over {horizon} steps ahead" if horizon > 1 else ""
-    for name, forecast in baseline_forecasts.items():
-        rmse = baselines.score_forecasts(test_values, forecast)["rmse"]
-        print(f"   {name:17s} RMSE {rmse:.3f} ({value_units}{over})")
 
     report.step(7, "Build the LSTM beside a linear path")
-    environment = training.environment()
-    print(f"   {training.describe_environment(environment)}")
-    training.seed_everything(args.seed)
+    keras.utils.set_random_seed(args.seed)  # the same seed, the same starting weights
     # The linear path starts where the `linear` baseline ended: training can only add to it.
-    # With --networks N, N networks start from N random starts (one after the other from the
-    # seed): a network's forecast depends on the random numbers its weights start from. They
-    # train side by side in one Keras model, one output and one loss each (their weights never
-    # mix), and after training validation decides whether their average pays. Measured on the
-    # embedded series, course milk and data.csv (seeds 1-3, --networks 3): the average never
-    # beat the best network on validation (they all start from the same ridge solution and end
-    # close together), and training took about twice as long. So the default is one network.
-    networks = args.networks
-    members = [
-        build_model(
-            window,
-            scaled.shape[1],
-            horizon=horizon,
-            linear_weights=baselines.dense_weights(ridge),
-            name=f"lstm_forecaster_{number}" if networks > 1 else None,
-        )
-        for number in range(1, networks + 1)
-    ]
-    model = members[0] if networks == 1 else training.side_by_side(members)
+    linear_weights = baselines.dense_weights(ridge)  # [kernel (window * features, H), bias (H,)]
+    model = build_model(window, scaled.shape[1], horizon=horizon, linear_weights=linear_weights)
     # AdamW: Adam plus weight decay, which shrinks every weight a little at each step. With a
     # hundred training windows, it keeps the LSTM's correction small unless the data insist.
-    model.compile(
-        optimizer=training.optimizer(LEARNING_RATE, args.clipnorm, WEIGHT_DECAY),
-        loss="mse",  # (one per network, with several: fit() reports their sum as the loss)
-        run_eagerly=args.eager,
-    )
-    members[0].summary()  # (each network, with --networks)
-    # With several networks, every one learns the same targets.
-    train_targets_each = train_targets if networks == 1 else [train_targets] * networks
-    validation_targets_each = (
-        validation_targets if networks == 1 else [validation_targets] * networks
-    )
-    # Before training the forecast is the linear one: the validation loss of that starting point
-    # is what training must beat; if no epoch does, early stopping puts the starting weights back.
-    start = model.evaluate(validation_windows, validation_targets_each, verbose=0, return_dict=True)
-    start_loss = float(start["loss"])  # (summed over the networks, with several)
-    summed = f", summed over {networks} networks" if networks > 1 else ""
-    print(f"   validation loss before training (the linear path alone{summed}): {start_loss:.4f}")
+    optimizer = keras.optimizers.AdamW(LEARNING_RATE, WEIGHT_DECAY, clipnorm=args.clipnorm)
+    model.compile(optimizer=optimizer, loss=LOSS, run_eagerly=args.eager)
+    model.summary()
+    # Before training the forecast is the linear one: training must beat its validation loss,
+    # and if no epoch does, early stopping puts the starting weights back.
+    start_loss = float(model.evaluate(validation_windows, validation_targets, verbose=0))
+    print(f"   validation loss before training (the linear path, LSTM at 0): {start_loss:.4f}")
 
-    report.step(8, "Train (a budget of optimizer steps; early stopping keeps the best weights)")
+    report.step(8, "Train the LSTM (a budget of optimizer updates; early stopping keeps the best)")
     # A budget of weight updates, not of epochs: 100 windows need many epochs, 10,000 few.
+    epochs = args.epochs or (QUICK_EPOCHS if args.quick else None)  # None: from the budget
     plan = training.budget(
-        len(train_windows),
-        STEPS,
-        PATIENCE_STEPS,
-        args.batch_size,
-        args.epochs or (QUICK_EPOCHS if args.quick else None),
+        len(train_windows), MAX_UPDATES, PATIENCE_UPDATES, args.batch_size, epochs
     )
-    print(f"   {training.describe_budget(plan, 'windows')}")
+    batch, patience = plan["batch_size"], plan["patience"]
     print(
-        f"   one batch: inputs {train_windows[: plan['batch_size']].shape}, "
-        f"targets {train_targets[: plan['batch_size']].shape}"
+        f"   {plan['epochs']} epochs at most, patience {patience}; one batch of {batch} windows "
+        f"of {window} months: {train_windows[:batch].shape} -> {train_targets[:batch].shape}"
     )
-    stopper = training.callbacks(
-        "val_loss",
-        "min",
-        plan["patience"],
-        output_dir / "logs" if args.tensorboard else None,
-        start_loss=start_loss,
-        halve_after=max(1, plan["patience"] // 2) if HALVE_LEARNING_RATE else None,
-    )
+    logs = output_dir / "logs" if args.tensorboard else None  # TensorBoard's, one folder a run
+    callbacks = training.callbacks("val_loss", "min", patience, logs, start_loss)
     fit_started = time.time()
     history = model.fit(
         train_windows,
-        train_targets_each,
-        validation_data=(validation_windows, validation_targets_each),
+        train_targets,
+        validation_data=(validation_windows, validation_targets),
         epochs=plan["epochs"],
-        batch_size=plan["batch_size"],
-        callbacks=stopper,
-        shuffle=True,
-        verbose=training.progress_verbosity(),
+        batch_size=batch,
+        callbacks=callbacks,
+        verbose=plan["verbose"],
     )
-    train_seconds = time.time() - fit_started  # the time in fit() alone
-    epochs_run = len(history.history["loss"])
-    best_loss = min([start_loss, *history.history["val_loss"]])
-    kept = "the starting point (no epoch beat it)" if best_loss == start_loss else "its best epoch"
-    print(f"   {epochs_run} epochs; best validation loss {best_loss:.4f}, from {kept}")
-    chosen = {"trained": 1, "kept": "network 1"}
-    if networks > 1:
-        # N forecasts, or their mean? Averaging cancels part of each start's own error; it pays
-        # only if the average beats every network on validation. The test part is not looked at.
-        validation_each = model.predict(validation_windows, verbose=0)  # a list: one per network
-        model, choice = training.average_or_best(
-            members, validation_each, validation_targets, "mse"
-        )
-        chosen = {"trained": networks, **choice}
-        for line in training.describe_networks(choice, train_seconds):
-            print(f"   {line}")
+    summary = forecasting.training_summary(
+        history, plan, start_loss, fit_started, model, args.seed, output_dir
+    )
+    report.trace(args.trace, train_windows=train_windows, train_targets=train_targets)
 
-    report.step(9, "Evaluate on the test part, in real units")
+    report.step(9, "Evaluate on the test months, in the series' units")
     test_predictions = model.predict(test_windows, verbose=0)  # (origins, horizon) scaled changes
-    model_forecasts = preprocessing.in_real_units(test_predictions, values, test_steps, recipe)
-    results = {"LSTM": baselines.score_forecasts(test_values, model_forecasts)}
-    for name, forecast in baseline_forecasts.items():
-        results[name] = baselines.score_forecasts(test_values, forecast)
-    # Is each difference real? Diebold-Mariano on the same targets (squared errors,
-    # as the case leads with RMSE); only p < 0.05 earns a "beats" or a "loses to".
-    tests = significance.compare_with_baselines(
-        test_values, model_forecasts, baseline_forecasts, "rmse"
+    model_forecasts = preprocessing.in_real_units(test_predictions, values, test_origins, recipe)
+    report.trace(args.trace, test_windows=test_windows, model_forecasts=model_forecasts)
+    results, verdict = forecasting.evaluate(
+        test_values, model_forecasts, baseline_forecasts, ridge, noise, series, SETTINGS
     )
-    best = min(baseline_forecasts, key=lambda name: results[name]["rmse"])
-    verdict, verdict_line = significance.verdict(
-        "LSTM", best, results["LSTM"]["rmse"], results[best]["rmse"], tests[best]
-    )
-    if horizon == 1:
-        title = f"One-step-ahead test errors over {len(test_steps)} months, in {value_units}"
-    else:
-        title = (
-            f"Test errors 1 to {horizon} months ahead from {len(test_steps)} origins, "
-            f"mean over the steps, in {value_units}"
-        )
-    report.results_table(
-        results, ["rmse", "mae"], title, p_values={name: test["p"] for name, test in tests.items()}
-    )
-    print(
-        "   (DM p: Diebold-Mariano test of each baseline against the LSTM; p < 0.05 is a real gap)"
-    )
-    if horizon > 1:
-        ahead.print_by_horizon(results, "rmse", f"Test RMSE by months ahead, in {value_units}")
-    print(verdict_line)
     # How far off may a forecast be? The validation origins' errors, step by step, give the
     # half-widths of 80 % and 95 % intervals (split conformal); the test part checks them.
-    validation_forecasts = preprocessing.in_real_units(
-        model.predict(validation_windows, verbose=0), values, validation_steps, recipe
+    intervals = forecasting.calibrate_intervals(
+        model, validation_windows, validation_origins, model_forecasts - test_values, series, recipe
     )
-    validation_errors = validation_forecasts - windows.target_paths(
-        values, validation_steps, horizon
-    )  # (origins,) or (origins, horizon), real units
-    recipe.intervals, recipe.interval_method = intervals.calibrate(
-        validation_errors.reshape(len(validation_steps), -1)
-    )
-    coverage = intervals.coverage(
-        (model_forecasts - test_values).reshape(len(test_steps), -1), recipe.intervals
-    )
-    ahead.print_coverage(coverage, recipe.interval_method, len(test_steps))
-    report.trace(args.trace, test_predictions=test_predictions, model_forecasts=model_forecasts)
 
     report.step(10, "Forecast the months after the last date in the file")
-    next_forecasts = preprocessing.forecast_ahead(model, recipe, frame)
-    for line in ahead.describe_forecasts(next_forecasts, series.target):
-        print(line)
+    next_forecasts = forecasting.forecast_next(model, recipe, series)
 
-    report.step(11, "Save plots, model and metrics")
-    plots.history(history, output_dir / "history.png")
-    compared = {
-        "LSTM": model_forecasts,
-        "seasonal naive": baseline_forecasts.get("seasonal_naive", baseline_forecasts["naive"]),
-    }
-    if horizon == 1:
-        plots.forecast(
-            dates,
-            values,
-            test_steps,
-            compared,
-            series.target,
-            output_dir / "forecast.png",
-            recent=4 * test_points,
-        )
-    else:
-        plots.forecast_paths(
-            dates,
-            values,
-            test_steps,
-            model_forecasts,
-            recipe.intervals,
-            next_forecasts,
-            series.target,
-            output_dir / "forecast.png",
-        )
-    plots.autocorrelation(noise["acf"], test_start, noise["ljung_box_p"], output_dir / "acf.png")
-    protocol = {
-        "window": window,
-        "differencing": differencing,
-        "differencing_validation_rmse": choice_scores,
-        "window_validation_rmse": {
-            str(each): selection.lowest(scores) for each, scores in candidate_scores.items()
-        },
-        "test_fraction": args.test_fraction,
-        "test_points": test_points,
-        "scored_points": len(test_steps),
-        "unscored_filled_targets": int(filled.sum()),
-        "horizon": horizon,
-        "interval_method": recipe.interval_method,
-    }
-    if horizon > 1:
-        protocol["origins"] = len(test_steps)
-    metrics = {
-        "schema": 2,
-        "case": CASE,
-        "data": {
-            "path": str(data_path),
-            "rows": len(frame),
-            "embedded": embedded,
-            "target": series.target,
-        },
-        "protocol": protocol,
-        "model": results["LSTM"],
-        "baselines": {name: {**results[name], "dm": tests[name]} for name in baseline_forecasts},
-        "verdict": verdict,
-        "intervals": {
-            level: {**coverage[level], "half_widths": recipe.intervals[level]} for level in coverage
-        },
-        "diagnostics": noise,
-        "next": next_forecasts,
-        "training": {
-            "epochs_run": epochs_run,
-            "batch_size": plan["batch_size"],
-            "max_epochs": plan["epochs"],
-            "kept_start": best_loss == start_loss,
-            "networks": chosen,
-            "seconds": round(train_seconds, 2),
-            "total_seconds": round(time.time() - started, 2),
-            "params": model.count_params(),
-            "seed": args.seed,
-        },
-        "environment": environment,
-    }
-    metrics["baselines"]["linear"]["penalty"] = linear_penalty
-    written = [
-        save_model(output_dir / "model.keras", model),
-        recipe.save(output_dir / "preprocessing.json"),
-        write_history(output_dir / "history.csv", history),
-        write_json(output_dir / "metrics.json", metrics),
-    ]
-    plotted = ["data.png", "history.png", "forecast.png", "acf.png"]
-    report.written(output_dir, plotted + [Path(path).name for path in written])
+    report.step(11, "Save the LSTM, its pictures and its metrics")
+    forecasting.plot_forecasts(
+        series,
+        test_origins,
+        model_forecasts,
+        baseline_forecasts,
+        verdict,
+        next_forecasts,
+        recipe,
+        SETTINGS,
+        output_dir,
+    )
+    metrics = forecasting.metrics(
+        args,
+        SETTINGS,
+        series,
+        recipe,
+        test_origins,
+        noise,
+        results,
+        verdict,
+        intervals,
+        next_forecasts,
+        summary,
+        started,
+    )
+    forecasting.save(output_dir, model, recipe, history, metrics)
     plots.show(args.show)
     return metrics
 

@@ -24,31 +24,30 @@ Good places for a breakpoint: in `train_once`, on `history = model.fit(...)` (th
 and the model with the cell swapped in), and on `rows.append(...)` in main (one measured row).
 """
 
+import contextlib
+import io
 import platform
 import statistics
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import case8_1_rnn
 import case8_2_lstm
 import case8_3_gru
 from common import (
     baselines,
     cli,
+    forecasting,
     models,
     plots,
     preprocessing,
     report,
-    selection,
     significance,
-    text,
     training,
     windows,
 )
 from common.artifacts import prepare_output_dir, write_json, write_text
 from common.cells import parameter_count
-from common.series import load_series
 
 # `common` comes first: it keeps TensorFlow's start-up log quiet, which must happen before
 # TensorFlow (and so Keras) is imported.
@@ -58,6 +57,8 @@ import numpy as np
 SCRIPT = "compare_cells"
 CELLS = ["simple_rnn", "lstm", "gru"]
 EXTRA_CELLS = ["bidirectional_gru", "wide_and_deep"]  # text task only
+BAG_SIZE = 20000  # words and word pairs in the wide-and-deep model's bag
+WIDE_L2 = 1e-5  # weight decay of the wide path's weights, one per word or word pair
 TEXT_EPOCHS = 6  # the text task's epoch budget (the case's own is 15; early stopping ends sooner)
 ROOT = Path(__file__).resolve().parent
 
@@ -84,7 +85,8 @@ class Task:
     evaluate: object
     learning_rate: float = 1e-3
     weight_decay: float = None  # AdamW's, where the case uses it
-    loss: str = "mse"
+    loss: str = "mse"  # the case's own loss
+    keep_start: bool = False  # early stopping may keep the weights training started from
     monitor: str = "val_loss"
     mode: str = "min"
     keras_metrics: list = field(default_factory=list)
@@ -97,73 +99,46 @@ class Task:
             self.inputs = lambda cell, inputs: inputs
 
 
-def forecasting_task(
-    name, description, case, recurrent_size, metric, epochs, patience, quick_rows=None, horizon=1
-):
-    """A forecasting task prepared with its case's own constants and Prepare steps.
+def forecasting_task(name, description, case, quick, horizon=1):
+    """A forecasting task prepared exactly as its case prepares it: the case's parser, settings
+    and the shared steps of common/forecasting.py (the same window and differencing chosen on
+    validation, the same windows, baselines and scored test targets), its loss and its budget of
+    optimizer updates; every cell trains the case's own `build_model` with that cell swapped in.
 
-    case: the case's module (case8_2_lstm or case8_3_gru); every cell trains the case's own
-    `build_model` with that cell swapped in, at the case's size, batch size and learning rate.
-    horizon: steps forecast at once; with H > 1 the metric is the mean over the H steps, from
-    every test origin whose H targets lie in the test part (the case's --horizon protocol).
+    case: the case's module (case8_2_lstm or case8_3_gru); quick: the case's --quick (its small
+    slice and few epochs); horizon: the case's --horizon (with H > 1 the metric is over the H
+    steps from every test origin).
     """
-    series = load_series(
-        case.EMBEDDED_DATA, target=case.EMBEDDED_TARGET, inputs=case.EMBEDDED_INPUTS
-    )
-    frame = series.frame.iloc[-quick_rows:] if quick_rows else series.frame
-    values = frame[case.EMBEDDED_TARGET].to_numpy()  # (rows,) real units
-    window = case.WINDOW
-    test_points = windows.count_test_points(len(frame), window, 0.2)
-    test_start = len(frame) - test_points
-
-    # Steps 4 and 5 of the case, line for line: the window and differencing chosen on
-    # validation, then the same scaling and windows.
-    def recipe_for(lags, window):
-        return preprocessing.Preprocessing(
-            window=window,
-            target=case.EMBEDDED_TARGET,
-            inputs=series.inputs,
-            frequency=series.frequency,
-            differencing_lags=lags,
-            calendar_features=case.CALENDAR_FEATURES,
-            horizon=horizon,
+    settings = case.SETTINGS
+    args = case.build_parser().parse_args(["--quick"] * quick + ["--horizon", str(horizon)])
+    with contextlib.redirect_stdout(io.StringIO()):  # the case's step lines are not the table's
+        series = forecasting.load(args, settings)
+        test_start = forecasting.look(series, args, settings)
+        noise = forecasting.noise_check(
+            series.frame[series.target].to_numpy()[:test_start], settings
         )
-
-    candidate_scores = selection.candidate_scores(
-        frame,
-        recipe_for,
-        case.SEASON,
-        test_start,
-        case.VALIDATION_FRACTION,
-        case.MIN_TRAINING_WINDOWS,
-        list(case.WINDOW_CHOICES),
-    )
-    window, differencing = selection.choose(candidate_scores, default_window=window)
-    lags = selection.differencing_lags(differencing, case.SEASON)
-    recipe = recipe_for(lags, window)
-    features = preprocessing.raw_features(frame, recipe)
-    preprocessing.fit_scaling(recipe, features[:test_start])
-    scaled = preprocessing.scale(features, recipe)
-    train_steps, validation_steps, test_steps = windows.chronological_split(
-        sum(lags) + window, test_start, len(frame), case.VALIDATION_FRACTION, horizon
-    )
-    train = windows.make_windows(scaled, scaled[:, 0], train_steps, window, horizon)
-    validation = windows.make_windows(scaled, scaled[:, 0], validation_steps, window, horizon)
-    test_windows, _ = windows.make_windows(scaled, scaled[:, 0], test_steps, window, horizon)
-    test_values = windows.target_paths(values, test_steps, horizon)  # (test,) or (origins, H)
-    baseline_forecasts = baselines.forecasting_baselines(
-        values,
-        frame.index,
-        test_steps,
-        test_start,
-        season=case.SEASON,
-        daily=series.frequency == "daily",
-        horizon=horizon,
-    )
-    ridge, _ = baselines.ridge_on_windows(*train, *validation)
-    baseline_forecasts["linear"] = preprocessing.in_real_units(
-        baselines.predict_linear(ridge, test_windows), values, test_steps, recipe
-    )
+        recipe, _ = forecasting.choose(series, test_start, args, settings)
+        _, scaled = preprocessing.prepare(series.frame, recipe, test_start)
+        train_origins, validation_origins, test_origins = forecasting.origins(
+            series, recipe, test_start, args, settings
+        )
+        window, targets = recipe.window, scaled[:, 0]
+        train = windows.make_windows(scaled, targets, train_origins, window, horizon)
+        validation = windows.make_windows(scaled, targets, validation_origins, window, horizon)
+        test_windows, _ = windows.make_windows(scaled, targets, test_origins, window, horizon)
+        values = series.frame[series.target].to_numpy()  # (rows,) real units
+        test_values = windows.target_paths(values, test_origins, horizon)
+        baseline_forecasts, ridge = forecasting.forecast_baselines(
+            series,
+            test_start,
+            (*train, *validation),
+            test_windows,
+            test_origins,
+            test_values,
+            recipe,
+            settings,
+        )
+    metric = settings.metric
     scored = {
         label: baselines.score_forecasts(test_values, forecast)[metric]
         for label, forecast in baseline_forecasts.items()
@@ -171,33 +146,43 @@ def forecasting_task(
     best = min(scored, key=scored.get)
 
     def evaluate(model):
-        """The test metric, and the Diebold-Mariano test against the best baseline."""
-        predictions = keras.ops.convert_to_numpy(model(test_windows, training=False))  # (test, H)
-        forecasts = preprocessing.in_real_units(predictions, values, test_steps, recipe)
-        test = significance.compare_with_baselines(
-            test_values, forecasts, {best: baseline_forecasts[best]}, metric
-        )[best]
-        return baselines.score_forecasts(test_values, forecasts)[metric], {"dm": test}
+        """The test metric, and the Diebold-Mariano test against the best baseline: the case's
+        own Step 9."""
+        predictions = model.predict(test_windows, verbose=0)  # (origins, H) scaled
+        forecasts = preprocessing.in_real_units(predictions, values, test_origins, recipe)
+        with contextlib.redirect_stdout(io.StringIO()):
+            results, _ = forecasting.evaluate(
+                test_values, forecasts, baseline_forecasts, ridge, noise, series, settings
+            )
+        return results[settings.cell][metric], {"dm": results[best]["dm"]}
 
+    plan = training.budget(
+        len(train[0]),
+        case.MAX_UPDATES,
+        case.PATIENCE_UPDATES,
+        epochs=args.epochs or (case.QUICK_EPOCHS if quick else None),
+    )
     features_count = scaled.shape[1]
     return Task(
         name=name,
         description=description,
         metric=metric,
         lower_is_better=True,
-        units=recurrent_size,
+        units=case.SETTINGS.size,
         input_features=features_count,
         train=train,
         validation=validation,
-        epochs=epochs,
-        batch_size=training.batch_size_for(len(train[0])),
-        patience=patience,
+        epochs=plan["epochs"],
+        batch_size=plan["batch_size"],
+        patience=plan["patience"],
         learning_rate=case.LEARNING_RATE,
         weight_decay=case.WEIGHT_DECAY,
+        loss=case.LOSS,
+        keep_start=True,
         build=lambda cell: case.build_model(
             window,
             features_count,
-            models.recurrent_layer(cell, recurrent_size),
+            models.recurrent_layer(cell, case.SETTINGS.size),
             horizon=horizon,
             linear_weights=baselines.dense_weights(ridge),  # as the cases: from the linear fit
         ),
@@ -206,35 +191,66 @@ def forecasting_task(
     )
 
 
-# The comparison keeps its own epoch budgets and patience (shorter than the cases', so that all
-# cells and seeds fit in a few minutes); everything else comes from the cases.
+# Each forecasting task is its case's run, with the case's budget (--quick: the case's --quick).
 def monthly_task(quick):
     """Case 8-2's task: US electricity, one month ahead; RMSE in billion kWh."""
     return forecasting_task(
         "monthly",
         "case 8-2: US electricity, one month ahead (RMSE, billion kWh)",
         case8_2_lstm,
-        case8_2_lstm.LSTM_SIZE,
-        "rmse",
-        epochs=3 if quick else 150,
-        patience=20,
+        quick,
     )
 
 
 def daily_task(quick):
-    """Case 8-3's task: Clemson Tmax from 30 days of Tmax, Tmin and day of year.
-
-    Scored by MAE in degrees C.
-    """
+    """Case 8-3's task: Clemson Tmax from Tmax, Tmin and the day of the year (the window chosen
+    on validation). Scored by MAE in degrees C."""
     return forecasting_task(
         "daily",
         "case 8-3: Clemson daily Tmax, one day ahead (MAE, degrees C)",
         case8_3_gru,
-        case8_3_gru.GRU_SIZE,
-        "mae",
-        epochs=2 if quick else 20,
-        patience=4,
-        quick_rows=case8_3_gru.QUICK_DAYS if quick else None,
+        quick,
+    )
+
+
+def build_wide_and_deep(case, vocabulary_size, sequence_length, bag_vectorizer):
+    """Reading order and a bag of words in one model: case 8-1's SimpleRNN path beside a
+    bag-of-words path.
+
+    Deep path: token ids -> Embedding -> recurrent layer -> one logit (what reading order says).
+    Wide path: the raw review -> TF-IDF of words and word pairs (`bag_vectorizer`, a
+    TextVectorization adapted on the training reviews) -> one logit (what the words say).
+    The two logits add up before the sigmoid, so each path learns what the other misses.
+    case: the case8_1_rnn module (its embedding, dropout and SimpleRNN sizes).
+    Inputs: {"token_ids": (reviews, sequence_length) ids, "review": (reviews, 1) strings}.
+    """
+    token_ids = keras.Input(shape=(sequence_length,), dtype="int64", name="token_ids")
+    review = keras.Input(shape=(1,), dtype="string", name="review")
+    word_vectors = keras.layers.Embedding(
+        vocabulary_size, case.EMBEDDING_DIM, mask_zero=True, name="embedding"
+    )(token_ids)  # (reviews, sequence_length, case.EMBEDDING_DIM)
+    word_vectors = keras.layers.Dropout(case.EMBEDDING_DROPOUT, name="embedding_dropout")(
+        word_vectors
+    )
+    recurrent_layer = keras.layers.SimpleRNN(
+        case.RNN_SIZE, return_sequences=True, name="simple_rnn"
+    )
+    states = recurrent_layer(word_vectors)  # (reviews, sequence_length, case.RNN_SIZE)
+    average = keras.layers.GlobalAveragePooling1D(name="average_state")(states)
+    deep_logit = keras.layers.Dense(1, name="deep_logit")(average)
+    bag = bag_vectorizer(review)  # (reviews, bag size) TF-IDF weights
+    # Each review's weights scaled to unit length, as scikit-learn's TfidfVectorizer does: a long
+    # review does not get larger inputs than a short one.
+    bag = keras.layers.UnitNormalization(name="bag_unit_length")(bag)
+    wide_logit = keras.layers.Dense(
+        1, kernel_regularizer=keras.regularizers.L2(WIDE_L2), name="wide_logit"
+    )(bag)
+    logit = keras.layers.Add(name="logit")([deep_logit, wide_logit])
+    probability = keras.layers.Activation("sigmoid", name="positive_probability")(logit)
+    return keras.Model(
+        {"token_ids": token_ids, "review": review},
+        probability,
+        name=f"wide_and_deep_{recurrent_layer.name}",
     )
 
 
@@ -245,7 +261,11 @@ def text_task(quick, data_path=None, cells=()):
     Every model is also scored on the challenge set, per category, and its AUC is compared with
     TF-IDF + logistic regression's by a paired bootstrap on the test reviews.
     """
-    case = case8_1_rnn
+    # The text task needs TensorFlow (TextVectorization, tf.strings): imported here, so that the
+    # forecasting tasks also run where Keras uses JAX or PyTorch and TensorFlow is absent.
+    import case8_1_rnn as case
+    from common import text
+
     reviews = text.load_reviews(data_path or case.EMBEDDED_DATA)
     train_texts, validation_texts, test_texts, train_labels, validation_labels, test_labels = (
         text.course_split(
@@ -269,7 +289,7 @@ def text_task(quick, data_path=None, cells=()):
     vocabulary_size = len(vectorizer.get_vocabulary())
     # The wide-and-deep model's bag of words and word pairs, adapted on the training part only.
     bag_vectorizer = (
-        text.make_bag_vectorizer(train_texts, case.BAG_SIZE) if "wide_and_deep" in cells else None
+        text.make_bag_vectorizer(train_texts, BAG_SIZE) if "wide_and_deep" in cells else None
     )
     challenge = text.load_challenge(case.CHALLENGE_DATA)
 
@@ -305,7 +325,7 @@ def text_task(quick, data_path=None, cells=()):
 
     def build(cell):
         if cell == "wide_and_deep":  # the case's SimpleRNN path, plus a bag-of-words path
-            return case.build_wide_and_deep(vocabulary_size, sequence_length, bag_vectorizer)
+            return build_wide_and_deep(case, vocabulary_size, sequence_length, bag_vectorizer)
         return case.build_model(
             vocabulary_size,
             sequence_length,
@@ -338,15 +358,12 @@ def text_task(quick, data_path=None, cells=()):
 
 
 def multistep_task(quick):
-    """Case 8-2's task twelve months ahead (`--horizon 12`): mean RMSE over the 12 steps."""
+    """Case 8-2's task twelve months ahead (`--horizon 12`): RMSE over the 12 steps."""
     return forecasting_task(
         "multistep",
-        "case 8-2: US electricity, 1 to 12 months ahead (mean RMSE over the steps, billion kWh)",
+        "case 8-2: US electricity, 1 to 12 months ahead (RMSE over the steps, billion kWh)",
         case8_2_lstm,
-        case8_2_lstm.LSTM_SIZE,
-        "rmse",
-        epochs=3 if quick else 150,
-        patience=20,
+        quick,
         horizon=12,
     )
 
@@ -385,6 +402,10 @@ def train_once(task, cell, seed, clipnorm=None, eager=False, tensorboard_dir=Non
         metrics=task.keras_metrics,
         run_eagerly=eager,
     )
+    start_loss = None
+    if task.keep_start:  # the forecasting cases' rule: an epoch must beat the starting point
+        validation_inputs = task.inputs(cell, task.validation[0])
+        start_loss = float(model.evaluate(validation_inputs, task.validation[1], verbose=0))
     timer = EpochTimer()
     started = time.perf_counter()
     history = model.fit(
@@ -395,7 +416,9 @@ def train_once(task, cell, seed, clipnorm=None, eager=False, tensorboard_dir=Non
         batch_size=task.batch_size,
         callbacks=[
             timer,
-            *training.callbacks(task.monitor, task.mode, task.patience, tensorboard_dir),
+            *training.callbacks(
+                task.monitor, task.mode, task.patience, tensorboard_dir, start_loss
+            ),
         ],
         verbose=0,
     )

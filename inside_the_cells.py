@@ -82,7 +82,7 @@ QUICK = {
     "memory_samples": 300,
     "memory_test_samples": 200,
     "epochs": 2,
-    "train_steps": 30,
+    "train_origins": 30,
 }
 
 
@@ -200,10 +200,6 @@ def load_forecaster(args, output_dir):
         raise cli.UsageError(
             f"{model_path} could not be loaded as a case's Keras model ({error})"
         ) from None
-    if model.name == "seed_average":  # the case kept the mean of several networks' forecasts
-        networks = sum(isinstance(layer, keras.Model) for layer in model.layers)
-        print(f"   {model_path} averages {networks} networks' forecasts; looking inside the first")
-        model = training.first_member(model)
     rnn = first_recurrent_layer(model, model_path)  # (case 8-2: the layer named "lstm")
     cell = cells.cell_name(type(rnn).__name__)  # "LSTM"
     units = rnn.get_config()["units"]
@@ -302,7 +298,7 @@ def data_path_of(model_path, data):
             recorded = Path(json.loads(metrics_path.read_text(encoding="utf-8"))["data"]["path"])
             if recorded.exists():
                 return recorded
-    return case8_2_lstm.EMBEDDED_DATA
+    return case8_2_lstm.SETTINGS.embedded_data
 
 
 # Step 2 -----------------------------------------------------------------------------------------
@@ -390,9 +386,10 @@ def numpy_forecast(forecaster, numpy_states, window, frame):
         linear_kernel, linear_bias = model.get_layer("linear").get_weights()  # (window*f, 1)
         correction_kernel, correction_bias = model.get_layer("correction").get_weights()
         flat = window.reshape(len(window), -1)  # (1, window * features), as Flatten does
+        # (1, 1) scaled
         numpy_prediction = (flat @ linear_kernel + linear_bias) + (
             last_state @ correction_kernel + correction_bias
-        )  # (1, 1) scaled
+        )
     else:
         head = model.layers[-1]
         if not isinstance(head, keras.layers.Dense) or (
@@ -659,7 +656,7 @@ def exploding_gradients(args):
     """Step 7: a ReLU SimpleRNN whose gradients explode, trained with plain SGD without and with
     clipnorm; the recorded runs, the untrained model's gradient curve, and the "clipping"
     metrics."""
-    train_steps = QUICK["train_steps"] if args.quick else TRAIN_STEPS
+    train_origins = QUICK["train_origins"] if args.quick else TRAIN_STEPS
     clipnorm = args.clipnorm  # 1.0 unless --clipnorm says otherwise
     clip_rng = np.random.default_rng(args.seed)
     # (256, 20, 2), (256,)
@@ -669,7 +666,7 @@ def exploding_gradients(args):
     print(
         f"   SimpleRNN({EXPLODING_SIZE}, activation='relu') with its orthogonal recurrent kernel "
         f"times {RECURRENT_GAIN:g}, {EXPLODING_STEPS} steps, plain SGD (learning rate "
-        f"{SGD_LEARNING_RATE}), {train_steps} full-batch steps"
+        f"{SGD_LEARNING_RATE}), {train_origins} full-batch steps"
     )
     records = {}
     for label, clip in [("without clipping", None), (f"clipnorm={clipnorm:g}", clipnorm)]:
@@ -686,7 +683,7 @@ def exploding_gradients(args):
             exploding_norms = gradients.input_gradient_norms(exploding_model, clip_inputs)
         optimizer = keras.optimizers.SGD(SGD_LEARNING_RATE, clipnorm=clip)
         records[label] = gradients.train_recording_gradients(
-            exploding_model, clip_inputs, clip_targets, optimizer, train_steps
+            exploding_model, clip_inputs, clip_targets, optimizer, train_origins
         )
     clipping = {label: gradients.run_summary(record) for label, record in records.items()}
     losses = {f"{label} loss": record["loss"] for label, record in records.items()}

@@ -4,8 +4,6 @@
     COURSE_DATA_DIR=/path/to/course-files python benchmarks/bench_forecasting.py   # + course files
     python benchmarks/bench_forecasting.py --several-steps   # --horizon runs: per-step errors,
                                                              # interval coverage, wall clock
-    python benchmarks/bench_forecasting.py --skip-speed --networks 3   # 3 networks per run:
-                                                   # what validation kept, and the training time
 
 Each run is a fresh process (`python case8_x.py ...`), so the times include TensorFlow's import,
 as a learner experiences them. Prints each run's results table (the network against every
@@ -50,12 +48,6 @@ def main():
         help="instead: course milk and electricity 12 months ahead, Clemson 7 days ahead "
         "(per-step errors, interval coverage, speed)",
     )
-    parser.add_argument(
-        "--networks",
-        type=int,
-        default=1,
-        help="--networks N for every quality run (N networks side by side; default: 1)",
-    )
     args = parser.parse_args()
     seeds = [int(seed) for seed in args.seeds.split(",")]
     course = os.environ.get("COURSE_DATA_DIR")
@@ -84,14 +76,13 @@ def main():
     summary = []
     for script, label, extra, metric in runs:
         for seed in seeds:
-            networks = ["--networks", str(args.networks)]
-            seconds, metrics = run_case(script, *extra, *networks, "--seed", str(seed))
+            seconds, metrics = run_case(script, *extra, "--seed", str(seed))
             print_results(script, label, seed, metric, metrics, seconds)
             summary.append((label, seed, metric, metrics, seconds))
     print("\n== Summary (markdown, for the README)")
     print(
         "| series | seed | window, differencing | network | best baseline | DM p | verdict "
-        "| kept (of --networks) | fit s | wall s |"
+        "| kept start | fit s | wall s |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for label, seed, metric, metrics, seconds in summary:
@@ -102,8 +93,8 @@ def main():
             f"| {label} | {seed} | {protocol['window']}, {protocol['differencing']} | "
             f"{metric.upper()} {metrics['model'][metric]:.3f} | "
             f"{verdict['baseline']} {best[metric]:.3f} | {verdict['p']:.2g} | "
-            f"{verdict['outcome']} | {training['networks']['kept']} of "
-            f"{training['networks']['trained']} | {training['seconds']:.1f} | {seconds:.1f} |"
+            f"{verdict['outcome']} | {training['kept_start']} | {training['seconds']:.1f} | "
+            f"{seconds:.1f} |"
         )
 
 

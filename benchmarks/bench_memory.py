@@ -37,9 +37,8 @@ def peak_memory_mib(arguments):
     code, peak_kib = result.stdout.split()
     if code != "0":
         raise SystemExit(f"{' '.join(arguments)} failed with status {code}")
-    scale = (
-        1024 * 1024 if sys.platform == "darwin" else 1024
-    )  # ru_maxrss is bytes on macOS, KiB on Linux
+    # ru_maxrss is bytes on macOS, KiB on Linux
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024
     return time.perf_counter() - started, int(peak_kib) * 1024 / scale / 1024
 
 

@@ -117,10 +117,12 @@ def holt_winters_one_step(values, test_start, seasonal):
     return np.asarray(whole.fittedvalues[test_start:])
 
 
-def last_year_change(values, test_steps):
+def last_year_change(values, test_origins):
     """y[t-1] + y[t-12] - y[t-13]: last month plus last year's change between the same months."""
     values = np.asarray(values, dtype=float)
-    return values[test_steps - 1] + values[test_steps - SEASON] - values[test_steps - SEASON - 1]
+    return (
+        values[test_origins - 1] + values[test_origins - SEASON] - values[test_origins - SEASON - 1]
+    )
 
 
 def fourier_terms(dates, harmonics):
@@ -145,7 +147,7 @@ def arima_fourier_one_step(values, dates, test_start):
     return np.asarray(predicted)
 
 
-def monthly_forecasts(values, test_steps, test_start):
+def monthly_forecasts(values, test_origins, test_start):
     """Every monthly model's one-step forecasts of the test targets, by name."""
     forecasts = {"sarima": sarima_one_step(values, test_start)}
     for seasonal in ("add", "mul"):
@@ -154,20 +156,20 @@ def monthly_forecasts(values, test_steps, test_start):
         predicted = holt_winters_one_step(values, test_start, seasonal)
         if predicted is not None:
             forecasts[f"holt_winters_{seasonal}"] = predicted
-    forecasts["seasonal_naive"] = baselines.seasonal_naive(values, test_steps, SEASON)
-    forecasts["naive"] = baselines.naive(values, test_steps)
-    forecasts["last_year_change"] = last_year_change(values, test_steps)
+    forecasts["seasonal_naive"] = baselines.seasonal_naive(values, test_origins, SEASON)
+    forecasts["naive"] = baselines.naive(values, test_origins)
+    forecasts["last_year_change"] = last_year_change(values, test_origins)
     return forecasts
 
 
-def daily_forecasts(values, dates, test_steps, test_start):
+def daily_forecasts(values, dates, test_origins, test_start):
     """The daily models' one-step forecasts of the test targets, by name."""
     forecasts = {"arima_fourier": arima_fourier_one_step(values, dates, test_start)}
-    forecasts["naive"] = baselines.naive(values, test_steps)
-    seasonal = baselines.seasonal_naive(values, test_steps, 365)
+    forecasts["naive"] = baselines.naive(values, test_origins)
+    seasonal = baselines.seasonal_naive(values, test_origins, 365)
     if seasonal is not None:
         forecasts["seasonal_naive"] = seasonal
-    forecasts["climatology"] = baselines.climatology(values, dates, test_steps, test_start)
+    forecasts["climatology"] = baselines.climatology(values, dates, test_origins, test_start)
     return forecasts
 
 
@@ -179,9 +181,9 @@ def series_to_run(skip_daily):
     runs = [
         (
             "embedded US electricity generation (billion kWh)",
-            case8_2_lstm.EMBEDDED_DATA,
-            case8_2_lstm.EMBEDDED_TARGET,
-            case8_2_lstm.WINDOW,
+            case8_2_lstm.SETTINGS.embedded_data,
+            case8_2_lstm.SETTINGS.embedded_target,
+            case8_2_lstm.SETTINGS.test_window,
             False,
         )
     ]
@@ -201,9 +203,9 @@ def series_to_run(skip_daily):
         runs.append(
             (
                 "embedded Clemson daily Tmax (degrees Celsius)",
-                case8_3_gru.EMBEDDED_DATA,
-                case8_3_gru.EMBEDDED_TARGET,
-                case8_3_gru.WINDOW,
+                case8_3_gru.SETTINGS.embedded_data,
+                case8_3_gru.SETTINGS.embedded_target,
+                case8_3_gru.SETTINGS.test_window,
                 True,
             )
         )
@@ -217,14 +219,14 @@ def evaluate(name, path, target, window, daily):
     dates = series.frame.index
     test_points = windows.count_test_points(len(values), window, TEST_FRACTION)
     test_start = len(values) - test_points
-    test_steps = np.arange(test_start, len(values))
+    test_origins = np.arange(test_start, len(values))
     started = time.perf_counter()
     if daily:
-        forecasts = daily_forecasts(values, dates, test_steps, test_start)
+        forecasts = daily_forecasts(values, dates, test_origins, test_start)
     else:
-        forecasts = monthly_forecasts(values, test_steps, test_start)
+        forecasts = monthly_forecasts(values, test_origins, test_start)
     seconds = time.perf_counter() - started
-    actual = values[test_steps]
+    actual = values[test_origins]
     results = {}
     for model, forecast in forecasts.items():
         if len(forecast) != len(actual):

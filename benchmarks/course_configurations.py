@@ -134,8 +134,8 @@ def level_forecaster(cell, config, epochs, values, seed):
     train_windows, train_targets = windows.make_windows(
         scaled, scaled[:, 0], np.arange(window, test_start), window
     )
-    test_steps = np.arange(test_start, len(values))
-    test_windows, _ = windows.make_windows(scaled, scaled[:, 0], test_steps, window)
+    test_origins = np.arange(test_start, len(values))
+    test_windows, _ = windows.make_windows(scaled, scaled[:, 0], test_origins, window)
 
     training.seed_everything(seed)
     model = keras.Sequential(
@@ -152,7 +152,7 @@ def level_forecaster(cell, config, epochs, values, seed):
     # A direct call, not predict(): a new model per seed would make predict() retrace and warn.
     predicted = np.asarray(model(test_windows, training=False))  # (test, 1), scaled
     forecasts = scaler.inverse_transform(predicted)[:, 0]
-    return forecasts, test_steps, test_start
+    return forecasts, test_origins, test_start
 
 
 def run_milk(seed, quick):
@@ -162,19 +162,19 @@ def run_milk(seed, quick):
         return None
     values = load_series(path).frame.iloc[:, 0].to_numpy(dtype=float)
     epochs = MILK["quick_epochs"] if quick else MILK["epochs"]
-    forecasts, test_steps, _ = level_forecaster(keras.layers.LSTM, MILK, epochs, values, seed)
-    actual = values[test_steps]
+    forecasts, test_origins, _ = level_forecaster(keras.layers.LSTM, MILK, epochs, values, seed)
+    actual = values[test_origins]
     return {
         "model": baselines.scores(actual, forecasts),
         "baselines": {
             "seasonal_naive": baselines.scores(
-                actual, baselines.seasonal_naive(values, test_steps, 12)
+                actual, baselines.seasonal_naive(values, test_origins, 12)
             ),
-            "naive": baselines.scores(actual, baselines.naive(values, test_steps)),
+            "naive": baselines.scores(actual, baselines.naive(values, test_origins)),
         },
-        "test_points": len(test_steps),
+        "test_points": len(test_origins),
         "max_forecast": float(forecasts.max()),
-        "max_training_value": float(values[: test_steps[0]].max()),
+        "max_training_value": float(values[: test_origins[0]].max()),
         "max_test_value": float(actual.max()),
         "epochs": epochs,
     }
@@ -187,17 +187,17 @@ def run_noise(seed, quick):
         return None
     values = load_series(path).frame.iloc[:, 0].to_numpy(dtype=float)
     epochs = NOISE["quick_epochs"] if quick else NOISE["epochs"]
-    forecasts, test_steps, test_start = level_forecaster(
+    forecasts, test_origins, test_start = level_forecaster(
         keras.layers.GRU, NOISE, epochs, values, seed
     )
-    actual = values[test_steps]
+    actual = values[test_origins]
     return {
         "model": baselines.scores(actual, forecasts),
         "baselines": {
-            "mean": baselines.scores(actual, baselines.mean(values, test_steps, test_start)),
-            "naive": baselines.scores(actual, baselines.naive(values, test_steps)),
+            "mean": baselines.scores(actual, baselines.mean(values, test_origins, test_start)),
+            "naive": baselines.scores(actual, baselines.naive(values, test_origins)),
         },
-        "test_points": len(test_steps),
+        "test_points": len(test_origins),
         "epochs": epochs,
     }
 

@@ -8,8 +8,9 @@ targets all lie in it is scored ("rolling forecast origins"), step by step.
 import types
 from pathlib import Path
 
-from common import cli, preprocessing, report
+from common import preprocessing, report
 from common import series as series_io
+from common.errors import UsageError
 
 import keras
 
@@ -65,7 +66,7 @@ def load_trained(output_dir, case):
     model_path = Path(output_dir) / "model.keras"
     recipe_path = Path(output_dir) / "preprocessing.json"
     if not model_path.exists() or not recipe_path.exists():
-        raise cli.UsageError(
+        raise UsageError(
             f"no trained model in {output_dir} (model.keras and preprocessing.json): train first "
             f"with `python {case}.py --output-dir {output_dir}` (without --forecast), then ask "
             "again"
@@ -73,33 +74,33 @@ def load_trained(output_dir, case):
     return keras.saving.load_model(model_path), preprocessing.Preprocessing.load(recipe_path)
 
 
-def forecast_only(args, case, embedded_data, embedded_target):
+def forecast_only(args, settings):
     """--forecast: the next H values and their intervals from the saved model; train nothing.
 
     The file (--data or the embedded one) may have gained rows since training: the forecast
     starts after its last date. The target and inputs are the ones the model was trained on.
     """
-    model, recipe = load_trained(args.output_dir, case)
+    model, recipe = load_trained(args.output_dir, settings.case)
     loading = types.SimpleNamespace(**vars(args))
     loading.target = args.target or recipe.target
     loading.inputs = args.inputs if args.inputs is not None else recipe.inputs
     series, data_path, _ = series_io.load_case_series(
-        loading, embedded_data, embedded_target, recipe.inputs
+        loading, settings.embedded_data, settings.embedded_target, recipe.inputs
     )
     if series.target != recipe.target or list(series.inputs) != list(recipe.inputs):
-        raise cli.UsageError(
+        raise UsageError(
             f"the model in {args.output_dir} forecasts {recipe.target!r} from "
             f"{[recipe.target, *recipe.inputs]}; {data_path} gives {series.target!r} from "
             f"{[series.target, *series.inputs]}"
         )
     if series.frequency != recipe.frequency:
-        raise cli.UsageError(
+        raise UsageError(
             f"the model in {args.output_dir} forecasts {recipe.frequency} data; "
             f"{data_path} is {series.frequency}"
         )
     needed = recipe.window + sum(recipe.differencing_lags)
     if len(series.frame) < needed:
-        raise cli.UsageError(
+        raise UsageError(
             f"{data_path} has {len(series.frame)} rows: the model needs the last {needed}"
         )
     forecasts = preprocessing.forecast_ahead(model, recipe, series.frame)

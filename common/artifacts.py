@@ -8,7 +8,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from common.cli import UsageError, check_interrupted
+from common.errors import UsageError
+from common.interrupts import check_interrupted
 
 import pandas as pd
 

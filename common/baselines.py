@@ -17,25 +17,25 @@ def _shaped(forecasts, horizon):
     return forecasts[:, 0] if horizon == 1 else forecasts
 
 
-def naive(values, test_steps, horizon=1):
+def naive(values, test_origins, horizon=1):
     """Previous value: y[t-1], held for every step ahead."""
-    last = np.asarray(values, dtype=float)[np.asarray(test_steps) - 1]
+    last = np.asarray(values, dtype=float)[np.asarray(test_origins) - 1]
     return _shaped(np.repeat(last[:, None], horizon, axis=1), horizon)
 
 
-def seasonal_naive(values, test_steps, season, horizon=1):
+def seasonal_naive(values, test_origins, season, horizon=1):
     """Value one season earlier: y[t-season] (h steps ahead: the same period of the last season
     observed before the origin); None when the series is too short for it."""
-    test_steps = np.asarray(test_steps)
-    if test_steps.min() - season < 0:
+    test_origins = np.asarray(test_origins)
+    if test_origins.min() - season < 0:
         return None
     ahead = np.arange(horizon)
     back = season * np.ceil((ahead + 1) / season).astype(int)  # whole seasons, >= h + 1 steps
-    earlier = path_positions(test_steps, horizon) - back  # (origins, horizon)
+    earlier = path_positions(test_origins, horizon) - back  # (origins, horizon)
     return _shaped(np.asarray(values, dtype=float)[earlier], horizon)
 
 
-def last_year_change(values, test_steps, season=12, horizon=1):
+def last_year_change(values, test_origins, season=12, horizon=1):
     """Last month plus last year's change over the same month: y[t-1] + y[t-12] - y[t-13].
 
     The forecast a model of the seasonally and first-differenced series makes when it predicts
@@ -43,29 +43,29 @@ def last_year_change(values, test_steps, season=12, horizon=1):
     observed), h + 1 months ahead: y[t+h-12] + (y[t-1] - y[t-13]) for h < 12, one more year's
     change for each further year. None when the series is too short.
     """
-    test_steps = np.asarray(test_steps)
-    if test_steps.min() - season - 1 < 0:
+    test_origins = np.asarray(test_origins)
+    if test_origins.min() - season - 1 < 0:
         return None
     values = np.asarray(values, dtype=float)
     years = np.ceil((np.arange(horizon) + 1) / season).astype(int)  # seasons back, per step
-    change = values[test_steps - 1] - values[test_steps - 1 - season]  # (origins,)
-    same_month = values[path_positions(test_steps, horizon) - season * years]
+    change = values[test_origins - 1] - values[test_origins - 1 - season]  # (origins,)
+    same_month = values[path_positions(test_origins, horizon) - season * years]
     return _shaped(same_month + years * change[:, None], horizon)
 
 
-def mean(values, test_steps, test_start, horizon=1):
+def mean(values, test_origins, test_start, horizon=1):
     """Mean of the training part (all values before the first test target)."""
     level = np.mean(np.asarray(values, dtype=float)[:test_start])
-    return _shaped(np.full((len(test_steps), horizon), level), horizon)
+    return _shaped(np.full((len(test_origins), horizon), level), horizon)
 
 
-def climatology(values, dates, test_steps, test_start, horizon=1):
+def climatology(values, dates, test_origins, test_start, horizon=1):
     """Training mean for the same day of the year
     (month and day; 29 February uses 28 February if unseen)."""
     dates = pd.DatetimeIndex(dates)
     training = pd.Series(np.asarray(values, dtype=float)[:test_start], index=dates[:test_start])
     by_day = training.groupby([training.index.month, training.index.day]).mean()
-    paths = path_positions(test_steps, horizon)
+    paths = path_positions(test_origins, horizon)
     forecasts = []
     for date in dates[paths.reshape(-1)]:
         key = (date.month, date.day)
@@ -81,23 +81,23 @@ def scores(actual, forecast):
     }
 
 
-def forecasting_baselines(values, dates, test_steps, test_start, season, daily, horizon=1):
+def forecasting_baselines(values, dates, test_origins, test_start, season, daily, horizon=1):
     """Forecasts of every simple baseline of docs/PROTOCOL.md on the test targets, by name:
     (origins,) one step ahead, (origins, horizon) from each origin when horizon > 1.
 
     (The `linear` baseline needs the model's windows: see `linear_on_windows`.)
     """
-    forecasts = {"naive": naive(values, test_steps, horizon)}
-    seasonal = seasonal_naive(values, test_steps, season, horizon)
+    forecasts = {"naive": naive(values, test_origins, horizon)}
+    seasonal = seasonal_naive(values, test_origins, season, horizon)
     if seasonal is not None:
         forecasts["seasonal_naive"] = seasonal
     if not daily:
-        change = last_year_change(values, test_steps, season, horizon)
+        change = last_year_change(values, test_origins, season, horizon)
         if change is not None:
             forecasts["last_year_change"] = change
-    forecasts["mean"] = mean(values, test_steps, test_start, horizon)
+    forecasts["mean"] = mean(values, test_origins, test_start, horizon)
     if daily:
-        forecasts["climatology"] = climatology(values, dates, test_steps, test_start, horizon)
+        forecasts["climatology"] = climatology(values, dates, test_origins, test_start, horizon)
     return forecasts
 
 

@@ -80,18 +80,14 @@ def lstm_forward(x, kernel, recurrent_kernel, bias):
     record = {name: np.zeros((batch, timesteps, n)) for name in ["h", "c", *GATES["LSTM"]]}
     for t in range(timesteps):
         x_t = x[:, t]  # (batch, m)
-        input_gate = sigmoid(
-            x_t @ W_i + h @ U_i + b_i
-        )  # i_t = sigma(x_t W_i + h_{t-1} U_i + b_i): how much new to write
-        forget_gate = sigmoid(
-            x_t @ W_f + h @ U_f + b_f
-        )  # f_t = sigma(x_t W_f + h_{t-1} U_f + b_f): how much memory to keep
-        candidate = np.tanh(
-            x_t @ W_c + h @ U_c + b_c
-        )  # c~_t = tanh(x_t W_c + h_{t-1} U_c + b_c): what could be written
-        output_gate = sigmoid(
-            x_t @ W_o + h @ U_o + b_o
-        )  # o_t = sigma(x_t W_o + h_{t-1} U_o + b_o): how much memory to show
+        # i_t = sigma(x_t W_i + h_{t-1} U_i + b_i): how much new to write
+        input_gate = sigmoid(x_t @ W_i + h @ U_i + b_i)
+        # f_t = sigma(x_t W_f + h_{t-1} U_f + b_f): how much memory to keep
+        forget_gate = sigmoid(x_t @ W_f + h @ U_f + b_f)
+        # c~_t = tanh(x_t W_c + h_{t-1} U_c + b_c): what could be written
+        candidate = np.tanh(x_t @ W_c + h @ U_c + b_c)
+        # o_t = sigma(x_t W_o + h_{t-1} U_o + b_o): how much memory to show
+        output_gate = sigmoid(x_t @ W_o + h @ U_o + b_o)
         c = forget_gate * c + input_gate * candidate  # c_t = f_t * c_{t-1} + i_t * c~_t, (batch, n)
         h = output_gate * np.tanh(c)  # h_t = o_t * tanh(c_t), (batch, n)
         record["input"][:, t] = input_gate
@@ -132,18 +128,14 @@ def gru_forward(x, kernel, recurrent_kernel, bias):
     record = {name: np.zeros((batch, timesteps, n)) for name in ["h", *GATES["GRU"]]}
     for t in range(timesteps):
         x_t = x[:, t]  # (batch, m)
-        update_gate = sigmoid(
-            x_t @ W_z + b_z + h @ U_z + b2_z
-        )  # z_t = sigma(x_t W_z + b_z + h_{t-1} U_z + b'_z): how much to keep
-        reset_gate = sigmoid(
-            x_t @ W_r + b_r + h @ U_r + b2_r
-        )  # r_t = sigma(x_t W_r + b_r + h_{t-1} U_r + b'_r): how much past the candidate sees
-        candidate = np.tanh(
-            x_t @ W_h + b_h + reset_gate * (h @ U_h + b2_h)
-        )  # h~_t = tanh(x_t W_h + b_h + r_t * (h_{t-1} U_h + b'_h))
-        h = (
-            update_gate * h + (1.0 - update_gate) * candidate
-        )  # h_t = z_t * h_{t-1} + (1 - z_t) * h~_t, (batch, n)
+        # z_t = sigma(x_t W_z + b_z + h_{t-1} U_z + b'_z): how much to keep
+        update_gate = sigmoid(x_t @ W_z + b_z + h @ U_z + b2_z)
+        # r_t = sigma(x_t W_r + b_r + h_{t-1} U_r + b'_r): how much past the candidate sees
+        reset_gate = sigmoid(x_t @ W_r + b_r + h @ U_r + b2_r)
+        # h~_t = tanh(x_t W_h + b_h + r_t * (h_{t-1} U_h + b'_h))
+        candidate = np.tanh(x_t @ W_h + b_h + reset_gate * (h @ U_h + b2_h))
+        # h_t = z_t * h_{t-1} + (1 - z_t) * h~_t, (batch, n)
+        h = update_gate * h + (1.0 - update_gate) * candidate
         record["update"][:, t] = update_gate
         record["reset"][:, t] = reset_gate
         record["candidate"][:, t] = candidate

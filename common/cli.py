@@ -10,37 +10,18 @@ import functools
 import math
 import signal
 import sys
-import threading
 
-INTERRUPTED = threading.Event()  # set by Ctrl-C (SIGINT) during a script's main()
+from common.errors import UsageError
+from common.interrupts import (
+    INTERRUPTED,
+    INTERRUPTED_MESSAGE,
+    TRAINING,
+    check_interrupted,
+    install_interrupt_handler,
+)
+from common.selection import DIFFERENCING_CHOICES
 
-
-def check_interrupted():
-    """Raise KeyboardInterrupt if Ctrl-C was pressed, even where TensorFlow swallowed the first one.
-
-    Keras callbacks and the artifact writers call this, so an interrupted run stops at the next
-    batch and never writes its artifacts.
-    """
-    if INTERRUPTED.is_set():
-        raise KeyboardInterrupt
-
-
-DIFFERENCING_CHOICES = ("none", "first", "seasonal", "seasonal+first")  # --differencing
-
-TRAINING = threading.Event()  # set by the training callback while model.fit() runs
-
-
-def _on_interrupt(signum, frame):
-    """Ctrl-C: during fit() only note it (the callback stops at the next batch, where TensorFlow
-    is in a clean state); elsewhere, or on a second Ctrl-C, stop at once."""
-    already = INTERRUPTED.is_set()
-    INTERRUPTED.set()
-    if already or not TRAINING.is_set():
-        raise KeyboardInterrupt
-
-
-class UsageError(Exception):
-    """Bad input from the user. The message says what is wrong and how to fix it."""
+__all__ = ["UsageError", "user_errors", "base_parser", "forecasting_parser", "add_text_flags"]
 
 
 def positive_int(text):
@@ -190,9 +171,11 @@ def base_parser(doc, script_name, epochs, batch_size, helps=None):
     return parser
 
 
-def add_forecasting_flags(parser, window_choices):
-    """Flags of the forecasting cases (8-2 LSTM, 8-3 GRU); window_choices: the windows tried on
-    validation when --window is left out."""
+def forecasting_parser(doc, script_name, window_choices):
+    """The parser of a forecasting case (8-2 LSTM, 8-3 GRU): every script's flags and the
+    forecasting ones; window_choices: the windows tried on validation when --window is left
+    out. Epochs and the batch size follow the case's budget of optimizer updates."""
+    parser = base_parser(doc, script_name, epochs=None, batch_size=None)
     flag = parser.add_argument
     flag(
         "--date-column",
@@ -225,14 +208,6 @@ def add_forecasting_flags(parser, window_choices):
         choices=DIFFERENCING_CHOICES,
         help="what the model learns: the series itself, its first or seasonal difference, or "
         "both (default: the one a linear model scores best on the validation part)",
-    )
-    flag(
-        "--networks",
-        type=positive_int,
-        default=1,
-        metavar="N",
-        help="train N networks from N random starts side by side (N times the training time); "
-        "validation keeps their average or the best one (default: %(default)s)",
     )
     flag(
         "--horizon",
@@ -285,26 +260,6 @@ def add_text_flags(parser):
         "and print the positive probability of TEXT",
     )
     return parser
-
-
-INTERRUPTED_MESSAGE = (
-    "\nInterrupted. Every file in the output folder is whole: written completely, "
-    "or left as the earlier run wrote it."
-)
-
-
-def install_interrupt_handler():
-    """Take over Ctrl-C (SIGINT) when nobody else has; return the handler to put back, or None.
-
-    Only Python's own default handler is replaced. A debugger (pdb, debugpy) that installed its
-    own keeps it, so Ctrl-C pauses the program there as in any Python program.
-    """
-    try:
-        if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
-            return None
-        return signal.signal(signal.SIGINT, _on_interrupt)
-    except ValueError:  # not the main thread: leave signals alone
-        return None
 
 
 def user_errors(build_parser):

@@ -5,12 +5,12 @@ which needs no display, so the scripts work over SSH and in CI.
 """
 
 from common.artifacts import atomic_path
-from common.diagnostics import white_noise_band
+from common.diagnostics import format_p_value, white_noise_band
 
 import matplotlib
 import numpy as np
 import pandas as pd
-from sklearn.metrics import roc_auc_score, roc_curve
+from sklearn.metrics import ConfusionMatrixDisplay, RocCurveDisplay
 
 
 def configure(show):
@@ -60,14 +60,22 @@ def series_overview(frame, target, frequency, path):
     return save(figure, path)
 
 
-def history(history, path, metric="loss"):
-    """history.png: training and validation curves per epoch."""
+def history(history, path, metric="loss", kept_epoch=None, start_value=None):
+    """history.png: training and validation curves per epoch; `metric` is the quantity early
+    stopping watched (its validation curve), and `kept_epoch` (1, 2, ...; 0 for the weights
+    training started from) is marked with the weights early stopping kept; start_value: the
+    validation value before training, drawn at epoch 0."""
     plt = pyplot()
     figure, axis = plt.subplots(figsize=(7, 4))
     epochs = np.arange(1, len(history.history[metric]) + 1)
     axis.plot(epochs, history.history[metric], label=f"training {metric}")
     if f"val_{metric}" in history.history:
         axis.plot(epochs, history.history[f"val_{metric}"], label=f"validation {metric}")
+    if start_value is not None:
+        axis.plot([0], [start_value], "o", color="tab:orange", label="before training")
+    if kept_epoch is not None:
+        where = "the starting weights" if kept_epoch == 0 else f"epoch {kept_epoch}"
+        axis.axvline(kept_epoch, color="grey", linestyle="--", linewidth=1, label=f"kept: {where}")
     axis.set(xlabel="epoch", ylabel=metric, title="Training history")
     if metric == "loss" and min(history.history[metric]) > 0:
         axis.set_yscale("log")
@@ -75,25 +83,39 @@ def history(history, path, metric="loss"):
     return save(figure, path)
 
 
-def forecast(dates, values, test_steps, forecasts, target, path, recent=None):
-    """forecast.png: the series, the train/test split and each forecast over the test part.
+def forecast(dates, values, test_origins, forecasts, target, path, band=None, recent=None):
+    """forecast.png, one step ahead: the whole series with the test part shaded (left), and the
+    test part at a readable scale (right): the actual values and each forecast, the first one
+    (the network's) with its 80 % interval.
 
-    recent: only show this many steps before the end (daily series are long).
+    forecasts: {label: (origins,) forecasts in real units}, the network's first; band: the 80 %
+    interval's half-width; recent: the right panel shows only the last `recent` test targets
+    (a long daily test part is a blur otherwise).
     """
     plt = pyplot()
-    figure, axis = plt.subplots(figsize=(12, 4.5))
-    start = 0 if recent is None else max(0, len(values) - recent)
-    axis.plot(dates[start:], values[start:], color="black", linewidth=1, label="actual")
-    split = dates[test_steps[0]]
-    axis.axvline(split, color="grey", linestyle="--", linewidth=1)
-    axis.text(split, axis.get_ylim()[1], " test part", va="top", color="grey")
-    shown_steps = test_steps[test_steps >= start]
-    for name, predicted in forecasts.items():
-        axis.plot(
-            dates[shown_steps], np.asarray(predicted)[-len(shown_steps) :], linewidth=1, label=name
-        )
-    axis.set(title=f"One-step-ahead forecasts of {target}", xlabel="date", ylabel=target)
-    axis.legend(loc="upper left")
+    figure, (whole, test) = plt.subplots(1, 2, figsize=(14, 4.5), width_ratios=[2, 3])
+    whole.plot(dates, values, color="black", linewidth=0.6)
+    whole.axvspan(dates[test_origins[0]], dates[-1], color="tab:orange", alpha=0.15)
+    whole.set(title=f"{target}: the whole series, test part shaded", xlabel="date", ylabel=target)
+    shown = slice(-recent, None) if recent else slice(None)
+    positions = test_origins[shown]
+    test.plot(dates[positions], values[positions], color="black", linewidth=1.2, label="actual")
+    for rank, (label, predicted) in enumerate(forecasts.items()):
+        predicted = np.asarray(predicted)[shown]
+        test.plot(dates[positions], predicted, linewidth=1, label=label)
+        if rank == 0 and band is not None:
+            test.fill_between(
+                dates[positions],
+                predicted - band,
+                predicted + band,
+                alpha=0.2,
+                linewidth=0,
+                label=f"{label}: 80% interval",
+            )
+    part = f"the last {len(positions)} test targets" if recent else "the test part"
+    test.set(title=f"One step ahead, {part}", xlabel="date", ylabel=target)
+    test.legend(loc="upper left", fontsize="small")
+    figure.autofmt_xdate()
     return save(figure, path)
 
 
@@ -168,7 +190,7 @@ def autocorrelation(acf, samples, p_value, path):
     axis.set(
         xlabel="lag",
         ylabel="autocorrelation",
-        title=f"Noise check on the training part (Ljung-Box p = {p_value:.3g})",
+        title=f"Noise check on the training part (Ljung-Box {format_p_value(p_value)})",
     )
     axis.legend()
     return save(figure, path)
@@ -336,47 +358,26 @@ def review_overview(table, label_column, review_lengths, path):
 
 
 def confusion(matrix, labels, path):
-    """confusion_matrix.png: counts of (true class, predicted class) on the test part."""
+    """confusion_matrix.png: counts of (true class, predicted class) on the test part, drawn by
+    scikit-learn's ConfusionMatrixDisplay."""
     plt = pyplot()
     figure, axis = plt.subplots(figsize=(4.5, 4))
-    axis.imshow(matrix, cmap="Blues")
-    for row in range(matrix.shape[0]):
-        for column in range(matrix.shape[1]):
-            dark = matrix[row, column] > matrix.max() / 2
-            axis.text(
-                column,
-                row,
-                f"{matrix[row, column]:,}",
-                ha="center",
-                va="center",
-                color="white" if dark else "black",
-            )
-    axis.set(
-        xticks=range(len(labels)),
-        yticks=range(len(labels)),
-        xticklabels=labels,
-        yticklabels=labels,
-        xlabel="predicted",
-        ylabel="true",
-        title="Confusion matrix (test part)",
+    ConfusionMatrixDisplay(matrix, display_labels=labels).plot(
+        ax=axis, cmap="Blues", values_format=",", colorbar=False
     )
+    axis.set(xlabel="predicted", ylabel="true", title="Confusion matrix (test part)")
     return save(figure, path)
 
 
 def roc(labels, probabilities, path):
-    """roc.png: one ROC curve, with its AUC, per classifier.
+    """roc.png: one ROC curve, with its AUC, per classifier (scikit-learn's RocCurveDisplay).
 
     labels: (reviews,) 0/1; probabilities: {name: (reviews,) positive-class probabilities}.
     """
     plt = pyplot()
     figure, axis = plt.subplots(figsize=(5, 5))
     for name, scores in probabilities.items():
-        false_positive_rate, true_positive_rate, _ = roc_curve(labels, scores)
-        axis.plot(
-            false_positive_rate,
-            true_positive_rate,
-            label=f"{name} (AUC {roc_auc_score(labels, scores):.3f})",
-        )
+        RocCurveDisplay.from_predictions(labels, scores, name=name, ax=axis)
     axis.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="chance (AUC 0.5)")
     axis.set(
         xlabel="false positive rate", ylabel="true positive rate", title="ROC curve (test part)"

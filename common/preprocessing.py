@@ -169,6 +169,18 @@ def fit_scaling(recipe, training_features):
     return recipe
 
 
+def prepare(frame, recipe, fitted_rows):
+    """The model's inputs for every row of `frame`: (features, scaled).
+
+    features: raw_features (rows, features) in real units and differenced (NaN where a row has
+    too little history); scaled: the same standardised with the statistics of the first
+    `fitted_rows` rows only (the part before the test targets), stored in `recipe`.
+    """
+    features = raw_features(frame, recipe)
+    fit_scaling(recipe, features[:fitted_rows])
+    return features, scale(features, recipe)
+
+
 def scale(features, recipe):
     """Standardise with the training statistics: (x - mean) / scale."""
     return (features - np.asarray(recipe.feature_mean)) / np.asarray(recipe.feature_scale)

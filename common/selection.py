@@ -15,10 +15,11 @@ and every (window, differencing) pair is scored on the same validation targets.
 """
 
 from common import baselines, preprocessing, windows
-from common.cli import DIFFERENCING_CHOICES as CHOICES
 
 import numpy as np
 
+DIFFERENCING_CHOICES = ("none", "first", "seasonal", "seasonal+first")  # --differencing
+CHOICES = DIFFERENCING_CHOICES
 FOLDS = 3  # validation blocks, each the size of the case's validation part
 
 
@@ -73,21 +74,19 @@ def candidate_scores(
     for window, choice, lags in usable:
         recipe = recipe_for(lags, window)
         values = frame[recipe.target].to_numpy()
-        features = preprocessing.raw_features(frame, recipe)
-        preprocessing.fit_scaling(recipe, features[:test_start])
-        scaled = preprocessing.scale(features, recipe)
+        _, scaled = preprocessing.prepare(frame, recipe, test_start)
         errors = []
         for start in range(first_target, test_start, block):
             # origins whose H targets lie before the block, and in the block (and before the test)
-            train_steps = np.arange(sum(lags) + window, start - horizon + 1)
-            validation_steps = np.arange(start, min(start + block, test_start - horizon + 1))
-            if len(validation_steps) == 0 or len(train_steps) < min_windows:
+            train_origins = np.arange(sum(lags) + window, start - horizon + 1)
+            validation_origins = np.arange(start, min(start + block, test_start - horizon + 1))
+            if len(validation_origins) == 0 or len(train_origins) < min_windows:
                 continue
             train_windows, train_targets = windows.make_windows(
-                scaled, scaled[:, 0], train_steps, window, horizon
+                scaled, scaled[:, 0], train_origins, window, horizon
             )
             validation_windows, validation_targets = windows.make_windows(
-                scaled, scaled[:, 0], validation_steps, window, horizon
+                scaled, scaled[:, 0], validation_origins, window, horizon
             )
             predictions, _ = baselines.linear_on_windows(
                 train_windows,
@@ -96,8 +95,8 @@ def candidate_scores(
                 validation_targets,
                 validation_windows,
             )
-            forecasts = preprocessing.in_real_units(predictions, values, validation_steps, recipe)
-            paths = windows.target_paths(values, validation_steps, horizon)
+            forecasts = preprocessing.in_real_units(predictions, values, validation_origins, recipe)
+            paths = windows.target_paths(values, validation_origins, horizon)
             errors.append((forecasts - paths).reshape(-1))
         if errors:
             scores[window][choice] = float(np.sqrt(np.mean(np.concatenate(errors) ** 2)))

@@ -11,7 +11,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from common.cli import UsageError
+from common.errors import UsageError
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,8 @@ class Series:
     notes: list = field(default_factory=list)
     # dates whose target value was missing and filled by interpolation: never scored as targets
     filled_dates: pd.DatetimeIndex = field(default_factory=lambda: pd.DatetimeIndex([]))
+    embedded: bool = False  # read from the case's embedded file in data/
+    path: Path = None  # the file it was read from
 
     @property
     def season(self):
@@ -40,8 +42,19 @@ class Series:
         return SEASON[self.frequency]
 
 
+SEPARATORS = (",", ";", "\t")  # what spreadsheets export, in many locales
+
+
+def column_separator(text):
+    """The separator of the header line: the one of SEPARATORS that splits it into the most
+    columns (a comma on a tie). A semicolon-separated export reads like a comma-separated one."""
+    header = text.lstrip().splitlines()[0]
+    return max(SEPARATORS, key=lambda separator: (header.count(separator), separator == ","))
+
+
 def read_table(path):
-    """Read a UTF-8 CSV file into a DataFrame of strings-or-numbers, with clear errors."""
+    """Read a UTF-8 CSV file (comma, semicolon or tab separated; a byte-order mark is fine)
+    into a DataFrame of strings-or-numbers, with clear errors."""
     path = Path(path)
     if not path.exists():
         raise UsageError(f"file not found: {path} (check the path given to --data)")
@@ -56,20 +69,16 @@ def read_table(path):
         ) from None
     if not text.strip():
         raise UsageError(f"{path} is empty: it needs a header line and data rows")
+    separator = column_separator(text)
     try:
-        table = pd.read_csv(io.StringIO(text), skipinitialspace=True)
+        table = pd.read_csv(io.StringIO(text), sep=separator, skipinitialspace=True)
     except pd.errors.ParserError as error:
         raise UsageError(f"{path} could not be read as CSV: {error}") from None
     table.columns = [str(name).strip() for name in table.columns]
     if table.shape[1] < 2:
-        only = table.columns[0]
-        hint = (
-            " (it looks separated by ';' or tabs: save it comma-separated)"
-            if any(c in only for c in ";\t|")
-            else ""
-        )
         raise UsageError(
-            f"{path} has a single column {only!r}; it needs a date column and a value column{hint}"
+            f"{path} has a single column {table.columns[0]!r}: it needs at least two, separated "
+            "by commas, semicolons or tabs"
         )
     if len(table) == 0:
         raise UsageError(f"{path} has a header but no data rows")
@@ -288,6 +297,7 @@ def load_case_series(args, embedded_path, embedded_target, embedded_inputs):
         target=args.target or (embedded_target if embedded else None),
         inputs=args.inputs if args.inputs is not None else (embedded_inputs if embedded else []),
     )
+    series.embedded, series.path = embedded, data_path
     return series, data_path, embedded
 
 

@@ -37,9 +37,10 @@ def diebold_mariano(model_errors, baseline_errors, loss="squared", horizon=1):
     Identical losses give statistic 0 and p 1.
     """
     to_loss = LOSSES[loss]
+    # (n,) loss differences
     d = to_loss(np.asarray(model_errors, dtype=float)) - to_loss(
         np.asarray(baseline_errors, dtype=float)
-    )  # (n,) loss differences
+    )
     if d.ndim == 2:  # (origins, H) paths: each origin's loss averaged over its H steps
         d = d.mean(axis=1)
     n = len(d)

@@ -17,7 +17,7 @@ holds the vectoriser loads with `keras.saving.load_model(path)` (safe mode on, n
 
 from dataclasses import dataclass, field
 
-from common.cli import UsageError
+from common.errors import UsageError
 from common.series import closest_column, read_table
 
 import keras
@@ -54,12 +54,10 @@ def standardize_review(texts):
     texts = tf.strings.regex_replace(texts, r"\bwon'?t\b", "will not")
     texts = tf.strings.regex_replace(texts, r"n't\b", " not")  # don't -> do not, isn't -> is not
     texts = tf.strings.regex_replace(texts, NEGATIONS_WITHOUT_APOSTROPHE, r"\1 not")
-    texts = tf.strings.regex_replace(
-        texts, r"(\p{L})'(\p{L})", r"\1\2"
-    )  # it's -> its (5'4" stays two numbers)
-    texts = tf.strings.regex_replace(
-        texts, r"[^\p{L}\p{N}]+", " "
-    )  # punctuation, line breaks -> one space
+    # it's -> its (5'4" stays two numbers)
+    texts = tf.strings.regex_replace(texts, r"(\p{L})'(\p{L})", r"\1\2")
+    # punctuation, line breaks -> one space
+    texts = tf.strings.regex_replace(texts, r"[^\p{L}\p{N}]+", " ")
     return tf.strings.strip(texts)
 
 
@@ -171,29 +169,50 @@ def find_text_columns(table, requested=None):
     return columns
 
 
+LABEL_WORDS = {  # labels written as words, in any letter case: (negative, positive)
+    "positive/negative": ("negative", "positive"),
+    "pos/neg": ("neg", "pos"),
+    "yes/no": ("no", "yes"),
+    "true/false": ("false", "true"),
+}
+
+
 def labels_from(values, column):
-    """The label rule: values already in {0, 1} are used as they are;
-    other numbers mean positive when > 3.
+    """The label rule: values already in {0, 1} are used as they are; words of one pair of
+    LABEL_WORDS (positive/negative, yes/no, true/false, in any letter case) mean 1/0; other
+    numbers mean positive when > 3.
 
     values: a pandas Series (one per review). Returns ((reviews,) int 0/1, the rule's name).
-    Ratings [5, 4, 3, 1] -> [1, 1, 0, 0]; [0, 1, 1] -> [0, 1, 1]; ["good", "bad"] -> UsageError.
+    Ratings [5, 4, 3, 1] -> [1, 1, 0, 0]; [0, 1, 1] -> [0, 1, 1]; ["Yes", "no"] -> [1, 0];
+    ["good", "bad"] -> UsageError.
     """
+    words = values.astype("string").str.strip().str.lower()
+    missing = (words.isna() | (words == "")).to_numpy(dtype=bool)
+    word_pairs = [
+        (name, pair)
+        for name, pair in LABEL_WORDS.items()
+        if set(words[~missing].unique()) <= set(pair) and (~missing).any()
+    ]
     numbers = pd.to_numeric(values, errors="coerce")
-    missing = values.isna() | (values.astype("string").str.strip() == "")
-    not_numbers = numbers.isna() & ~missing
+    not_numbers = numbers.isna().to_numpy() & ~missing & (not word_pairs)
     if not_numbers.any():
-        row = int(np.flatnonzero(not_numbers.to_numpy())[0])
+        known = {word for pair in LABEL_WORDS.values() for word in pair}
+        unknown = not_numbers & ~words.isin(known).to_numpy(dtype=bool)
+        row = int(np.flatnonzero(unknown if unknown.any() else not_numbers)[0])
         raise UsageError(
             f"label column {column!r} holds {values.iloc[row]!r}, "
-            "which is neither a rating nor 0/1; "
-            "labels must be 0/1 or numbers where > 3 means positive "
+            "which is neither a rating nor 0/1; labels must be 0/1, numbers where > 3 means "
+            "positive, or words: positive/negative, yes/no or true/false "
             "(choose the column with --label-column)"
         )
     if missing.any():
         raise UsageError(
             f"label column {column!r} is empty in {int(missing.sum())} kept rows (e.g. data row "
-            f"{int(np.flatnonzero(missing.to_numpy())[0]) + 1}): give every review a label"
+            f"{int(np.flatnonzero(missing)[0]) + 1}): give every review a label"
         )
+    if word_pairs:
+        name, (_, positive) = word_pairs[0]
+        return (words == positive).astype(int).to_numpy(), f"{name} as 1/0"
     if set(numbers.unique()) <= {0, 1}:
         return numbers.astype(int).to_numpy(), "0/1 as given"
     return (numbers > POSITIVE_ABOVE).astype(int).to_numpy(), f"rating > {POSITIVE_ABOVE}"

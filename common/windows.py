@@ -27,52 +27,52 @@ def count_test_points(rows, window, test_fraction):
     return math.ceil(Decimal(str(test_fraction)) * (rows - window))
 
 
-def make_windows(features, targets, target_steps, window, horizon=1):
-    """Windows ending just before each target step (each forecast origin).
+def make_windows(features, targets, origins, window, horizon=1):
+    """Windows ending just before each forecast origin (the position of its first target).
 
-    features: (steps, features) array, the model's input at every step (already scaled).
-    targets: (steps,) array, what the model should output at each step.
-    target_steps: positions t of the first target (the forecast origins);
-    window i is features[t - window : t] for t = target_steps[i].
+    features: (rows, features) array, the model's input at every row (already scaled).
+    targets: (rows,) array, what the model should output at each row.
+    origins: positions t of the first target (the forecast origins);
+    window i is features[t - window : t] for t = origins[i].
     horizon: steps forecast at once from each origin, targets t, t + 1, ..., t + horizon - 1.
     Returns windows (samples, window, features) and their targets, float32: (samples,) when
     horizon is 1, else (samples, horizon).
     """
-    target_steps = np.asarray(target_steps)
-    if target_steps.size and target_steps.min() < window:
+    origins = np.asarray(origins)
+    if origins.size and origins.min() < window:
         raise ValueError("a target needs `window` earlier steps")
-    windows = np.stack([features[t - window : t] for t in target_steps]).astype("float32")
-    return windows, target_paths(targets, target_steps, horizon).astype("float32")
+    windows = np.stack([features[t - window : t] for t in origins]).astype("float32")
+    return windows, target_paths(targets, origins, horizon).astype("float32")
 
 
-def path_positions(target_steps, horizon):
+def path_positions(origins, horizon):
     """(origins, horizon) positions t, t + 1, ..., t + horizon - 1 of each origin t's targets."""
-    return np.asarray(target_steps)[:, None] + np.arange(horizon)
+    return np.asarray(origins)[:, None] + np.arange(horizon)
 
 
-def target_paths(values, target_steps, horizon=1):
+def target_paths(values, origins, horizon=1):
     """What each origin forecasts: values[t] (origins,) for one step, values[t : t + H] as
     (origins, H) for H steps."""
     values = np.asarray(values)
     if horizon == 1:
-        return values[np.asarray(target_steps)]
-    return values[path_positions(target_steps, horizon)]
+        return values[np.asarray(origins)]
+    return values[path_positions(origins, horizon)]
 
 
-def chronological_split(first_step, test_start, steps, validation_fraction, horizon=1):
+def chronological_split(first_origin, test_start, rows, validation_fraction, horizon=1):
     """Forecast origins for training, validation and test, strictly in time order.
 
-    first_step: the earliest step that has a full window of valid (non-NaN) inputs.
-    test_start: the first test target; everything the model is fitted on comes before it.
+    first_origin: the earliest position that has a full window of valid (non-NaN) inputs.
+    test_start: the position of the first test target; all the model is fitted on lies before.
     Validation is the last `validation_fraction` of the origins before the test part.
     With a horizon of H steps, an origin t forecasts t .. t + H - 1: the training and validation
     origins are those whose H targets all lie before the test part, the test origins those
     whose H targets all lie in it (rolling forecast origins).
     """
-    fit_steps = np.arange(first_step, test_start - horizon + 1)
-    validation_size = max(1, round(validation_fraction * len(fit_steps)))
+    fit_origins = np.arange(first_origin, test_start - horizon + 1)
+    validation_size = max(1, round(validation_fraction * len(fit_origins)))
     return (
-        fit_steps[:-validation_size],
-        fit_steps[-validation_size:],
-        np.arange(test_start, steps - horizon + 1),
+        fit_origins[:-validation_size],
+        fit_origins[-validation_size:],
+        np.arange(test_start, rows - horizon + 1),
     )

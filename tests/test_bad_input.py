@@ -43,10 +43,10 @@ MATRIX = {
     "directory instead of file": ("<dir>", [], "is a folder, not a CSV file"),
     "empty file": (lambda case: "", [], "is empty"),
     "header only": (lambda case: "Date,Value\n", [], "has a header but no data rows"),
-    "wrong delimiter": (
-        lambda case: file_for(case, lambda rows: [r.replace(",", ";") for r in rows], "Date;Value"),
+    "unknown delimiter": (
+        lambda case: file_for(case, lambda rows: [r.replace(",", "|") for r in rows], "Date|Value"),
         [],
-        "separated by ';'",
+        "separated by commas, semicolons or tabs",
     ),
     "misspelled column": (
         lambda case: file_for(case, lambda rows: rows),
@@ -91,11 +91,6 @@ MATRIX = {
         lambda case: None,
         ["--differencing", "weekly"],
         "argument --differencing: invalid choice: 'weekly'",
-    ),
-    "networks < 1": (
-        lambda case: None,
-        ["--networks", "0"],
-        "argument --networks: must be at least 1",
     ),
     "horizon < 1": (
         lambda case: None,
@@ -180,7 +175,11 @@ TEXT_MATRIX = {
     "directory instead of file": ("<dir>", [], "is a folder, not a CSV file"),
     "empty file": (lambda: "", [], "is empty"),
     "header only": (lambda: REVIEW_HEADER + "\n", [], "has a header but no data rows"),
-    "wrong delimiter": (lambda: reviews().replace(",", ";"), [], "separated by ';'"),
+    "unknown delimiter": (
+        lambda: reviews().replace(",", "|"),
+        [],
+        "separated by commas, semicolons or tabs",
+    ),
     "misspelled column": (lambda: reviews(), ["--label-column", "Ratng"], "did you mean 'Rating'?"),
     "no text columns": (
         lambda: "Stars,Score\n" + "\n".join(f"{i % 5},{i}" for i in range(200)),
@@ -209,6 +208,7 @@ TEXT_MATRIX = {
         "argument --test-fraction: must be between 0 and 1",
     ),
     "predict before training": (lambda: None, ["--predict", "lovely dress"], "no trained model at"),
+    "predict an empty review": (lambda: None, ["--predict", " "], "--predict needs a review"),
     "challenge before training": (
         lambda: None,
         ["--challenge", "data/challenge_reviews.csv"],

@@ -17,11 +17,11 @@ import pytest
 
 def test_baselines_on_a_hand_checkable_series():
     values = np.array([1.0, 2, 3, 4, 5, 6, 7, 8])
-    test_steps = np.array([6, 7])  # forecast 7 and 8
-    np.testing.assert_array_equal(naive(values, test_steps), [6, 7])
-    np.testing.assert_array_equal(seasonal_naive(values, test_steps, season=4), [3, 4])
-    np.testing.assert_array_equal(mean(values, test_steps, test_start=6), [3.5, 3.5])
-    assert seasonal_naive(values, test_steps, season=7) is None  # too short for a season of 7
+    test_origins = np.array([6, 7])  # forecast 7 and 8
+    np.testing.assert_array_equal(naive(values, test_origins), [6, 7])
+    np.testing.assert_array_equal(seasonal_naive(values, test_origins, season=4), [3, 4])
+    np.testing.assert_array_equal(mean(values, test_origins, test_start=6), [3.5, 3.5])
+    assert seasonal_naive(values, test_origins, season=7) is None  # too short for a season of 7
 
 
 def test_scores_are_in_real_units():
@@ -34,8 +34,8 @@ def test_climatology_is_the_training_mean_for_that_day_of_year():
     dates = pd.date_range("2001-01-01", "2003-12-31", freq="D")
     values = np.arange(len(dates), dtype=float)
     test_start = dates.get_loc(pd.Timestamp("2003-01-01"))
-    test_steps = np.array([test_start, test_start + 40])  # 1 January and 10 February 2003
-    forecast = climatology(values, dates, test_steps, test_start)
+    test_origins = np.array([test_start, test_start + 40])  # 1 January and 10 February 2003
+    forecast = climatology(values, dates, test_origins, test_start)
     jan1 = [dates.get_loc(pd.Timestamp(f"{year}-01-01")) for year in (2001, 2002)]
     feb10 = [dates.get_loc(pd.Timestamp(f"{year}-02-10")) for year in (2001, 2002)]
     np.testing.assert_allclose(forecast, [np.mean(jan1), np.mean(feb10)])
@@ -51,12 +51,12 @@ def test_forecasting_baselines_names():
 def test_last_year_change_carries_trend_and_season_forward():
     months = np.arange(40)
     values = 100 + 2.0 * months + 10 * np.sin(2 * np.pi * months / 12)  # trend + pure season
-    test_steps = np.arange(30, 40)
-    forecast = last_year_change(values, test_steps, season=12)
+    test_origins = np.arange(30, 40)
+    forecast = last_year_change(values, test_origins, season=12)
     np.testing.assert_allclose(
-        forecast, values[test_steps - 1] + values[test_steps - 12] - values[test_steps - 13]
+        forecast, values[test_origins - 1] + values[test_origins - 12] - values[test_origins - 13]
     )
-    np.testing.assert_allclose(forecast, values[test_steps], atol=1e-9)  # exact on such a series
+    np.testing.assert_allclose(forecast, values[test_origins], atol=1e-9)  # exact on such a series
     assert last_year_change(values, np.array([12, 13]), season=12) is None  # no y[t-13] for t=12
 
 

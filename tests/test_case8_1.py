@@ -153,9 +153,33 @@ def test_quick_run_on_the_course_file_follows_the_protocol(tmp_path):
     assert metrics["protocol"]["test_points"] == 5868
     assert metrics["baselines"]["majority"]["accuracy"] == pytest.approx(0.767, abs=0.005)
     assert metrics["baselines"]["tfidf_logreg"]["roc_auc"] > 0.85
-    assert (
-        set(metrics["model"]) == SCORE_KEYS
-    )  # 2 epochs on 1,000 reviews: a smoke test, not a score
+    # 2 epochs on 1,000 reviews: a smoke test, not a score
+    assert set(metrics["model"]) == SCORE_KEYS
     assert 0 <= metrics["model"]["roc_auc"] <= 1
     for name in ARTIFACTS:
         assert (tmp_path / name).exists(), name
+
+
+@pytest.mark.slow
+def test_a_learners_own_file_is_spoken_of_as_itself(tmp_path, capsys):
+    """A semicolon-separated file of hotel reviews with yes/no labels: read, and the run speaks
+    of its label and its test part, not of clothing; the clothing examples and challenge set
+    are left out (a challenge file for the data is scored on request, with --challenge)."""
+    good = ["clean room and kind staff", "great view, quiet nights", "would stay again"]
+    bad = ["noisy and dirty", "rude staff, never again", "the room was not clean"]
+    rows = [f"{good[i % 3]} {i};yes" if i % 3 else f"{bad[i % 3]} {i};no" for i in range(300)]
+    path = tmp_path / "hotel.csv"
+    path.write_text("Review;Recommended\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    output_dir = tmp_path / "out"
+    argv = ["--quick", "--data", str(path), "--text-columns", "Review"]
+    code, metrics = run_main(
+        argv + ["--label-column", "Recommended", "--output-dir", str(output_dir)]
+    )
+    output = capsys.readouterr().out
+    assert code is None
+    assert metrics["data"]["label"] == "Recommended (yes/no as 1/0)"
+    assert "Look at the data: Recommended and review length" in output
+    assert "Split: a test part, validation out of the training part" in output
+    assert "ratings, classes" not in output and "course's test part" not in output
+    assert "challenge" not in metrics and "--challenge PATH" in output
+    assert "a --quick smoke-test model" in output

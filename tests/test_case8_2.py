@@ -112,7 +112,6 @@ def test_metrics_json_schema(quick_run):
     assert 250 < metrics["next"][0]["value"] < 500
     # Linear path 24 + 1, LSTM 4 x 32 x (32 + 1 + 1), correction 32 + 1.
     assert metrics["training"]["epochs_run"] == 3 and metrics["training"]["params"] == 4410
-    assert metrics["training"]["networks"] == {"trained": 1, "kept": "network 1"}
     assert metrics["schema"] == 2
     assert 0 < metrics["training"]["seconds"] < metrics["training"]["total_seconds"]
     environment = metrics["environment"]
@@ -139,7 +138,7 @@ def test_saved_model_forecasts_in_real_units_without_the_script(quick_run):
         and recipe.differencing == metrics["protocol"]["differencing"] == "seasonal"
         and len(recipe.feature_mean) == 1
     )
-    frame = load_series(case8_2_lstm.EMBEDDED_DATA, target="Generation").frame
+    frame = load_series(case8_2_lstm.SETTINGS.embedded_data, target="Generation").frame
     (forecast,) = forecast_ahead(model, recipe, frame)
     assert forecast["date"] == metrics["next"][0]["date"]
     assert forecast["value"] == pytest.approx(metrics["next"][0]["value"], rel=1e-5)
@@ -222,7 +221,7 @@ def test_forecast_flag_reads_the_saved_model_and_trains_nothing(horizon_run, tmp
         assert now["upper95"] == pytest.approx(saved["upper95"], rel=1e-5)
     assert {path.name: path.stat().st_mtime_ns for path in output_dir.iterdir()} == before
     # A file that has gained rows: the forecast starts after its new last date.
-    table = pd.read_csv(case8_2_lstm.EMBEDDED_DATA)
+    table = pd.read_csv(case8_2_lstm.SETTINGS.embedded_data)
     newer = pd.concat(
         [
             table,

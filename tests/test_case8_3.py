@@ -34,14 +34,13 @@ def test_quick_run_writes_every_artifact_and_the_contract_schema(quick_run):
     assert read_json(output_dir / "metrics.json") == metrics
     assert metrics["case"] == "case8_3_gru"
     assert metrics["data"]["target"] == "Tmax" and metrics["data"]["embedded"] is True
-    assert metrics["data"]["rows"] == case8_3_gru.QUICK_DAYS
+    assert metrics["data"]["rows"] == case8_3_gru.SETTINGS.quick_rows
     # The test part is counted with the default window of 30 days: ceil(0.2 * (1155 - 30)).
     # The window is then chosen on validation: a week scores best on these three years.
     assert metrics["protocol"]["test_points"] == 225
     windows = metrics["protocol"]["window_validation_rmse"]
     assert set(windows) == {"7", "14", "30"}
     assert metrics["protocol"]["window"] == int(min(windows, key=windows.get)) == 7
-    assert metrics["training"]["networks"] == {"trained": 1, "kept": "network 1"}
     assert list(metrics["baselines"]) == [
         "naive",
         "seasonal_naive",
@@ -86,33 +85,14 @@ def test_reloaded_model_gives_the_same_next_forecast(quick_run):
     output_dir, metrics = quick_run
     model = keras.saving.load_model(output_dir / "model.keras")
     recipe = Preprocessing.load(output_dir / "preprocessing.json")
-    frame = load_series(case8_3_gru.EMBEDDED_DATA, target="Tmax", inputs=["Tmin"]).frame.iloc[
-        -case8_3_gru.QUICK_DAYS :
-    ]
+    frame = load_series(
+        case8_3_gru.SETTINGS.embedded_data, target="Tmax", inputs=["Tmin"]
+    ).frame.iloc[-case8_3_gru.SETTINGS.quick_rows :]
     (forecast,) = forecast_ahead(model, recipe, frame)
     (saved,) = metrics["next"]
     assert forecast["date"] == saved["date"]
     for key in ("value", "lower80", "upper80", "lower95", "upper95"):
         assert forecast[key] == pytest.approx(saved[key], rel=1e-5)
-
-
-def test_several_networks_train_side_by_side_and_validation_keeps_one_model(tmp_path):
-    metrics = case8_3_gru.main(["--quick", "--networks", "2", "--output-dir", str(tmp_path)])
-    chosen = metrics["training"]["networks"]
-    assert chosen["trained"] == 2 and len(chosen["member_losses"]) == 2
-    best = min(chosen["member_losses"])
-    if chosen["kept"] == "average":
-        assert chosen["average_loss"] < best
-    else:
-        assert chosen["average_loss"] >= best
-        assert chosen["kept"] == f"network {chosen['member_losses'].index(best) + 1}"
-    history = (tmp_path / "history.csv").read_text().splitlines()[0].split(",")
-    assert {"loss", "val_loss", "gru_forecaster_1_loss", "gru_forecaster_2_loss"} <= set(history)
-    # One model.keras, whichever was kept, forecasting what the run printed.
-    model = keras.saving.load_model(tmp_path / "model.keras")
-    assert model.name in {"seed_average", "gru_forecaster_1", "gru_forecaster_2"}
-    (again,) = case8_3_gru.main(["--forecast", "--quick", "--output-dir", str(tmp_path)])
-    assert again["value"] == pytest.approx(metrics["next"][0]["value"], rel=1e-5)
 
 
 def test_climatology_beats_the_mean_on_real_temperatures(quick_run):

@@ -1,7 +1,7 @@
 """The NumPy cells against Keras: same weights, same inputs, same hidden states."""
 
 import case8_2_lstm
-from common import cells, training
+from common import cells
 
 import keras
 import numpy as np
@@ -26,8 +26,7 @@ def case_model(tmp_path_factory):
     """The case 8-2 LSTM forecaster after a --quick training run, reloaded from model.keras."""
     output_dir = tmp_path_factory.mktemp("case8_2_lstm")
     case8_2_lstm.main(["--quick", "--output-dir", str(output_dir)])
-    # one network (the case may have kept the average of several: look inside the first)
-    return training.first_member(keras.saving.load_model(output_dir / "model.keras"))
+    return keras.saving.load_model(output_dir / "model.keras")
 
 
 @pytest.mark.parametrize("cell", ["SimpleRNN", "LSTM", "GRU"])
@@ -81,9 +80,8 @@ def test_lstm_cell_state_matches_keras_final_carry():
 def test_trained_case_model_lstm_matches_keras(case_model):
     lstm = case_model.get_layer("lstm")
     window, features = case_model.input_shape[1:]  # (24, 1)
-    x = (
-        np.random.default_rng(3).normal(size=(8, window, features)).astype("float32")
-    )  # scaled-looking windows
+    # scaled-looking windows
+    x = np.random.default_rng(3).normal(size=(8, window, features)).astype("float32")
 
     numpy_h = cells.lstm_forward(x, *lstm.get_weights())["h"]  # (8, 12, 32)
     keras_h = cells.keras_sequence(lstm, x)
@@ -94,9 +92,10 @@ def test_trained_case_model_lstm_matches_keras(case_model):
     # from the last hidden state equals model.predict.
     linear_kernel, linear_bias = case_model.get_layer("linear").get_weights()
     correction_kernel, correction_bias = case_model.get_layer("correction").get_weights()
+    # (8, 1)
     numpy_forecast = (x.reshape(8, -1) @ linear_kernel + linear_bias) + (
         numpy_h[:, -1] @ correction_kernel + correction_bias
-    )  # (8, 1)
+    )
     assert np.abs(numpy_forecast - case_model.predict(x, verbose=0)).max() < TOLERANCE
 
 

@@ -8,7 +8,7 @@ import case8_2_lstm
 import case8_3_gru
 import compare_cells
 import inside_the_cells
-from common import cli
+from common import cli, interrupts
 
 import pytest
 
@@ -39,15 +39,15 @@ def test_ctrl_c_handling_is_taken_only_from_pythons_default_handler():
     original = signal.getsignal(signal.SIGINT)
     try:
         signal.signal(signal.SIGINT, signal.default_int_handler)
-        previous = cli.install_interrupt_handler()
+        previous = interrupts.install_interrupt_handler()
         assert previous is signal.default_int_handler
-        assert signal.getsignal(signal.SIGINT) is cli._on_interrupt
+        assert signal.getsignal(signal.SIGINT) is interrupts._on_interrupt
 
         def debugger_handler(signum, frame):  # what pdb installs on `continue`
             pass
 
         signal.signal(signal.SIGINT, debugger_handler)
-        assert cli.install_interrupt_handler() is None
+        assert interrupts.install_interrupt_handler() is None
         assert signal.getsignal(signal.SIGINT) is debugger_handler  # left alone
     finally:
         signal.signal(signal.SIGINT, original)

@@ -1,5 +1,6 @@
 """compare_cells.py: parameter formulas, the JSON schema and a --quick run."""
 
+import case8_2_lstm
 import compare_cells
 from common.cells import parameter_count
 from helpers import exit_code_and_error, read_json
@@ -146,3 +147,18 @@ def test_tensorboard_flag_writes_logs_for_each_run(tmp_path):
     assert run_logs.is_dir()
     # TensorBoard writes its event files under train/ and validation/
     assert any(path.is_file() for path in run_logs.rglob("*"))
+
+
+@pytest.mark.slow
+def test_the_comparisons_lstm_row_on_the_monthly_task_is_case_8_2s_run(tmp_path):
+    """compare_cells.py prepares, trains and scores a forecasting task through the case's own
+    steps: its LSTM row on the monthly task is case 8-2's run with the same seed and budget
+    (--quick on both: the case's small slice and epochs)."""
+    metrics = case8_2_lstm.main(["--quick", "--seed", "3", "--output-dir", str(tmp_path)])
+    task = compare_cells.monthly_task(quick=True)
+    row = compare_cells.train_once(task, "lstm", seed=3)
+    assert row["epochs_run"] == metrics["training"]["epochs_run"]
+    assert row["metric_value"] == metrics["model"]["rmse"]
+    best = metrics["verdict"]["baseline"]
+    assert task.baseline == {"name": best, "value": metrics["baselines"][best]["rmse"]}
+    assert row["details"]["dm"] == metrics["baselines"][best]["dm"]

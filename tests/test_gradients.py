@@ -13,9 +13,8 @@ SEED = 42
 
 def norms_at_initialisation(cell, forget_bias=None):
     """(100,) |d h_last / d x_t| for a fresh layer on unit-variance noise, fixed seed."""
-    inputs = (
-        np.random.default_rng(SEED).normal(size=(16, STEPS, 1)).astype("float32")
-    )  # (16, 100, 1)
+    # (16, 100, 1)
+    inputs = np.random.default_rng(SEED).normal(size=(16, STEPS, 1)).astype("float32")
     training.seed_everything(SEED)
     layer = models.recurrent_layer(cell, UNITS)
     layer.build(inputs.shape)
@@ -68,9 +67,8 @@ def test_open_forget_gate_sets_the_forget_bias_only():
     np.testing.assert_array_equal(np.delete(bias, range(4, 8)), np.delete(bias_before, range(4, 8)))
     np.testing.assert_array_equal(kernel, kernel_before)
     forget = cells.lstm_forward(np.zeros((1, 2, 2)), *layer.get_weights())["forget"]
-    np.testing.assert_allclose(
-        forget, 1 / (1 + np.exp(-3.0)), rtol=1e-6
-    )  # zero input, zero state: f = sigma(3)
+    # zero input, zero state: f = sigma(3)
+    np.testing.assert_allclose(forget, 1 / (1 + np.exp(-3.0)), rtol=1e-6)
 
 
 def test_fall_factor():

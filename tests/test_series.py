@@ -91,7 +91,7 @@ def test_several_numeric_columns_need_a_target(tmp_path):
     [
         ("", "is empty"),
         ("Date,Value\n", "header but no data rows"),
-        ("Date;Value\n2001-01;3\n2001-02;4\n", "separated by ';'"),
+        ("Date|Value\n2001-01|3\n2001-02|4\n", "separated by commas, semicolons or tabs"),
         ("Date,Value\nsoon,3\n2001-02,4\n2001-03,5\n", "not dates, e.g. 'soon' in data row 1"),
         ("Date,Value\n2001-01,3\n2001-01,4\n2001-02,5\n2001-03,5\n", "appears more than once"),
     ],

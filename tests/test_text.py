@@ -110,6 +110,28 @@ def test_labels_that_are_neither_ratings_nor_zero_one_are_an_error():
         text.labels_from(pd.Series(["good", "bad"]), "Sentiment")
 
 
+def test_labels_written_as_words_are_read_in_any_letter_case():
+    labels, rule = text.labels_from(pd.Series(["Positive", "negative", " POSITIVE "]), "Label")
+    assert list(labels) == [1, 0, 1] and rule == "positive/negative as 1/0"
+    labels, rule = text.labels_from(pd.Series(["yes", "No"]), "Recommended")
+    assert list(labels) == [1, 0] and rule == "yes/no as 1/0"
+    labels, rule = text.labels_from(pd.Series([True, False, True]), "Liked")
+    assert list(labels) == [1, 0, 1] and rule == "true/false as 1/0"
+    with pytest.raises(UsageError, match="'maybe', which is neither"):
+        text.labels_from(pd.Series(["yes", "maybe"]), "Recommended")
+
+
+def test_semicolon_and_tab_separated_files_with_a_byte_order_mark_are_read(tmp_path):
+    rows = [["Review Text", "Rating"], ["Soft, and warm", "5"], ["Scratchy", "1"]]
+    for separator in [";", "\t"]:
+        path = tmp_path / "reviews.csv"
+        lines = [separator.join(row) for row in rows]
+        path.write_bytes("\n".join(lines).encode("utf-8-sig"))
+        reviews = text.load_reviews(path)
+        assert list(reviews.texts) == ["Soft, and warm", "Scratchy"]
+        assert list(reviews.labels) == [1, 0]
+
+
 def test_missing_labels_are_an_error():
     with pytest.raises(UsageError, match="empty in 1 kept rows"):
         text.labels_from(pd.Series([5, None, 1]), "Rating")

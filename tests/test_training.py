@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import common
 from common import training
@@ -22,7 +23,10 @@ def test_one_early_stopping_mechanism_that_restores_the_best_epoch(tmp_path):
     assert not any(isinstance(c, keras.callbacks.TensorBoard) for c in chosen)
     logged = training.callbacks("val_auc", "max", 2, tensorboard_dir=tmp_path / "logs")
     boards = [c for c in logged if isinstance(c, keras.callbacks.TensorBoard)]
-    assert len(boards) == 1 and boards[0].log_dir == str(tmp_path / "logs")
+    # one folder a run inside the given one, so that TensorBoard shows the runs side by side
+    assert len(boards) == 1 and Path(boards[0].log_dir).parent == tmp_path / "logs"
+    assert Path(boards[0].log_dir).name.startswith("run-")
+    assert sum(isinstance(c, keras.callbacks.TerminateOnNaN) for c in chosen) == 1
 
 
 def test_tensorboard_without_its_package_is_a_usage_error(monkeypatch):
@@ -89,16 +93,19 @@ def test_batch_size_follows_the_data_size():
 
 
 def test_a_budget_of_steps_gives_short_files_more_epochs():
-    short = training.budget(samples=100, steps=4000, patience_steps=600)
-    long = training.budget(samples=10_000, steps=4000, patience_steps=600)
-    assert short == {"batch_size": 8, "epochs": 308, "patience": 47, "steps_per_epoch": 13}
-    assert long == {"batch_size": 256, "epochs": 100, "patience": 15, "steps_per_epoch": 40}
+    short = training.budget(samples=100, updates=4000, patience_updates=600)
+    long = training.budget(samples=10_000, updates=4000, patience_updates=600)
+    assert short.pop("verbose") == long.pop("verbose") == training.progress_verbosity()
+    assert short == {"batch_size": 8, "epochs": 308, "patience": 47, "batches_per_epoch": 13}
+    assert long == {"batch_size": 256, "epochs": 100, "patience": 15, "batches_per_epoch": 40}
     assert training.describe_budget(long, "reviews") == (
         "100 epochs at most of 40 batches of 256 reviews; patience 15 epochs"
     )
     # --batch-size and --epochs win over what the data size suggests.
-    forced = training.budget(samples=100, steps=4000, patience_steps=600, batch_size=50, epochs=7)
-    assert forced["batch_size"] == 50 and forced["epochs"] == 7 and forced["steps_per_epoch"] == 2
+    forced = training.budget(
+        samples=100, updates=4000, patience_updates=600, batch_size=50, epochs=7
+    )
+    assert forced["batch_size"] == 50 and forced["epochs"] == 7 and forced["batches_per_epoch"] == 2
 
 
 def test_early_stopping_keeps_the_starting_point_when_no_epoch_beats_it():
@@ -127,60 +134,3 @@ def constant_forecaster(value, name):
         1, kernel_initializer="zeros", bias_initializer=keras.initializers.Constant(value)
     )(flat)
     return keras.Model(inputs, output, name=name)
-
-
-def test_the_average_is_kept_only_when_it_beats_every_network_on_validation():
-    windows = np.zeros((10, 3, 1), dtype="float32")
-    targets = np.full(10, 2.0, dtype="float32")
-    low, high = constant_forecaster(1.0, "low"), constant_forecaster(3.0, "high")
-    # Each is 1 off, their mean is exact: the average is kept, as one model.
-    forecasts = [low.predict(windows, verbose=0), high.predict(windows, verbose=0)]
-    model, choice = training.average_or_best([low, high], forecasts, targets, "mse")
-    assert choice == {"member_losses": [1.0, 1.0], "average_loss": 0.0, "kept": "average"}
-    assert model.name == "seed_average" and training.first_member(model) is low
-    assert np.allclose(model.predict(windows, verbose=0), 2.0)
-    # One network is exact, the average is not: that network alone is kept.
-    exact = constant_forecaster(2.0, "exact")
-    forecasts = [high.predict(windows, verbose=0), exact.predict(windows, verbose=0)]
-    model, choice = training.average_or_best([high, exact], forecasts, targets, "mae")
-    assert choice["kept"] == "network 2" and model is exact
-    assert choice["member_losses"] == [1.0, 0.0] and choice["average_loss"] == 0.5
-    assert training.first_member(exact) is exact
-
-
-def test_networks_side_by_side_train_as_they_would_alone():
-    """One model, one loss per network: each network's weights end where training it alone
-    (same start, same batches) leaves them. Their weights never mix."""
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=(64, 4, 2)).astype("float32")
-    y = (x[:, -1, 0] + 0.1 * rng.normal(size=64)).astype("float32")
-
-    def network(name):
-        inputs = keras.Input(shape=(4, 2))
-        hidden = keras.layers.GRU(3)(inputs)
-        return keras.Model(inputs, keras.layers.Dense(1)(hidden), name=name)
-
-    keras.utils.set_random_seed(1)
-    first, second, alone = network("first"), network("second"), network("alone")
-    alone.set_weights(first.get_weights())
-    together = training.side_by_side([first, second])
-    together.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
-    together.fit(x, [y, y], epochs=3, batch_size=16, shuffle=False, verbose=0)
-    alone.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
-    alone.fit(x, y, epochs=3, batch_size=16, shuffle=False, verbose=0)
-    for trained, reference in zip(first.get_weights(), alone.get_weights(), strict=True):
-        assert np.allclose(trained, reference, atol=1e-5)
-    assert not np.allclose(first.get_weights()[0], second.get_weights()[0])
-
-
-def test_the_learning_rate_halves_on_a_plateau_only_when_asked():
-    assert not any(
-        isinstance(c, keras.callbacks.ReduceLROnPlateau)
-        for c in training.callbacks("val_loss", "min", 4)
-    )
-    (halving,) = [
-        c
-        for c in training.callbacks("val_loss", "min", 4, halve_after=2)
-        if isinstance(c, keras.callbacks.ReduceLROnPlateau)
-    ]
-    assert halving.factor == 0.5 and halving.patience == 2 and halving.monitor == "val_loss"

@@ -33,7 +33,7 @@ def test_count_test_points_is_exact_where_binary_floating_point_overshoots():
 
 def test_split_is_strictly_chronological_and_complete():
     train, validation, test = chronological_split(
-        first_step=25, test_start=136, steps=168, validation_fraction=0.15
+        first_origin=25, test_start=136, rows=168, validation_fraction=0.15
     )
     assert train[0] == 25 and train[-1] < validation[0] and validation[-1] < test[0]
     assert test[0] == 136 and test[-1] == 167 and len(test) == 32

@@ -1,0 +1,543 @@
+"""The checks around a forecasting case's lesson, one function per step.
+
+Case 8-2 (LSTM, monthly) and case 8-3 (GRU, daily) tell the same story with another cell, other
+data and other words. Their `main` writes out the lesson (scale, cut windows, build, compile,
+fit, predict); everything that checks the lesson rather than teaches it is one call here:
+
+    series = load(args, SETTINGS)                                # Step 1
+    test_start = look(series, args, SETTINGS, output_dir)        # Step 2: the test part
+    noise = noise_check(values[:test_start], SETTINGS)           # Step 3
+    recipe, learned = choose(series, test_start, args, SETTINGS)  # Step 4: window, differencing
+    train, validation, test = origins(series, recipe, test_start, args, SETTINGS)  # Step 5
+    baseline_forecasts, ridge = forecast_baselines(...)          # Step 6
+    results, verdict = evaluate(...)                             # Step 9
+    coverage = calibrate_intervals(...)                          # Step 9: 80 % and 95 %
+
+`compare_cells.py` prepares its forecasting tasks through the same functions, so the comparison
+and the cases score the same targets against the same baselines.
+
+Words: an *origin* is the position of the first target a window forecasts (the window is the
+`window` steps just before it); a *step ahead* h counts targets from an origin (1 .. horizon);
+an optimizer *update* is one gradient step on one batch.
+"""
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from common import (
+    ahead,
+    baselines,
+    diagnostics,
+    intervals,
+    plots,
+    preprocessing,
+    report,
+    selection,
+    significance,
+    training,
+    windows,
+)
+from common import series as series_io
+from common.artifacts import prepare_output_dir, save_model, write_history, write_json
+from common.errors import UsageError
+
+import numpy as np
+
+ARTIFACTS = [  # what a run writes into its output folder
+    *["data.png", "acf.png", "history.png", "forecast.png"],
+    *["model.keras", "preprocessing.json", "history.csv", "metrics.json"],
+]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a forecasting case fixes before it sees any data (its settings block)."""
+
+    case: str  # the script's name, e.g. "case8_2_lstm"
+    cell: str  # the model's name in tables and verdicts, e.g. "LSTM"
+    frequency: str  # "monthly" or "daily": the series the case reads
+    step: str  # one period in words: "month" or "day"
+    embedded_data: Path  # the file used without --data
+    embedded_target: str
+    embedded_inputs: list  # other measured columns of the embedded file fed beside the target
+    embedded_units: str  # the embedded target's units, for the tables
+    test_window: int  # the window that counts the test part (--window, else this one)
+    window_choices: tuple  # the windows validation chooses from (or --window)
+    season: int  # steps in a year: seasonal naive's lag and the seasonal difference
+    calendar_features: bool  # feed sin and cos of the position in the year
+    loss: str  # "mse" or "mae": what the network trains on, and the case's headline score
+    size: int  # numbers in the recurrent cell's hidden state (compare_cells.py's units)
+    validation_fraction: float = 0.15  # last share of the origins before the test part
+    min_training_windows: int = 10  # fewer cannot give a training and a validation part
+    quick_rows: int = None  # --quick keeps the last rows of the file (None: all)
+    quick_train_windows: int = None  # --quick trains on the most recent windows (None: all)
+    recent_steps: int = None  # forecast.png shows the last test targets only (None: all)
+    notes: dict = field(default_factory=dict)
+
+    @property
+    def metric(self):
+        """The headline score that goes with the loss: RMSE with squared errors, MAE with
+        absolute ones."""
+        return "rmse" if self.loss == "mse" else "mae"
+
+
+def start(args):
+    """Before Step 1: seed Python, NumPy and Keras, set up the plots (--show), check that
+    --tensorboard can be honoured, make the output folder, and say what Keras runs on.
+    Returns (output_dir, started): the output folder (a Path) and the start time (time.time()).
+    """
+    plots.configure(args.show)
+    training.seed_everything(args.seed)
+    training.check_tensorboard(args.tensorboard)
+    output_dir = prepare_output_dir(args.output_dir)
+    print(training.describe_environment(training.environment()))
+    return output_dir, time.time()
+
+
+def load(args, settings):
+    """Step 1: the series (--data, or the embedded file), checked to be of the case's frequency
+    and cut to the last `quick_rows` with --quick. Prints the data summary.
+
+    Returns the Series: series.frame is (rows, 1 + inputs), indexed by date; series.path the file.
+    """
+    series, _, embedded = series_io.load_case_series(
+        args, settings.embedded_data, settings.embedded_target, settings.embedded_inputs
+    )
+    if series.frequency != settings.frequency:
+        other = "case8_3_gru.py" if settings.frequency == "monthly" else "case8_2_lstm.py"
+        raise UsageError(
+            f"{series.target!r} is a {series.frequency} series: "
+            f"{settings.case.replace('case', 'case ').replace('_', '-', 1).split('_')[0]} "
+            f"forecasts {settings.frequency} data (try {other})"
+        )
+    if args.quick and settings.quick_rows:
+        series.frame = series.frame.iloc[-settings.quick_rows :]
+    for line in series_io.describe(series, embedded):
+        print(f"   {line}")
+    return series
+
+
+def look(series, args, settings, output_dir=None):
+    """Step 2: where the test part starts, checked against the flags, and data.png.
+
+    The test part is counted with the window in force before any choice (--window, else the
+    case's `test_window`), so every window candidate is scored on the same test targets.
+    Returns test_start, the position of the first test target.
+    """
+    rows, steps = len(series.frame), f"{settings.step}s"
+    window = args.window or settings.test_window
+    test_points = windows.count_test_points(rows, window, args.test_fraction)
+    test_start = rows - test_points
+    least = settings.min_training_windows
+    if test_start - window < least:
+        raise UsageError(
+            f"{rows} {steps} are too few for window {window} and {test_points} test {steps} "
+            f"(at least {window + least + test_points} needed): use a smaller --window or a "
+            "longer series"
+        )
+    if args.horizon > test_points:
+        raise UsageError(
+            f"--horizon {args.horizon} is longer than the {test_points} test {steps}: "
+            "use a smaller --horizon or a larger --test-fraction"
+        )
+    if test_start - window - args.horizon + 1 < least:  # origins with all H targets known
+        raise UsageError(
+            f"--horizon {args.horizon} leaves too few {steps} to train on before the test part: "
+            "use a smaller --horizon or --test-fraction"
+        )
+    lags = args.differencing and selection.differencing_lags(args.differencing, settings.season)
+    if lags and test_start - (sum(lags) + window + args.horizon) < least:
+        raise UsageError(
+            f"--differencing {args.differencing} leaves too few {steps} to train on: "
+            "choose none or first, or a longer series"
+        )
+    first_test = preprocessing.format_date(series.frame.index[test_start], settings.frequency)
+    print(
+        f"   test part: the last {test_points} {steps} ({first_test} onwards); "
+        f"everything is fitted on the {test_start} {steps} before"
+    )
+    if output_dir is not None:
+        path = Path(output_dir) / "data.png"
+        plots.series_overview(series.frame, series.target, settings.frequency, path)
+    return test_start
+
+
+def noise_check(training_values, settings, output_dir=None):
+    """Step 3: Ljung-Box and the autocorrelations of the training part; prints what they say and
+    draws them with the white-noise band (acf.png).
+
+    Returns the `diagnostics` block of metrics.json. (No picture when output_dir is None.)
+    """
+    noise = diagnostics.noise_check(training_values)
+    for line in diagnostics.explain(noise, lag_season=settings.season):
+        print(f"   {line}")
+    if output_dir is not None:
+        path = Path(output_dir) / "acf.png"
+        plots.autocorrelation(noise["acf"], len(training_values), noise["ljung_box_p"], path)
+    return noise
+
+
+def recipe_for(series, settings, lags, window, horizon):
+    """A fresh Preprocessing for one (differencing lags, window) candidate."""
+    return preprocessing.Preprocessing(
+        window=window,
+        target=series.target,
+        inputs=series.inputs,
+        frequency=settings.frequency,
+        differencing_lags=lags,
+        calendar_features=settings.calendar_features,
+        horizon=horizon,
+    )
+
+
+def choose(series, test_start, args, settings):
+    """Step 4: the window and the differencing, chosen on validation (a ridge proxy on three
+    rolling blocks before the test part; selection.py), unless --window or --differencing fix
+    them. Prints every candidate's score and the noise check of what the network learns.
+
+    Returns (recipe, learned): the Preprocessing to fit (window, lags, differencing and every
+    candidate's validation RMSE in `validation_rmse`), and the noise check's block of the
+    differenced training part.
+    """
+    window_choices = [args.window] if args.window else list(settings.window_choices)
+    scores = selection.candidate_scores(
+        series.frame,
+        lambda lags, window: recipe_for(series, settings, lags, window, args.horizon),
+        settings.season,
+        test_start,
+        settings.validation_fraction,
+        settings.min_training_windows,
+        window_choices,
+    )
+    default_window = args.window or settings.test_window
+    window, differencing = selection.choose(scores, args.differencing, default_window)
+    for line in selection.describe_pairs(
+        scores, window, differencing, bool(args.window), bool(args.differencing)
+    ):
+        print(f"   {line}")
+    lags = selection.differencing_lags(differencing, settings.season)
+    recipe = recipe_for(series, settings, lags, window, args.horizon)
+    recipe.differencing = differencing
+    recipe.validation_rmse = {str(each): by_choice for each, by_choice in scores.items()}
+    values = series.frame[series.target].to_numpy()
+    changes = preprocessing.difference(values, lags)[sum(lags) : test_start]
+    learned = {"differencing_lags": lags, **diagnostics.noise_check(changes)}
+    print(f"   {diagnostics.explain_learned(learned, f'the {differencing} series')}")
+    return recipe, learned
+
+
+def origins(series, recipe, test_start, args, settings):
+    """Step 5: the forecast origins of the training, validation and test windows, in time order.
+
+    Training and validation origins are those whose H targets all lie before the test part
+    (validation the last `validation_fraction` of them); test origins those whose H targets all
+    lie in it. A test origin with a target filled by interpolation is left out: that value was
+    computed from later ones. With --quick, only the most recent `quick_train_windows` train.
+    Returns (train_origins, validation_origins, test_origins), each (origins,) positions.
+    """
+    rows, horizon = len(series.frame), recipe.horizon
+    first_origin = sum(recipe.differencing_lags) + recipe.window  # first with a full window
+    train_origins, validation_origins, test_origins = windows.chronological_split(
+        first_origin, test_start, rows, settings.validation_fraction, horizon
+    )
+    if args.quick and settings.quick_train_windows:
+        train_origins = train_origins[-settings.quick_train_windows :]
+    filled_dates = series.frame.index.isin(series.filled_dates)
+    filled = windows.target_paths(filled_dates, test_origins, horizon)
+    filled = filled.reshape(len(test_origins), -1).any(axis=1)  # (origins,)
+    test_origins = test_origins[~filled]
+    steps, test_points = f"{settings.step}s", rows - test_start
+    if horizon > 1:
+        print(
+            f"   each window forecasts the next {horizon} {steps} at once; the test part is "
+            f"scored from {len(test_origins)} origins (every one whose {horizon} {steps} all "
+            "lie in it)"
+        )
+    if filled.any() and horizon == 1:
+        print(
+            f"   {int(filled.sum())} test target(s) were filled by interpolation and are not "
+            f"scored: {len(test_origins)} of {test_points} {steps} are"
+        )
+    elif filled.any():
+        print(
+            f"   {int(filled.sum())} test origin(s) have a target filled by interpolation and "
+            f"are not scored: {len(test_origins)} are"
+        )
+    return train_origins, validation_origins, test_origins
+
+
+def forecast_baselines(
+    series, test_start, fitted_windows, test_windows, test_origins, test_values, recipe, settings
+):
+    """Step 6: every common-sense forecast of the test targets in real units, each printed with
+    its score: naive, seasonal naive, last year's change (monthly), climatology (daily), the
+    training mean, and `linear`, a ridge regression on the network's own windows, flattened
+    (baselines.ridge_on_windows).
+
+    fitted_windows: (train_windows, train_targets, validation_windows, validation_targets): the
+    ridge is fitted on the first two, its penalty chosen on the others.
+    test_values: what the test origins forecast, (origins,) or (origins, H), real units.
+    Returns (baseline_forecasts, ridge): {name: forecasts shaped like test_values}, and the
+    fitted scikit-learn Ridge (its penalty in `ridge.alpha`), where the network's linear path
+    starts.
+    """
+    values = series.frame[series.target].to_numpy()
+    baseline_forecasts = baselines.forecasting_baselines(
+        values,
+        series.frame.index,
+        test_origins,
+        test_start,
+        season=settings.season,
+        daily=settings.frequency == "daily",
+        horizon=recipe.horizon,
+    )
+    ridge, _ = baselines.ridge_on_windows(*fitted_windows)
+    baseline_forecasts["linear"] = preprocessing.in_real_units(
+        baselines.predict_linear(ridge, test_windows), values, test_origins, recipe
+    )
+    metric, units = settings.metric, units_of(series, settings)
+    over = f", mean over {recipe.horizon} steps ahead" if recipe.horizon > 1 else ""
+    for name, forecast in baseline_forecasts.items():
+        score = baselines.score_forecasts(test_values, forecast)[metric]
+        print(f"   {name:17s} {metric.upper()} {score:.3f} ({units}{over})")
+    return baseline_forecasts, ridge
+
+
+def units_of(series, settings):
+    """The target's units in words: the embedded file's, else "the units of <target>"."""
+    if series.embedded:
+        return settings.embedded_units
+    return f"the units of {series.target}"
+
+
+def evaluate(test_values, model_forecasts, baseline_forecasts, ridge, noise, series, settings):
+    """Step 9: the network and every baseline scored on the same test targets in real units, the
+    Diebold-Mariano test of the network against each baseline (squared errors with RMSE,
+    absolute with MAE), the table, and the one verdict line against the best baseline.
+
+    ridge: the `linear` baseline's model (its penalty is recorded); noise: Step 3's block.
+    Returns (results, verdict): results {name: {"rmse", "mae"[, "by_horizon"][, "dm"]}} with the
+    network first (a baseline's "dm" is its test against the network), and the verdict block of
+    metrics.json.
+    """
+    metric, cell, steps = settings.metric, settings.cell, f"{settings.step}s"
+    results = {cell: baselines.score_forecasts(test_values, model_forecasts)}
+    # Is each difference real? Only p < 0.05 earns a "beats" or a "loses to".
+    dm_tests = significance.compare_with_baselines(
+        test_values, model_forecasts, baseline_forecasts, metric
+    )
+    for name, forecast in baseline_forecasts.items():
+        results[name] = {**baselines.score_forecasts(test_values, forecast), "dm": dm_tests[name]}
+    results["linear"]["penalty"] = float(ridge.alpha)
+    best = min(baseline_forecasts, key=lambda name: results[name][metric])
+    verdict, verdict_line = significance.verdict(
+        cell, best, results[cell][metric], results[best][metric], dm_tests[best]
+    )
+    units = units_of(series, settings)
+    origins = len(test_values)
+    if np.ndim(test_values) == 1:
+        title = f"One-step-ahead test errors over {origins} {steps}, in {units}"
+    else:
+        horizon = np.shape(test_values)[1]
+        title = (
+            f"Test errors 1 to {horizon} {steps} ahead from {origins} origins, "
+            f"mean over the steps, in {units}"
+        )
+    other = [name for name in ("rmse", "mae") if name != metric]
+    report.results_table(
+        results,
+        [metric, *other],
+        title,
+        p_values={name: test["p"] for name, test in dm_tests.items()},
+    )
+    print(
+        "   (DM p: Diebold-Mariano test of each baseline against the "
+        f"{cell}; p < 0.05 is a real gap)"
+    )
+    if np.ndim(test_values) == 2:
+        ahead.print_by_horizon(
+            results, metric, f"Test {metric.upper()} by {steps} ahead, in {units}"
+        )
+    print(verdict_line)
+    ratios = [
+        f"{cell} {metric.upper()} / {name} {metric.upper()} = "
+        f"{results[cell][metric] / results[name][metric]:.3f}"
+        for name in ("naive", "mean")
+    ]
+    print(f"   {'; '.join(ratios)}")
+    if noise["white_noise"]:
+        print(
+            "   As the noise check said: on white noise the best possible forecast is the mean, "
+            f"and the {cell} ends up there."
+        )
+    return results, verdict
+
+
+def calibrate_intervals(model, validation_windows, validation_origins, test_errors, series, recipe):
+    """Step 9: 80 % and 95 % intervals from the validation origins' errors, step by step (split
+    conformal; common/intervals.py), stored in `recipe`, and the share of test targets they hold.
+
+    test_errors: the network's test forecasts minus the actual values, (origins,) or
+    (origins, H), real units. Returns the `intervals` block of metrics.json: for "80" and "95",
+    the coverage (pooled and by step) and the half-widths.
+    """
+    values = series.frame[series.target].to_numpy()
+    validation_forecasts = preprocessing.in_real_units(
+        model.predict(validation_windows, verbose=0), values, validation_origins, recipe
+    )
+    validation_values = windows.target_paths(values, validation_origins, recipe.horizon)
+    validation_errors = validation_forecasts - validation_values
+    validation_errors = np.reshape(validation_errors, (len(validation_errors), -1))
+    recipe.intervals, recipe.interval_method = intervals.calibrate(validation_errors)
+    test_errors = np.reshape(test_errors, (len(test_errors), -1))
+    coverage = intervals.coverage(test_errors, recipe.intervals)
+    ahead.print_coverage(coverage, recipe.interval_method, len(test_errors))
+    return {
+        level: {**coverage[level], "half_widths": recipe.intervals[level]} for level in coverage
+    }
+
+
+def forecast_next(model, recipe, series):
+    """Step 10: the H values after the file's last date, with their intervals; printed.
+    Returns the `next` list of metrics.json."""
+    next_forecasts = preprocessing.forecast_ahead(model, recipe, series.frame)
+    for line in ahead.describe_forecasts(next_forecasts, series.target):
+        print(line)
+    return next_forecasts
+
+
+def plot_forecasts(
+    series,
+    test_origins,
+    model_forecasts,
+    baseline_forecasts,
+    verdict,
+    next_forecasts,
+    recipe,
+    settings,
+    output_dir,
+):
+    """Step 11: forecast.png in `output_dir`. One step ahead: the test part beside the whole
+    series, with the network and its 80 % interval, the naive forecast (does the network only
+    copy the last value?) and the baseline the verdict names. Several steps ahead: paths from
+    the last test origins with their intervals, and the next H values."""
+    path = Path(output_dir) / "forecast.png"
+    values, dates = series.frame[series.target].to_numpy(), series.frame.index
+    if recipe.horizon > 1:
+        return plots.forecast_paths(
+            dates,
+            values,
+            test_origins,
+            model_forecasts,
+            recipe.intervals,
+            next_forecasts,
+            series.target,
+            path,
+        )
+    compared = {settings.cell: model_forecasts, "naive": baseline_forecasts["naive"]}
+    compared[verdict["baseline"]] = baseline_forecasts[verdict["baseline"]]
+    band = recipe.intervals["80"][0]
+    recent = settings.recent_steps
+    return plots.forecast(dates, values, test_origins, compared, series.target, path, band, recent)
+
+
+def training_summary(history, plan, start_loss, fit_started, model, seed, output_dir):
+    """Step 8, after fit(): prints how many epochs ran and which weights early stopping kept,
+    draws history.png (the loss early stopping watched, the kept epoch marked).
+
+    Returns the `training` block of metrics.json (its `total_seconds` is filled in at the end).
+    """
+    seconds = time.time() - fit_started  # the time in fit() alone
+    validation_losses = history.history["val_loss"]
+    best_loss = min([start_loss, *validation_losses])
+    kept_start = best_loss == start_loss
+    kept_epoch = 0 if kept_start else 1 + validation_losses.index(best_loss)
+    kept = "the starting point (no epoch beat it)" if kept_start else f"epoch {kept_epoch}"
+    print(
+        f"   {len(history.epoch)} epochs in {seconds:.1f} s; best validation loss "
+        f"{best_loss:.4f}, from {kept}"
+    )
+    path = Path(output_dir) / "history.png"
+    plots.history(history, path, kept_epoch=kept_epoch, start_value=start_loss)
+    return {
+        "epochs_run": len(history.epoch),
+        "batch_size": plan["batch_size"],
+        "max_epochs": plan["epochs"],
+        "kept_start": kept_start,
+        "seconds": round(seconds, 2),
+        "params": model.count_params(),
+        "seed": seed,
+    }
+
+
+def metrics(
+    args,
+    settings,
+    series,
+    recipe,
+    test_origins,
+    noise,
+    results,
+    verdict,
+    intervals_block,
+    next_forecasts,
+    training_block,
+    started,
+):
+    """Step 11: the metrics.json dict (docs/PROTOCOL.md), from what the steps returned.
+
+    results: `evaluate`'s, the network first; intervals_block: `calibrate_intervals`';
+    training_block: `training_summary`'s; started: the run's start (time.time()).
+    """
+    rows, horizon, cell = len(series.frame), recipe.horizon, settings.cell
+    test_points = windows.count_test_points(
+        rows, args.window or settings.test_window, args.test_fraction
+    )
+    scoreable = test_points - horizon + 1  # test origins before any is left out
+    window_scores = recipe.validation_rmse
+    protocol = {
+        "window": recipe.window,
+        "differencing": recipe.differencing,
+        "differencing_validation_rmse": window_scores[str(recipe.window)],
+        "window_validation_rmse": {
+            each: selection.lowest(scores) for each, scores in window_scores.items()
+        },
+        "test_fraction": args.test_fraction,
+        "test_points": test_points,
+        "scored_points": len(test_origins),
+        "unscored_filled_targets": scoreable - len(test_origins),
+        "horizon": horizon,
+        "interval_method": recipe.interval_method,
+    }
+    if horizon > 1:
+        protocol["origins"] = len(test_origins)
+    return {
+        "schema": 2,
+        "case": settings.case,
+        "data": {
+            "path": str(series.path),
+            "rows": rows,
+            "embedded": series.embedded,
+            "target": series.target,
+        },
+        "protocol": protocol,
+        "model": results[cell],
+        "baselines": {name: scores for name, scores in results.items() if name != cell},
+        "verdict": verdict,
+        "intervals": intervals_block,
+        "diagnostics": noise,
+        "next": next_forecasts,
+        "training": {**training_block, "total_seconds": round(time.time() - started, 2)},
+        "environment": training.environment(),
+    }
+
+
+def save(output_dir, model, recipe, history, metrics):
+    """Step 11: model.keras, preprocessing.json, history.csv and metrics.json, each written
+    atomically (a Ctrl-C never leaves half a file); prints every artifact of the run."""
+    save_model(Path(output_dir) / "model.keras", model)
+    recipe.save(Path(output_dir) / "preprocessing.json")
+    write_history(Path(output_dir) / "history.csv", history)
+    write_json(Path(output_dir) / "metrics.json", metrics)
+    report.written(Path(output_dir), ARTIFACTS)
