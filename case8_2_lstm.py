@@ -58,6 +58,7 @@ PATIENCE_UPDATES = 600  # stopping ends sooner, after this many updates without 
 QUICK_EPOCHS = 3
 SETTINGS = forecasting.Settings(
     case="case8_2_lstm",
+    title="case 8-2",
     cell="LSTM",
     frequency="monthly",
     step="month",

@@ -64,6 +64,7 @@ PATIENCE_UPDATES = 250  # stopping ends sooner, after this many updates without 
 QUICK_EPOCHS = 2
 SETTINGS = forecasting.Settings(
     case="case8_3_gru",
+    title="case 8-3",
     cell="GRU",
     frequency="daily",
     step="day",

@@ -4,14 +4,18 @@ Case 8-2 (LSTM, monthly) and case 8-3 (GRU, daily) tell the same story with anot
 data and other words. Their `main` writes out the lesson (scale, cut windows, build, compile,
 fit, predict); everything that checks the lesson rather than teaches it is one call here:
 
-    series = load(args, SETTINGS)                                # Step 1
-    test_start = look(series, args, SETTINGS, output_dir)        # Step 2: the test part
-    noise = noise_check(values[:test_start], SETTINGS)           # Step 3
-    recipe, learned = choose(series, test_start, args, SETTINGS)  # Step 4: window, differencing
-    train, validation, test = origins(series, recipe, test_start, args, SETTINGS)  # Step 5
-    baseline_forecasts, ridge = forecast_baselines(...)          # Step 6
-    results, verdict = evaluate(...)                             # Step 9
-    coverage = calibrate_intervals(...)                          # Step 9: 80 % and 95 %
+    output_dir, started = start(args)                        # seeds, plots, the output folder
+    series = load(args, SETTINGS)                            # Step 1
+    test_start = look(series, args, SETTINGS, output_dir)    # Step 2: where the test part starts
+    noise = noise_check(values[:test_start], SETTINGS, ...)  # Step 3
+    recipe, learned = choose(...)                            # Step 4: window and differencing
+    train, validation, test = origins(...)                   # Step 5: the forecast origins
+    baseline_forecasts, ridge = forecast_baselines(...)      # Step 6
+    summary = training_summary(history, ...)                 # Step 8, after fit()
+    results, verdict = evaluate(...)                         # Step 9: scores, the verdict
+    intervals = calibrate_intervals(...)                     # Step 9: 80 % and 95 %
+    next_forecasts = forecast_next(model, recipe, series)    # Step 10
+    plot_forecasts(...); metrics(...); save(...)             # Step 11
 
 `compare_cells.py` prepares its forecasting tasks through the same functions, so the comparison
 and the cases score the same targets against the same baselines.
@@ -22,7 +26,7 @@ an optimizer *update* is one gradient step on one batch.
 """
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from common import (
@@ -44,9 +48,15 @@ from common.errors import UsageError
 
 import numpy as np
 
-ARTIFACTS = [  # what a run writes into its output folder
-    *["data.png", "acf.png", "history.png", "forecast.png"],
-    *["model.keras", "preprocessing.json", "history.csv", "metrics.json"],
+ARTIFACTS = [  # what a run writes into its output folder, in the order it writes them
+    "data.png",
+    "acf.png",
+    "history.png",
+    "forecast.png",
+    "model.keras",
+    "preprocessing.json",
+    "history.csv",
+    "metrics.json",
 ]
 
 
@@ -55,6 +65,7 @@ class Settings:
     """What a forecasting case fixes before it sees any data (its settings block)."""
 
     case: str  # the script's name, e.g. "case8_2_lstm"
+    title: str  # the case in words, e.g. "case 8-2"
     cell: str  # the model's name in tables and verdicts, e.g. "LSTM"
     frequency: str  # "monthly" or "daily": the series the case reads
     step: str  # one period in words: "month" or "day"
@@ -73,7 +84,6 @@ class Settings:
     quick_rows: int = None  # --quick keeps the last rows of the file (None: all)
     quick_train_windows: int = None  # --quick trains on the most recent windows (None: all)
     recent_steps: int = None  # forecast.png shows the last test targets only (None: all)
-    notes: dict = field(default_factory=dict)
 
     @property
     def metric(self):
@@ -108,8 +118,7 @@ def load(args, settings):
         other = "case8_3_gru.py" if settings.frequency == "monthly" else "case8_2_lstm.py"
         raise UsageError(
             f"{series.target!r} is a {series.frequency} series: "
-            f"{settings.case.replace('case', 'case ').replace('_', '-', 1).split('_')[0]} "
-            f"forecasts {settings.frequency} data (try {other})"
+            f"{settings.title} forecasts {settings.frequency} data (try {other})"
         )
     if args.quick and settings.quick_rows:
         series.frame = series.frame.iloc[-settings.quick_rows :]
