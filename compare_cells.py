@@ -461,13 +461,18 @@ class Progress:
 
 def row_verdict(runs, task):
     """The cases' rule, over seeds. Forecasts: a cell "beats" (or "loses to") the task's best
-    baseline only when the Diebold-Mariano test says so (p < 0.05) for every seed. Text: only
+    baseline only when the Diebold-Mariano test says so (p < 0.05, and the scores 0.1 % apart)
+    for every seed. Text: only
     when the paired bootstrap's 95 % interval of the AUC difference to TF-IDF + LR lies above
     (or below) 0 for every seed. Else "no meaningful difference from"."""
     details = [run["details"] for run in runs]
     if all("dm" in detail for detail in details):
         better = [run["metric_value"] < task.baseline["value"] for run in runs]
-        significant = [detail["dm"]["p"] < significance.SIGNIFICANCE for detail in details]
+        significant = [
+            detail["dm"]["p"] < significance.SIGNIFICANCE
+            and significance.meaningful_gap(run["metric_value"], task.baseline["value"])
+            for run, detail in zip(runs, details, strict=True)
+        ]
         wins = [s and b for s, b in zip(significant, better, strict=True)]
         losses = [s and not b for s, b in zip(significant, better, strict=True)]
         evidence = {"p": [detail["dm"]["p"] for detail in details]}

@@ -161,7 +161,7 @@ def several_steps(seeds, course):
             f"{best} {simple[best][metric]:.3f} | {verdict['outcome']} ({verdict['p']:.2g}) | "
             f"{coverage['80']:.3f} | {coverage['95']:.3f} | {seconds:.0f} s |"
         )
-    print("\n== Goals (each seed): mean error over the steps below every baseline's; pooled")
+    print("\n== Goals (each seed): error pooled over the steps below every baseline's; pooled")
     print("   coverage 0.70-0.90 (80 %) and 0.88-0.99 (95 %); under 90 s")
     for label, seed, metric, metrics, seconds in summary:
         below = all(

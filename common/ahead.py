@@ -34,7 +34,7 @@ def print_by_horizon(results, metric, title):
     table = {
         name: {
             **{f"h={step['h']}": step[metric] for step in scores["by_horizon"]},
-            "mean": scores[metric],
+            "pooled": scores[metric],
         }
         for name, scores in results.items()
     }

@@ -109,19 +109,17 @@ def score_forecasts(actual, forecast):
 
 
 def scores_by_horizon(actual, forecast):
-    """Scores of (origins, H) forecasts: {"rmse", "mae"} averaged over the steps h, and
-    "by_horizon": [{"h": 1, "rmse", "mae"}, ...], each over the origins (NaN: not scored)."""
+    """Scores of (origins, H) forecasts: {"rmse", "mae"} pooled over every scored (origin, step)
+    pair, the loss the verdict's Diebold-Mariano test compares, and "by_horizon":
+    [{"h": 1, "rmse", "mae"}, ...], each step's over the origins (NaN: not scored)."""
     actual = np.asarray(actual, dtype=float)
     forecast = np.asarray(forecast, dtype=float)
     steps = []
     for h in range(actual.shape[1]):
         scored = ~np.isnan(actual[:, h])
         steps.append({"h": h + 1, **scores(actual[scored, h], forecast[scored, h])})
-    return {
-        "rmse": float(np.mean([step["rmse"] for step in steps])),
-        "mae": float(np.mean([step["mae"] for step in steps])),
-        "by_horizon": steps,
-    }
+    scored = ~np.isnan(actual)
+    return {**scores(actual[scored], forecast[scored]), "by_horizon": steps}
 
 
 RIDGE_PENALTIES = np.logspace(-3, 3, 13)  # 0.001 ... 1000, tried in turn on validation

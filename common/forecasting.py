@@ -150,7 +150,10 @@ def look(series, args, settings, output_dir=None):
             f"--horizon {args.horizon} is longer than the {test_points} test {steps}: "
             "use a smaller --horizon or a larger --test-fraction"
         )
-    if test_start - window - args.horizon + 1 < least:  # origins with all H targets known
+    train_origins, _, _ = windows.chronological_split(
+        window, test_start, rows, settings.validation_fraction, args.horizon
+    )
+    if test_start - window - args.horizon + 1 < least or len(train_origins) < 1:
         raise UsageError(
             f"--horizon {args.horizon} leaves too few {steps} to train on before the test part: "
             "use a smaller --horizon or --test-fraction"
@@ -306,7 +309,7 @@ def forecast_baselines(
         baselines.predict_linear(ridge, test_windows), values, test_origins, recipe
     )
     metric, units = settings.metric, units_of(series, settings)
-    over = f", mean over {recipe.horizon} steps ahead" if recipe.horizon > 1 else ""
+    over = f", pooled over {recipe.horizon} steps ahead" if recipe.horizon > 1 else ""
     for name, forecast in baseline_forecasts.items():
         score = baselines.score_forecasts(test_values, forecast)[metric]
         print(f"   {name:17s} {metric.upper()} {score:.3f} ({units}{over})")
@@ -351,7 +354,7 @@ def evaluate(test_values, model_forecasts, baseline_forecasts, ridge, noise, ser
         horizon = np.shape(test_values)[1]
         title = (
             f"Test errors 1 to {horizon} {steps} ahead from {origins} origins, "
-            f"mean over the steps, in {units}"
+            f"pooled over every origin and step, in {units}"
         )
     other = [name for name in ("rmse", "mae") if name != metric]
     report.results_table(

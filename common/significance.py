@@ -22,6 +22,10 @@ from scipy import stats
 from sklearn.metrics import roc_auc_score
 
 SIGNIFICANCE = 0.05  # a verdict says "beats" or "loses to" only when p < 0.05
+# ... and only when the scores differ by at least 0.1 % of the baseline's: a network that kept
+# its linear start differs from `linear` by float32 rounding alone, which a test on hundreds of
+# targets can still call significant.
+SMALLEST_GAP = 0.001
 LOSSES = {"squared": np.square, "absolute": np.abs}
 LOSS_OF_METRIC = {"rmse": "squared", "mae": "absolute"}
 
@@ -61,6 +65,11 @@ def diebold_mariano(model_errors, baseline_errors, loss="squared", horizon=1):
     return {"statistic": float(statistic), "p": float(p_value)}
 
 
+def meaningful_gap(model_score, baseline_score):
+    """Do two scores differ by at least SMALLEST_GAP (0.1 %) of the baseline's?"""
+    return abs(model_score - baseline_score) >= SMALLEST_GAP * abs(baseline_score)
+
+
 def compare_with_baselines(actual, model_forecasts, baseline_forecasts, metric):
     """The Diebold-Mariano test of the model against every baseline, by baseline name.
 
@@ -90,10 +99,11 @@ def format_p(p_value):
 def verdict(model_name, baseline_name, model_score, baseline_score, test):
     """The run's verdict against its best baseline: outcome and the line that says it.
 
-    outcome: "beats", "loses to" or "no meaningful difference from". Only p < 0.05 earns a
-    "beats" or a "loses to"; the sign of the mean loss difference says which.
+    outcome: "beats", "loses to" or "no meaningful difference from". Only p < 0.05 and scores
+    at least 0.1 % of the baseline's apart earn a "beats" or a "loses to"; which one, the scores
+    say (the same pooled loss the test compares, so the two cannot disagree).
     """
-    if test["p"] < SIGNIFICANCE:
+    if test["p"] < SIGNIFICANCE and meaningful_gap(model_score, baseline_score):
         outcome = "beats" if model_score < baseline_score else "loses to"
         line = f"verdict: {model_name} {outcome} {baseline_name} (p {format_p(test['p'])})"
     else:

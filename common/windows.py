@@ -65,14 +65,14 @@ def chronological_split(first_origin, test_start, rows, validation_fraction, hor
     first_origin: the earliest position that has a full window of valid (non-NaN) inputs.
     test_start: the position of the first test target; all the model is fitted on lies before.
     Validation is the last `validation_fraction` of the origins before the test part.
-    With a horizon of H steps, an origin t forecasts t .. t + H - 1: the training and validation
-    origins are those whose H targets all lie before the test part, the test origins those
-    whose H targets all lie in it (rolling forecast origins).
+    With a horizon of H steps, an origin t forecasts t .. t + H - 1, and the parts never
+    overlap: the validation part starts at the first validation origin's first target, the
+    training paths all end before it (the last H - 1 origins before validation are left out)
+    and the validation paths before the test part; the test origins are those whose H targets
+    all lie in the test part (rolling forecast origins).
     """
     fit_origins = np.arange(first_origin, test_start - horizon + 1)
     validation_size = max(1, round(validation_fraction * len(fit_origins)))
-    return (
-        fit_origins[:-validation_size],
-        fit_origins[-validation_size:],
-        np.arange(test_start, rows - horizon + 1),
-    )
+    validation_origins = fit_origins[-validation_size:]
+    train_origins = fit_origins[: -(validation_size + horizon - 1)]
+    return train_origins, validation_origins, np.arange(test_start, rows - horizon + 1)

@@ -92,7 +92,14 @@ def test_windows_with_a_horizon_keep_every_target_on_its_side_of_the_split():
     train, validation, test = windows.chronological_split(13, 80, 100, 0.2, horizon=6)
     assert test[0] == 80 and test[-1] + 5 == 99  # every test path lies in the test part
     assert validation[-1] + 5 == 79  # the last validation path ends before it
-    assert train[-1] < validation[0]
+    # The parts never overlap, target for target: every training path ends before the first
+    # validation target, every validation path before the first test target.
+    train_targets = windows.target_paths(series, train, horizon=6)
+    validation_targets = windows.target_paths(series, validation, horizon=6)
+    test_targets = windows.target_paths(series, test, horizon=6)
+    assert train_targets.max() < validation_targets.min()
+    assert validation_targets.max() < test_targets.min() == 80
+    assert train[-1] + 5 == validation[0] - 1  # nothing more is left out than needed
     inputs, targets = windows.make_windows(series[:, None], series, test, window=12, horizon=6)
     assert inputs.shape == (len(test), 12, 1) and targets.shape == (len(test), 6)
     np.testing.assert_array_equal(targets[0], np.arange(80.0, 86.0))
@@ -140,7 +147,8 @@ def test_scores_by_horizon_and_the_test_on_paths():
     forecast = np.tile([1.0, 2.0, 3.0], (30, 1))
     scores = baselines.scores_by_horizon(actual, forecast)
     assert [step["rmse"] for step in scores["by_horizon"]] == [1.0, 2.0, 3.0]
-    assert scores["rmse"] == pytest.approx(2.0) and scores["mae"] == pytest.approx(2.0)
+    # pooled over every (origin, step) pair, not the mean of the steps' RMSEs (2.0)
+    assert scores["rmse"] == pytest.approx(np.sqrt((1 + 4 + 9) / 3)) and scores["mae"] == 2.0
     rng = np.random.default_rng(4)
     truth = rng.normal(size=(40, 4))
     good = truth + 0.1 * rng.normal(size=(40, 4))
@@ -148,3 +156,34 @@ def test_scores_by_horizon_and_the_test_on_paths():
     tests = significance.compare_with_baselines(truth, good, {"bad": bad, "same": good}, "rmse")
     assert tests["bad"]["p"] < 0.001 and tests["bad"]["statistic"] < 0
     assert tests["same"] == {"statistic": 0.0, "p": 1.0}
+
+
+def test_the_verdicts_direction_and_its_test_use_the_same_pooled_loss():
+    """Two steps ahead: the network is exact one step ahead and far off two steps ahead; the
+    baseline is off by the same amount at both. The mean of the per-step RMSEs favours the
+    network (1.5 against 2.0), the pooled squared error does not (4.5 against 4.0), and so does
+    the Diebold-Mariano test: the verdict must not say "beats"."""
+    rng = np.random.default_rng(5)
+    actual = np.zeros((400, 2))
+    network = actual + np.column_stack([np.zeros(400), 3.0 + 0.3 * rng.normal(size=400)])
+    baseline = actual + 2.0 + 0.3 * rng.normal(size=(400, 2))
+    network_scores = baselines.scores_by_horizon(actual, network)
+    baseline_scores = baselines.scores_by_horizon(actual, baseline)
+    per_step_mean = np.mean([step["rmse"] for step in network_scores["by_horizon"]])
+    assert per_step_mean < np.mean([step["rmse"] for step in baseline_scores["by_horizon"]])
+    assert network_scores["rmse"] > baseline_scores["rmse"]  # pooled: the network is worse
+    test = significance.compare_with_baselines(actual, network, {"b": baseline}, "rmse")["b"]
+    assert test["p"] < 0.05 and test["statistic"] > 0
+    outcome, _ = significance.verdict(
+        "LSTM", "b", network_scores["rmse"], baseline_scores["rmse"], test
+    )
+    assert outcome["outcome"] == "loses to"
+
+
+def test_a_gap_below_a_thousandth_of_the_baselines_score_is_no_meaningful_difference():
+    significant = {"statistic": -5.0, "p": 1e-6}
+    outcome, line = significance.verdict("LSTM", "linear", 10.9269, 10.9270, significant)
+    assert outcome["outcome"] == "no meaningful difference from"
+    assert line.startswith("verdict: no meaningful difference from linear")
+    outcome, _ = significance.verdict("LSTM", "linear", 10.90, 10.9270, significant)
+    assert outcome["outcome"] == "beats"  # 0.25 % apart, and the test agrees
