@@ -18,12 +18,13 @@ import keras
 def describe_forecasts(forecasts, target):
     """Lines for the next H values: date, value and the 80 % and 95 % intervals."""
     lines = []
+    places = report.decimals_for([entry["value"] for entry in forecasts])
     for entry in forecasts:
-        line = f"   {target} in {entry['date']}: {entry['value']:.3f}"
+        line = f"   {target} in {entry['date']}: {entry['value']:.{places}f}"
         if "lower80" in entry:
             line += (
-                f"   80%: {entry['lower80']:.3f} to {entry['upper80']:.3f}"
-                f"   95%: {entry['lower95']:.3f} to {entry['upper95']:.3f}"
+                f"   80%: {entry['lower80']:.{places}f} to {entry['upper80']:.{places}f}"
+                f"   95%: {entry['lower95']:.{places}f} to {entry['upper95']:.{places}f}"
             )
         lines.append(line)
     return lines

@@ -310,9 +310,13 @@ def forecast_baselines(
     )
     metric, units = settings.metric, units_of(series, settings)
     over = f", pooled over {recipe.horizon} steps ahead" if recipe.horizon > 1 else ""
-    for name, forecast in baseline_forecasts.items():
-        score = baselines.score_forecasts(test_values, forecast)[metric]
-        print(f"   {name:17s} {metric.upper()} {score:.3f} ({units}{over})")
+    scores = {
+        name: baselines.score_forecasts(test_values, forecast)[metric]
+        for name, forecast in baseline_forecasts.items()
+    }
+    places = report.decimals_for(list(scores.values()))
+    for name, score in scores.items():
+        print(f"   {name:17s} {metric.upper()} {score:.{places}f} ({units}{over})")
     return baseline_forecasts, ridge
 
 

@@ -1,5 +1,7 @@
 """What a run prints: step headers, array traces (--trace) and the results table."""
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -23,6 +25,21 @@ def trace(enabled, **arrays):
         print(f"   [trace] {name}: shape {array.shape}, dtype {array.dtype}, first values {first}")
 
 
+def decimals_for(values, significant=3, least=3):
+    """Decimals that show `values` with about `significant` significant digits, at least
+    `least`: 3 for errors of 10.9 (10.927) or shares (0.806), 7 for errors of 1.23e-05
+    (0.0000123).
+
+    The scale is the median of the non-zero magnitudes; a series measured in small units would
+    otherwise print as rows of 0.000.
+    """
+    magnitudes = [abs(float(v)) for v in np.ravel(values) if v and math.isfinite(float(v))]
+    if not magnitudes:
+        return least
+    exponent = math.floor(math.log10(float(np.median(magnitudes))))
+    return max(least, significant - 1 - exponent)
+
+
 def results_table(results, columns, title, p_values=None, p_title="DM p"):
     """Print a table: one row per method (model and baselines), one column per metric.
 
@@ -31,11 +48,15 @@ def results_table(results, columns, title, p_values=None, p_title="DM p"):
     model, printed in a last column (empty for the model's own row).
     """
     width = max(len(name) for name in results) + 2
+    places = decimals_for([scores[column] for scores in results.values() for column in columns])
+    cell = max(10, places + 6)  # room for the digits before the point
     print(f"\n{title}")
-    header = "".ljust(width) + "".join(column.rjust(10) for column in columns)
+    header = "".ljust(width) + "".join(column.rjust(cell) for column in columns)
     print(header + (p_title.rjust(10) if p_values else ""))
     for name, scores in results.items():
-        row = name.ljust(width) + "".join(f"{scores[column]:10.3f}" for column in columns)
+        row = name.ljust(width) + "".join(
+            f"{scores[column]:{cell}.{places}f}" for column in columns
+        )
         if p_values and name in p_values:
             row += f"{p_values[name]:10.3g}"
         print(row)

@@ -15,6 +15,7 @@ and every (window, differencing) pair is scored on the same validation targets.
 """
 
 from common import baselines, preprocessing, windows
+from common.report import decimals_for
 
 import numpy as np
 
@@ -107,8 +108,9 @@ def describe(scores, chosen, forced=False):
     """The run's lines for Step 4: each candidate's validation score, which one is used, and
     whether --differencing forced it."""
     lines = []
+    places = decimals_for(list(scores.values()))
     for name, score in scores.items():
-        shown = "too little history" if score is None else f"validation RMSE {score:.3f}"
+        shown = "too little history" if score is None else f"validation RMSE {score:.{places}f}"
         lines.append(f"{name:15s} {shown}{'   <- used' if name == chosen else ''}")
     if forced:
         lines.append(f"--differencing {chosen} forces the choice")
@@ -141,11 +143,13 @@ def describe_pairs(scores, window, differencing, forced_window=False, forced_dif
             [f"--window {window} forces the window"] if forced_window else []
         )
     lines = []
+    places = decimals_for([score for by in scores.values() for score in by.values()])
     for each, by_choice in scores.items():
         for name, score in by_choice.items():
             if score is not None:
                 used = "   <- used" if (each, name) == (window, differencing) else ""
-                lines.append(f"window {each:<4d} {name:15s} validation RMSE {score:.3f}{used}")
+                shown = f"validation RMSE {score:.{places}f}"
+                lines.append(f"window {each:<4d} {name:15s} {shown}{used}")
     unscored = [
         f"window {each} {name}" for each, by in scores.items() for name in by if by[name] is None
     ]
