@@ -31,19 +31,45 @@ def test_absolute_loss_and_the_sign_of_the_statistic():
     assert test["statistic"] == pytest.approx(expected) and test["statistic"] < 0
 
 
-def test_a_second_implementation_agrees_at_horizon_two():
+@pytest.mark.parametrize("horizon", [1, 2, 4])
+@pytest.mark.parametrize("loss", ["squared", "absolute"])
+def test_an_independent_implementation_agrees(horizon, loss):
+    """The `dieboldmariano` package (a dev dependency) on the same errors: same statistic,
+    same p, at one and several steps ahead, for both losses."""
+    dieboldmariano = pytest.importorskip("dieboldmariano")
     rng = np.random.default_rng(3)
-    model_errors, baseline_errors = rng.normal(size=50), 1.3 * rng.normal(size=50)
-    d = model_errors**2 - baseline_errors**2
-    n, h = len(d), 2
-    mean = sum(d) / n
-    gamma_0 = sum((x - mean) ** 2 for x in d) / n
-    gamma_1 = sum((d[t] - mean) * (d[t - 1] - mean) for t in range(1, n)) / n
-    statistic = mean / ((gamma_0 + 2 * gamma_1) / n) ** 0.5
-    statistic *= ((n + 1 - 2 * h + h * (h - 1) / n) / n) ** 0.5
-    test = diebold_mariano(model_errors, baseline_errors, horizon=2)
-    assert test["statistic"] == pytest.approx(statistic)
-    assert test["p"] == pytest.approx(2 * stats.t.sf(abs(statistic), df=n - 1))
+    actual = rng.normal(size=60)
+    model, baseline = actual + rng.normal(size=60), actual + 1.3 * rng.normal(size=60)
+    charge = {"squared": lambda u, v: (u - v) ** 2, "absolute": lambda u, v: abs(u - v)}[loss]
+    statistic, p = dieboldmariano.dm_test(actual, model, baseline, loss=charge, h=horizon)
+    test = diebold_mariano(model - actual, baseline - actual, loss=loss, horizon=horizon)
+    assert test["statistic"] == pytest.approx(statistic, rel=1e-9)
+    assert test["p"] == pytest.approx(p, rel=1e-6)
+
+
+def test_bartletts_weights_take_over_when_the_plain_long_run_variance_is_not_positive():
+    """Loss differences that alternate in sign have a strongly negative lag-1 autocovariance:
+    the plain sum gamma_0 + 2 gamma_1 is negative, so the estimate falls back to Bartlett's
+    weights, gamma_0 + 2 (1 - 1/2) gamma_1, as the independent implementation computes it."""
+    dieboldmariano = pytest.importorskip("dieboldmariano")
+    rng = np.random.default_rng(7)
+    n = 40
+    swing = np.where(np.arange(n) % 2 == 0, 1.0, -1.0) * (2.0 + 0.3 * rng.random(n))
+    actual = np.zeros(n)
+    baseline = np.ones(n)  # squared loss 1 at every target
+    model = np.sqrt(np.clip(1.0 + swing + 0.2, 0.0, None))  # squared loss 1 + d
+    d = model**2 - baseline**2
+    centred = d - d.mean()
+    gamma_0, gamma_1 = np.mean(centred**2), np.sum(centred[1:] * centred[:-1]) / n
+    assert gamma_0 + 2 * gamma_1 < 0 < gamma_0 + gamma_1  # the case the branch is for
+    with pytest.raises(dieboldmariano.NegativeVarianceException):
+        dieboldmariano.dm_test(actual, model, baseline, h=2)
+    statistic, p = dieboldmariano.dm_test(
+        actual, model, baseline, h=2, variance_estimator="bartlett"
+    )
+    test = diebold_mariano(model - actual, baseline - actual, horizon=2)
+    assert test["statistic"] == pytest.approx(statistic, rel=1e-9)
+    assert test["p"] == pytest.approx(p, rel=1e-6)
 
 
 def test_identical_forecasts_are_no_difference():
