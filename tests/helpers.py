@@ -31,3 +31,13 @@ def exit_code_and_error(main, argv, capsys):
 
 def read_json(path):
     return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def assert_verdict_agrees(outcome, p, model_score, baseline_score):
+    """A verdict never contradicts its own test and scores: "beats" needs p < 0.05 and a lower
+    score, "loses to" p < 0.05 and a higher one, each at least 0.1 % of the baseline's apart;
+    "no meaningful difference" means one of those failed."""
+    gap = model_score - baseline_score
+    real = p < 0.05 and abs(gap) >= 0.001 * abs(baseline_score)
+    expected = ("beats" if gap < 0 else "loses to") if real else "no meaningful difference from"
+    assert outcome == expected, (outcome, p, model_score, baseline_score)

@@ -3,7 +3,7 @@
 import case8_3_gru
 from common.preprocessing import Preprocessing, forecast_ahead
 from common.series import load_series
-from helpers import read_json
+from helpers import assert_verdict_agrees, read_json
 
 import keras
 import pytest
@@ -54,7 +54,9 @@ def test_quick_run_writes_every_artifact_and_the_contract_schema(quick_run):
     assert metrics["verdict"]["baseline"] == min(
         metrics["baselines"], key=lambda name: metrics["baselines"][name]["mae"]
     )
-    assert metrics["verdict"]["outcome"] in {"beats", "loses to", "no meaningful difference from"}
+    verdict, best = metrics["verdict"], metrics["baselines"][metrics["verdict"]["baseline"]]
+    assert verdict["p"] == best["dm"]["p"]
+    assert_verdict_agrees(verdict["outcome"], verdict["p"], metrics["model"]["mae"], best["mae"])
     assert metrics["protocol"]["scored_points"] == 225
     assert metrics["protocol"]["unscored_filled_targets"] == 0
     assert 0 < metrics["training"]["seconds"] < metrics["training"]["total_seconds"]
