@@ -113,10 +113,9 @@ def forecasting_task(name, description, case, quick, horizon=1):
     args = case.build_parser().parse_args(["--quick"] * quick + ["--horizon", str(horizon)])
     with contextlib.redirect_stdout(io.StringIO()):  # the case's step lines are not the table's
         series = forecasting.load(args, settings)
+        values = series.frame[series.target].to_numpy()  # (rows,) real units
         test_start = forecasting.look(series, args, settings)
-        noise = forecasting.noise_check(
-            series.frame[series.target].to_numpy()[:test_start], settings
-        )
+        noise = forecasting.noise_check(values[:test_start], settings)
         recipe, _ = forecasting.choose(series, test_start, args, settings)
         _, scaled = preprocessing.prepare(series.frame, recipe, test_start)
         train_origins, validation_origins, test_origins = forecasting.origins(
@@ -126,7 +125,6 @@ def forecasting_task(name, description, case, quick, horizon=1):
         train = windows.make_windows(scaled, targets, train_origins, window, horizon)
         validation = windows.make_windows(scaled, targets, validation_origins, window, horizon)
         test_windows, _ = windows.make_windows(scaled, targets, test_origins, window, horizon)
-        values = series.frame[series.target].to_numpy()  # (rows,) real units
         test_values = windows.target_paths(values, test_origins, horizon)
         baseline_forecasts, ridge = forecasting.forecast_baselines(
             series,

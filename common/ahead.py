@@ -85,9 +85,10 @@ def forecast_only(args, settings):
     loading = types.SimpleNamespace(**vars(args))
     loading.target = args.target or recipe.target
     loading.inputs = args.inputs if args.inputs is not None else recipe.inputs
-    series, data_path, _ = series_io.load_case_series(
+    series = series_io.load_case_series(
         loading, settings.embedded_data, settings.embedded_target, recipe.inputs
     )
+    data_path = series.path
     if series.target != recipe.target or list(series.inputs) != list(recipe.inputs):
         raise UsageError(
             f"the model in {args.output_dir} forecasts {recipe.target!r} from "

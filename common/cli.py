@@ -21,8 +21,6 @@ from common.interrupts import (
 )
 from common.selection import DIFFERENCING_CHOICES
 
-__all__ = ["UsageError", "user_errors", "base_parser", "forecasting_parser", "add_text_flags"]
-
 
 def positive_int(text):
     """argparse type: an integer >= 1."""

@@ -111,7 +111,7 @@ def load(args, settings):
 
     Returns the Series: series.frame is (rows, 1 + inputs), indexed by date; series.path the file.
     """
-    series, _, embedded = series_io.load_case_series(
+    series = series_io.load_case_series(
         args, settings.embedded_data, settings.embedded_target, settings.embedded_inputs
     )
     if series.frequency != settings.frequency:
@@ -122,7 +122,7 @@ def load(args, settings):
         )
     if args.quick and settings.quick_rows:
         series.frame = series.frame.iloc[-settings.quick_rows :]
-    for line in series_io.describe(series, embedded):
+    for line in series_io.describe(series, series.embedded):
         print(f"   {line}")
     return series
 

@@ -20,7 +20,6 @@ from common.report import decimals_for
 import numpy as np
 
 DIFFERENCING_CHOICES = ("none", "first", "seasonal", "seasonal+first")  # --differencing
-CHOICES = DIFFERENCING_CHOICES
 FOLDS = 3  # validation blocks, each the size of the case's validation part
 
 
@@ -59,7 +58,7 @@ def candidate_scores(
     candidates = [
         (window, choice, differencing_lags(choice, season))
         for window in window_choices
-        for choice in CHOICES
+        for choice in DIFFERENCING_CHOICES
     ]
     block = max(1, round(validation_fraction * (test_start - max(window_choices))))
     for used_folds in range(folds, 0, -1):  # fewer blocks when even `none` lacks the history
@@ -71,7 +70,7 @@ def candidate_scores(
         ]
         if usable:
             break
-    scores = {window: dict.fromkeys(CHOICES) for window in window_choices}
+    scores = {window: dict.fromkeys(DIFFERENCING_CHOICES) for window in window_choices}
     for window, choice, lags in usable:
         recipe = recipe_for(lags, window)
         values = frame[recipe.target].to_numpy()

@@ -287,7 +287,8 @@ def load_case_series(args, embedded_path, embedded_target, embedded_inputs):
     """The series a forecasting case trains on: --data,
     or the embedded file with its documented columns.
 
-    Returns (series, data_path, embedded). --target, --inputs and --date-column apply to either.
+    Returns the Series, with `series.path` the file read and `series.embedded` whether it is
+    the embedded one. --target, --inputs and --date-column apply to either.
     """
     embedded = args.data is None
     data_path = Path(embedded_path if embedded else args.data)
@@ -298,7 +299,7 @@ def load_case_series(args, embedded_path, embedded_target, embedded_inputs):
         inputs=args.inputs if args.inputs is not None else (embedded_inputs if embedded else []),
     )
     series.embedded, series.path = embedded, data_path
-    return series, data_path, embedded
+    return series
 
 
 def describe(series, embedded):

@@ -104,7 +104,7 @@ def test_the_window_that_reaches_back_to_the_pattern_is_chosen():
     values = np.tile(rng.normal(0, 3, 20), 24) + rng.normal(0, 0.5, 480)
     frame = monthly_frame(values)
     scores = selection.candidate_scores(frame, recipe_for, SEASON, 420, 0.15, 10, [12, 24])
-    assert set(scores) == {12, 24} and set(scores[12]) == set(selection.CHOICES)
+    assert set(scores) == {12, 24} and set(scores[12]) == set(selection.DIFFERENCING_CHOICES)
     assert selection.choose(scores) == (24, "none"), scores
     assert scores[24]["none"] < 0.5 * selection.lowest(scores[12])
     # --differencing forces the differencing; the window is still the best for it.
@@ -115,11 +115,18 @@ def test_the_window_that_reaches_back_to_the_pattern_is_chosen():
 
 
 def test_choose_falls_back_to_the_default_window_when_nothing_is_scored():
-    scores = {7: dict.fromkeys(selection.CHOICES), 30: dict.fromkeys(selection.CHOICES)}
+    scores = {
+        7: dict.fromkeys(selection.DIFFERENCING_CHOICES),
+        30: dict.fromkeys(selection.DIFFERENCING_CHOICES),
+    }
     assert selection.choose(scores, default_window=30) == (30, "none")
     assert selection.choose(scores, "first", default_window=30) == (30, "first")
     lines = selection.describe_pairs(scores, 30, "none")
     assert lines == [
         "too little history: "
-        + ", ".join(f"window {window} {name}" for window in (7, 30) for name in selection.CHOICES)
+        + ", ".join(
+            f"window {window} {name}"
+            for window in (7, 30)
+            for name in selection.DIFFERENCING_CHOICES
+        )
     ]
