@@ -405,6 +405,9 @@ def train_once(task, cell, seed, clipnorm=None, eager=False, tensorboard_dir=Non
         validation_inputs = task.inputs(cell, task.validation[0])
         start_loss = float(model.evaluate(validation_inputs, task.validation[1], verbose=0))
     timer = EpochTimer()
+    callbacks = training.callbacks(
+        task.monitor, task.mode, task.patience, tensorboard_dir, start_loss
+    )
     started = time.perf_counter()
     history = model.fit(
         task.inputs(cell, task.train[0]),
@@ -412,14 +415,14 @@ def train_once(task, cell, seed, clipnorm=None, eager=False, tensorboard_dir=Non
         validation_data=(task.inputs(cell, task.validation[0]), task.validation[1]),
         epochs=task.epochs,
         batch_size=task.batch_size,
-        callbacks=[
-            timer,
-            *training.callbacks(
-                task.monitor, task.mode, task.patience, tensorboard_dir, start_loss
-            ),
-        ],
+        callbacks=[timer, *callbacks],
         verbose=0,
     )
+    if task.keep_start:  # as the cases: keep training's weights only if every block agrees
+        validation_inputs = task.inputs(cell, task.validation[0])
+        training.keep_if_it_helps(
+            model, callbacks, validation_inputs, task.validation[1], task.loss
+        )
     train_seconds = time.perf_counter() - started
     # leave out the first epoch's tracing when there are others
     steady = timer.seconds[1:] or timer.seconds

@@ -49,6 +49,8 @@ def print_coverage(coverage, method, origins):
         f"{level}% interval": {
             **{f"h={h + 1}": share for h, share in enumerate(result["by_horizon"])},
             "pooled": result["coverage"],
+            "CI low": result["coverage_interval"][0],
+            "CI high": result["coverage_interval"][1],
         }
         for level, result in coverage.items()
     }
@@ -57,9 +59,9 @@ def print_coverage(coverage, method, origins):
         table,
         columns,
         f"Share of test values inside the intervals (over {origins} origins; nominal 0.80 and "
-        "0.95)",
+        "0.95; CI: the pooled share's binomial 95 % interval)",
     )
-    print(f"   intervals: split conformal on the validation origins' errors, {method}")
+    print(f"   intervals: {method}")
 
 
 def load_trained(output_dir, case):

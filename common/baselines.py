@@ -156,6 +156,33 @@ def predict_linear(ridge, windows):
     return ridge.predict(windows.reshape(len(windows), -1).astype(float))
 
 
+def rolling_origin_forecasts(windows, targets, penalty, horizon, folds, min_training):
+    """Out-of-sample forecasts of the ridge, by rolling-origin folds (time-series cross-validation).
+
+    windows, targets: every origin before the test part, in time order, (origins, window,
+    features) and (origins,) or (origins, H). The later half of the origins is cut into `folds`
+    consecutive blocks; each block is forecast by a ridge (penalty `penalty`) refitted on the
+    origins whose H targets all lie before the block's first target, so no forecast has seen
+    its own target or any later value. A block with fewer than `min_training` such origins
+    before it is left out.
+    Returns (positions, forecasts): the indices into `windows` that were forecast (ascending),
+    and their forecasts, (positions,) or (positions, H) scaled like `targets`.
+    """
+    flat = windows.reshape(len(windows), -1).astype(float)  # (origins, window * features)
+    first = len(windows) // 2
+    positions, forecasts = [], []
+    for block in np.array_split(np.arange(first, len(windows)), folds):
+        fitted = block[0] - horizon + 1 if len(block) else 0  # paths ending before the block
+        if len(block) == 0 or fitted < min_training:
+            continue
+        ridge = Ridge(alpha=penalty, solver="cholesky").fit(flat[:fitted], targets[:fitted])
+        positions.append(block)
+        forecasts.append(ridge.predict(flat[block]))
+    if not positions:
+        return np.array([], dtype=int), np.empty((0, *targets.shape[1:]))
+    return np.concatenate(positions), np.concatenate(forecasts)
+
+
 def dense_weights(ridge):
     """The ridge as the weights of a Keras Dense layer on the flattened window:
     [kernel (window * features, H), bias (H,)], float32."""

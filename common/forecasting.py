@@ -92,6 +92,10 @@ class Settings:
         return "rmse" if self.loss == "mse" else "mae"
 
 
+CALIBRATION_FOLDS = 5  # rolling-origin folds over the later half of the part before the test
+MIN_FOLD_WINDOWS = 10  # a fold's ridge is fitted on at least this many windows
+
+
 def start(args):
     """Before Step 1: seed Python, NumPy and Keras, set up the plots (--show), check that
     --tensorboard can be honoured, make the output folder, and say what Keras runs on.
@@ -244,8 +248,8 @@ def origins(series, recipe, test_start, args, settings):
 
     Training and validation origins are those whose H targets all lie before the test part
     (validation the last `validation_fraction` of them); test origins those whose H targets all
-    lie in it. A test origin with a target filled by interpolation is left out: that value was
-    computed from later ones. With --quick, only the most recent `quick_train_windows` train.
+    lie in it. A test origin with a filled target (a gap in the file) is left out: it is not an
+    observation. With --quick, only the most recent `quick_train_windows` train.
     Returns (train_origins, validation_origins, test_origins), each (origins,) positions.
     """
     rows, horizon = len(series.frame), recipe.horizon
@@ -268,12 +272,12 @@ def origins(series, recipe, test_start, args, settings):
         )
     if filled.any() and horizon == 1:
         print(
-            f"   {int(filled.sum())} test target(s) were filled by interpolation and are not "
+            f"   {int(filled.sum())} test target(s) were filled (gaps in the file) and are not "
             f"scored: {len(test_origins)} of {test_points} {steps} are"
         )
     elif filled.any():
         print(
-            f"   {int(filled.sum())} test origin(s) have a target filled by interpolation and "
+            f"   {int(filled.sum())} test origin(s) have a filled target (a gap in the file) and "
             f"are not scored: {len(test_origins)} are"
         )
     return train_origins, validation_origins, test_origins
@@ -390,28 +394,80 @@ def evaluate(test_values, model_forecasts, baseline_forecasts, ridge, noise, ser
     return results, verdict
 
 
-def calibrate_intervals(model, validation_windows, validation_origins, test_errors, series, recipe):
-    """Step 9: 80 % and 95 % intervals from the validation origins' errors, step by step (split
-    conformal; common/intervals.py), stored in `recipe`, and the share of test targets they hold.
+def calibrate_intervals(scaled, ridge, test_start, test_errors, test_origins, series, recipe):
+    """Step 9: 80 % and 95 % intervals, calibrated on honest errors and adapted along the test
+    part (common/intervals.py), and the share of test targets they hold.
 
-    test_errors: the network's test forecasts minus the actual values, (origins,) or
-    (origins, H), real units. Returns the `intervals` block of metrics.json: for "80" and "95",
-    the coverage (pooled and by step) and the half-widths.
+    The calibration errors: every origin before the test part is forecast by the `linear`
+    path (the ridge the network starts from, penalty `ridge.alpha`) refitted on rolling-origin
+    folds, each fold on the origins whose targets all lie before it: out-of-sample errors that
+    no fit and no early stopping saw (the network keeps a correction to that path only where
+    every validation block says it helps). Each step's scale, where steps must be pooled, comes
+    from the ridge's training errors. Then, walking the test part origin by origin, each
+    step's level follows the misses already known (adaptive conformal inference).
+    scaled: (rows, features) the network's scaled inputs; test_errors: the network's test
+    forecasts minus the actual values, (origins,) or (origins, H), real units.
+    Returns (the `intervals` block of metrics.json, test_half_widths {"80": (origins, H), ...}:
+    the half-width of each test forecast's interval). The half-widths for the forecasts after
+    the file's last date go in `recipe.intervals`.
     """
     values = series.frame[series.target].to_numpy()
-    validation_forecasts = preprocessing.in_real_units(
-        model.predict(validation_windows, verbose=0), values, validation_origins, recipe
+    horizon = recipe.horizon
+    first_origin = sum(recipe.differencing_lags) + recipe.window
+    before_test = np.arange(first_origin, test_start - horizon + 1)  # every path before the test
+    all_windows, all_targets = windows.make_windows(
+        scaled, scaled[:, 0], before_test, recipe.window, horizon
     )
-    validation_values = windows.target_paths(values, validation_origins, recipe.horizon)
-    validation_errors = validation_forecasts - validation_values
-    validation_errors = np.reshape(validation_errors, (len(validation_errors), -1))
-    recipe.intervals, recipe.interval_method = intervals.calibrate(validation_errors)
-    test_errors = np.reshape(test_errors, (len(test_errors), -1))
-    coverage = intervals.coverage(test_errors, recipe.intervals)
-    ahead.print_coverage(coverage, recipe.interval_method, len(test_errors))
-    return {
-        level: {**coverage[level], "half_widths": recipe.intervals[level]} for level in coverage
+    positions, forecasts = baselines.rolling_origin_forecasts(
+        all_windows, all_targets, ridge.alpha, horizon, CALIBRATION_FOLDS, MIN_FOLD_WINDOWS
+    )
+    if len(positions) == 0:
+        raise UsageError(
+            f"too few windows before the test part to calibrate intervals on rolling folds "
+            f"(a fold needs {MIN_FOLD_WINDOWS}): use a longer file, a smaller --window or "
+            "--horizon, or a smaller --test-fraction"
+        )
+    origins = before_test[positions]
+    calibration_errors = preprocessing.in_real_units(
+        forecasts, values, origins, recipe
+    ) - windows.target_paths(values, origins, horizon)
+    filled = windows.target_paths(series.frame.index.isin(series.filled_dates), origins, horizon)
+    calibration_errors = np.where(filled, np.nan, calibration_errors)  # filled: not errors
+    train_errors = preprocessing.in_real_units(
+        baselines.predict_linear(ridge, all_windows[: positions[0]]),
+        values,
+        before_test[: positions[0]],
+        recipe,
+    ) - windows.target_paths(values, before_test[: positions[0]], horizon)
+    calibration_errors = np.reshape(calibration_errors, (len(origins), -1))
+    walk = intervals.adaptive_walk(
+        calibration_errors,
+        np.reshape(test_errors, (len(test_origins), -1)),
+        test_origins,
+        scale_errors=np.reshape(train_errors, (len(train_errors), -1)),
+    )
+    recipe.intervals = walk["final"]
+    recipe.interval_method = (
+        f"conformal, {walk['method']}, on {walk['calibration_errors']} out-of-sample errors per "
+        f"step (the linear path on {CALIBRATION_FOLDS} rolling-origin folds), adapted along the "
+        f"test part (adaptive conformal inference, step {intervals.STEP})"
+    )
+    coverage = intervals.coverage(test_errors, walk["half_widths"])
+    ahead.print_coverage(coverage, recipe.interval_method, len(test_origins))
+    block = {  # the half-widths at the first test origin (before any test target is known), and
+        level: {  # after the file's last date
+            **coverage[level],
+            "first_half_widths": walk["half_widths"][level][0].tolist(),
+            "half_widths": recipe.intervals[level],
+        }
+        for level in coverage
     }
+    block.update(
+        method=recipe.interval_method,
+        pooling=walk["method"],
+        calibration_errors=walk["calibration_errors"],
+    )
+    return block, walk["half_widths"]
 
 
 def forecast_next(model, recipe, series):
@@ -430,6 +486,7 @@ def plot_forecasts(
     baseline_forecasts,
     verdict,
     next_forecasts,
+    test_half_widths,
     recipe,
     settings,
     output_dir,
@@ -446,33 +503,35 @@ def plot_forecasts(
             values,
             test_origins,
             model_forecasts,
-            recipe.intervals,
+            test_half_widths,
             next_forecasts,
             series.target,
             path,
         )
     compared = {settings.cell: model_forecasts, "naive": baseline_forecasts["naive"]}
     compared[verdict["baseline"]] = baseline_forecasts[verdict["baseline"]]
-    band = recipe.intervals["80"][0]
+    band = test_half_widths["80"][:, 0]  # (origins,) each test forecast's 80 % half-width
     recent = settings.recent_steps
     return plots.forecast(dates, values, test_origins, compared, series.target, path, band, recent)
 
 
-def training_summary(history, plan, start_loss, fit_started, model, seed, output_dir):
+def training_summary(history, plan, start_loss, fit_started, judged, model, seed, output_dir):
     """Step 8, after fit(): prints how many epochs ran and which weights early stopping kept,
     draws history.png (the loss early stopping watched, the kept epoch marked).
+
+    judged: training.keep_if_it_helps' answer: were training's weights kept, block by block?
 
     Returns the `training` block of metrics.json (its `total_seconds` is filled in at the end).
     """
     seconds = time.time() - fit_started  # the time in fit() alone
     validation_losses = history.history["val_loss"]
     best_loss = min([start_loss, *validation_losses])
-    kept_start = best_loss == start_loss
+    kept_start = not judged["kept"]
     kept_epoch = 0 if kept_start else 1 + validation_losses.index(best_loss)
-    kept = "the starting point (no epoch beat it)" if kept_start else f"epoch {kept_epoch}"
+    kept = f"epoch {kept_epoch}" if judged["kept"] else "the starting point"
     print(
         f"   {len(history.epoch)} epochs in {seconds:.1f} s; best validation loss "
-        f"{best_loss:.4f}, from {kept}"
+        f"{best_loss:.4f}; the weights kept: {kept}"
     )
     path = Path(output_dir) / "history.png"
     plots.history(history, path, kept_epoch=kept_epoch, start_value=start_loss)
@@ -481,6 +540,7 @@ def training_summary(history, plan, start_loss, fit_started, model, seed, output
         "batch_size": plan["batch_size"],
         "max_epochs": plan["epochs"],
         "kept_start": kept_start,
+        "validation_blocks": judged["blocks"],
         "seconds": round(seconds, 2),
         "params": model.count_params(),
         "seed": seed,
@@ -524,7 +584,7 @@ def metrics(
         "scored_points": len(test_origins),
         "unscored_filled_targets": scoreable - len(test_origins),
         "horizon": horizon,
-        "interval_method": recipe.interval_method,
+        "interval_method": intervals_block["pooling"],
     }
     if horizon > 1:
         protocol["origins"] = len(test_origins)

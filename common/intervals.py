@@ -1,30 +1,38 @@
-"""Prediction intervals by split conformal prediction, and their coverage.
+"""Prediction intervals: conformal prediction calibrated on out-of-sample errors, adapted along
+the test part (adaptive conformal inference), and their coverage.
 
 The idea (Vovk et al.; Angelopoulos and Bates' "gentle introduction"): forecast a part of the
 data the model was not fitted on, and look at how far off it was. If 95 % of those absolute
 errors are below 9.1, then "forecast +- 9.1" is a 95 % interval for a new forecast, provided
-the new errors behave like the old ones. Nothing about the model is assumed: it works for a
-network as for a baseline.
+the new errors behave like the old ones. Nothing about the model is assumed.
 
-Here the held-out errors are those of the validation origins, step by step (an error three
-steps ahead is larger than one step ahead). Early stopping has seen those origins, so the
-intervals may be a little too narrow: the test part's coverage, printed by every run, says how
-much. With few origins, a per-step 95 % quantile is not defined (19 origins are needed: the
-conformal quantile is the ceil((n + 1) * 0.95)-th smallest of n errors), so the steps are
-pooled: each step's errors are divided by that step's scale (their root mean square, never
-smaller than an earlier step's), one quantile is taken over all of them, and each step gets
-that quantile times its scale.
+The calibration errors must be honest: errors of forecasts made at origins that no fit and no
+choice saw (common/forecasting.py takes them from rolling-origin folds before the test part).
+Errors on the validation part, on which early stopping and the penalty were chosen, are too
+small by construction, and intervals built on them hold less than they promise.
 
-    half_widths, method = calibrate(validation_errors)   # errors (origins, H), real units
-    half_widths["95"]                                   # (H,) real units
-    coverage(test_errors, half_widths)                  # {"80": {"coverage", "by_horizon"}, ...}
+New errors do not always behave like the old ones (a series grows, gets noisier). Adaptive
+conformal inference (Gibbs and Candes, 2021) corrects the level as the test part is walked
+origin by origin: after each miss that is already known at an origin (its target's date has
+passed), the next intervals are asked for a higher level, after each hit for a slightly lower
+one: level_next = level - STEP * (nominal miss rate - miss). Over a long walk the share of
+misses comes close to the nominal one, whatever the errors do.
+
+    walk = adaptive_walk(calibration_errors, test_errors, test_origins)   # (n, H), (origins, H)
+    walk["half_widths"]["95"]     # (origins, H): the half-width used at each test origin
+    walk["final"]["95"]           # (H,): for the forecasts after the file's last date
+    coverage(test_errors, walk["half_widths"])  # {"80": {"coverage", "coverage_interval", ...}}
 """
 
 import math
 
 import numpy as np
+from scipy import stats
 
 LEVELS = (80, 95)  # percent
+STEP = 0.05  # adaptive conformal inference's learning rate (gamma): Gibbs and Candes used 0.005
+# on thousands of points; the test parts here hold 30 to a few hundred origins, and a step ten
+# times larger corrects a wrong width within a few dozen of them.
 
 
 def conformal_quantile(absolute_errors, level):
@@ -35,50 +43,141 @@ def conformal_quantile(absolute_errors, level):
     return float(errors[rank - 1]) if rank <= len(errors) else None
 
 
-def calibrate(errors, levels=LEVELS):
-    """Half-widths of the intervals at each step, from held-out forecast errors.
+def per_step_scale(errors):
+    """(H,) root mean square error of each step, never smaller than an earlier step's (a
+    forecast further ahead is not more certain); 1 where a step has no error."""
+    errors = np.asarray(errors, dtype=float).reshape(len(errors), -1)
+    scale = np.sqrt(np.nanmean(errors**2, axis=0))
+    scale = np.maximum.accumulate(np.nan_to_num(scale))
+    return np.where(scale > 0, scale, 1.0)
 
-    errors: (origins, H) forecast minus actual in real units (NaN where a target is not scored).
-    Returns ({"80": [H half-widths], "95": [...]}, method), method being "per step" (each
-    step's own conformal quantile) or "pooled over steps with a per-step scale".
+
+def scores(errors, scale_errors=None, levels=LEVELS):
+    """The sorted conformity scores of each step, and the unit each step's half-width is in.
+
+    errors: (n, H) out-of-sample forecast errors (NaN where not scored). Per step when every
+    step has enough errors for every level (19 for 95 %); else pooled over the steps, each
+    step's errors divided by its scale, the scale measured on `scale_errors` (other errors of
+    the same forecasts, e.g. the training fit's), never on the errors calibrated themselves: a
+    scale fitted to the same errors fits their tails too, and the intervals come out narrow.
+    Returns (sorted_scores, unit, method): sorted_scores a list of H sorted arrays (the same
+    array H times when pooled), unit (H,) what a score of 1 is in real units at each step.
     """
     errors = np.abs(np.asarray(errors, dtype=float))
     errors = errors.reshape(len(errors), -1)
-    columns = [column[~np.isnan(column)] for column in errors.T]
-    per_step = {
-        str(level): [conformal_quantile(column, level) for column in columns] for level in levels
+    columns = [np.sort(column[~np.isnan(column)]) for column in errors.T]
+    needed = max(math.ceil(100 / (100 - level)) - 1 for level in levels)  # 19 for 95 %
+    if all(len(column) >= needed for column in columns):
+        return columns, np.ones(len(columns)), "per step"
+    scale = per_step_scale(errors if scale_errors is None else scale_errors)
+    pooled = np.sort(np.concatenate([column / s for column, s in zip(columns, scale, strict=True)]))
+    return [pooled] * len(columns), scale, "pooled over steps with a per-step scale"
+
+
+def quantile_of_sorted(sorted_scores, level):
+    """The conformal quantile at `level` (a fraction) of sorted scores: the ceil((n + 1) *
+    level)-th smallest. A level above n / (n + 1) asks for more than n errors can say (an
+    infinite interval in theory): the largest score is used. A level at or below 0: 0."""
+    if level <= 0 or len(sorted_scores) == 0:
+        return 0.0
+    rank = min(math.ceil((len(sorted_scores) + 1) * level), len(sorted_scores))
+    return float(sorted_scores[rank - 1])
+
+
+def calibrate(errors, levels=LEVELS, scale_errors=None):
+    """Half-widths of the intervals at each step, from out-of-sample forecast errors (split
+    conformal, no adaptation).
+
+    errors: (n, H) forecast minus actual in real units (NaN where a target is not scored).
+    Returns ({"80": [H half-widths], "95": [...]}, method).
+    """
+    sorted_scores, unit, method = scores(errors, scale_errors, levels)
+    half_widths = {
+        str(level): [
+            quantile_of_sorted(column, level / 100) * u
+            for column, u in zip(sorted_scores, unit, strict=True)
+        ]
+        for level in levels
     }
-    if all(width is not None for widths in per_step.values() for width in widths):
-        return per_step, "per step"
-    # Pooled: each step's errors in units of its root mean square error, made non-decreasing
-    # with the step (a forecast further ahead is not more certain), then one quantile for all.
-    scale = np.maximum.accumulate([np.sqrt(np.mean(column**2)) for column in columns])
-    scale = np.where(scale > 0, scale, 1.0)
-    pooled = np.concatenate([column / s for column, s in zip(columns, scale, strict=True)])
-    half_widths = {}
+    return half_widths, method
+
+
+def adaptive_walk(
+    calibration_errors, test_errors, test_origins, levels=LEVELS, step=STEP, scale_errors=None
+):
+    """Walk the test part origin by origin, each interval's level adapted to the misses known
+    at that origin (adaptive conformal inference, one level per step ahead and per nominal
+    level).
+
+    calibration_errors: (n, H) out-of-sample errors; test_errors: (origins, H) the model's test
+    forecasts minus the actual values (NaN where not scored), real units; test_origins:
+    (origins,) the position of each origin's first target, increasing. The target of origin j
+    at step h (0-based) lies at test_origins[j] + h and is known from origin test_origins[j] + h
+    + 1 on: only then does its miss move the level.
+    Returns {"half_widths": {level: (origins, H)}, "final": {level: [H]} (every test target
+    known: for the forecasts after the file), "method": ..., "calibration_errors": n per step}.
+    """
+    test_origins = np.asarray(test_origins)
+    test_errors = np.abs(np.asarray(test_errors, dtype=float)).reshape(len(test_origins), -1)
+    sorted_scores, unit, method = scores(calibration_errors, scale_errors, levels)
+    horizon = test_errors.shape[1]
+    half_widths, final = {}, {}
     for level in levels:
-        quantile = conformal_quantile(pooled, level)
-        if quantile is None:  # too few errors in all: the largest seen, which may be too narrow
-            quantile = float(pooled.max())
-        half_widths[str(level)] = (quantile * scale).tolist()
-    return half_widths, "pooled over steps with a per-step scale"
+        nominal_miss = 1 - level / 100
+        miss_rate = np.full(horizon, nominal_miss)  # the level asked for is 1 - miss_rate
+        widths = np.zeros_like(test_errors)
+        known = np.zeros(horizon, dtype=int)  # per step: how many origins' targets are known
+        # What each miss (1) or hit (0) will change once its target is known; 0 if not scored.
+        changes = np.zeros_like(test_errors)
+        asked = np.zeros_like(test_errors)  # the miss rate asked for at each origin and step
+        for j, origin in enumerate(test_origins):
+            for h in range(horizon):
+                while known[h] < j and test_origins[known[h]] + h < origin:
+                    miss_rate[h] += changes[known[h], h]
+                    known[h] += 1
+                asked[j, h] = miss_rate[h]
+                widths[j, h] = quantile_of_sorted(sorted_scores[h], 1 - miss_rate[h]) * unit[h]
+                if not np.isnan(test_errors[j, h]):
+                    miss = float(test_errors[j, h] > widths[j, h])
+                    changes[j, h] = step * (nominal_miss - miss)
+        half_widths[str(level)] = widths
+        # After the file: the level the walk asked for on average (one level, whichever way the
+        # last few misses happened to move it), on the same calibration errors.
+        final[str(level)] = [
+            quantile_of_sorted(sorted_scores[h], 1 - asked[:, h].mean()) * unit[h]
+            for h in range(horizon)
+        ]
+    calibration = np.asarray(calibration_errors, dtype=float).reshape(len(calibration_errors), -1)
+    return {
+        "half_widths": half_widths,
+        "final": final,
+        "method": method,
+        "calibration_errors": int((~np.isnan(calibration)).sum(axis=0).min()),
+    }
 
 
 def coverage(errors, half_widths):
-    """Share of errors within the half-widths, per step and pooled, for each level.
+    """Share of errors within the half-widths, per step and pooled, for each level, with a
+    binomial 95 % interval for the pooled share (Clopper-Pearson; indicative with several
+    steps ahead, whose pairs of one origin are not independent).
 
-    errors: (origins, H) forecast minus actual, NaN where not scored.
-    Returns {"80": {"coverage": 0.81, "by_horizon": [0.84, ...]}, "95": {...}}, fractions.
+    errors: (origins, H) forecast minus actual, NaN where not scored; half_widths: per level,
+    (H,) or (origins, H). Returns {"80": {"coverage": 0.81, "coverage_interval": [0.72, 0.88],
+    "by_horizon": [0.84, ...]}, "95": {...}}, fractions.
     """
     errors = np.abs(np.asarray(errors, dtype=float))
     errors = errors.reshape(len(errors), -1)
     scored = ~np.isnan(errors)
     result = {}
     for level, widths in half_widths.items():
-        inside = (errors <= np.asarray(widths)[None, :]) & scored
+        widths = np.broadcast_to(np.asarray(widths, dtype=float), errors.shape)
+        inside = (errors <= widths) & scored
         by_step = inside.sum(axis=0) / np.maximum(scored.sum(axis=0), 1)
+        pairs, held = int(scored.sum()), int(inside.sum())
+        interval = stats.binomtest(held, max(pairs, 1)).proportion_ci(0.95, method="exact")
         result[level] = {
-            "coverage": float(inside.sum() / max(scored.sum(), 1)),
+            "coverage": float(held / max(pairs, 1)),
+            "coverage_interval": [float(interval.low), float(interval.high)],
             "by_horizon": [float(share) for share in by_step],
         }
     return result

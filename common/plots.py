@@ -89,8 +89,8 @@ def forecast(dates, values, test_origins, forecasts, target, path, band=None, re
     (the network's) with its 80 % interval.
 
     forecasts: {label: (origins,) forecasts in real units}, the network's first; band: the 80 %
-    interval's half-width; recent: the right panel shows only the last `recent` test targets
-    (a long daily test part is a blur otherwise).
+    interval's half-width at each origin, (origins,); recent: the right panel shows only the
+    last `recent` test targets (a long daily test part is a blur otherwise).
     """
     plt = pyplot()
     figure, (whole, test) = plt.subplots(1, 2, figsize=(14, 4.5), width_ratios=[2, 3])
@@ -106,8 +106,8 @@ def forecast(dates, values, test_origins, forecasts, target, path, band=None, re
         if rank == 0 and band is not None:
             test.fill_between(
                 dates[positions],
-                predicted - band,
-                predicted + band,
+                predicted - np.asarray(band)[shown],
+                predicted + np.asarray(band)[shown],
                 alpha=0.2,
                 linewidth=0,
                 label=f"{label}: 80% interval",
@@ -124,7 +124,8 @@ def forecast_paths(dates, values, origins, paths, half_widths, next_forecasts, t
     bands (left), and the fan chart of the H periods after the file's last date (right).
 
     origins: (origins,) positions of each path's first target; paths: (origins, H) real units;
-    half_widths: {"80": (H,), "95": (H,)}; next_forecasts: forecast_ahead's list of dicts.
+    half_widths: {"80": (origins, H), "95": ...} each path's half-widths; next_forecasts:
+    forecast_ahead's list of dicts.
     """
     plt = pyplot()
     horizon = paths.shape[1]
@@ -136,7 +137,7 @@ def forecast_paths(dates, values, origins, paths, half_widths, next_forecasts, t
     for rank, row in enumerate(shown):
         steps = origins[row] + np.arange(horizon)
         for level, alpha in (("95", 0.12), ("80", 0.25)):
-            width = np.asarray(half_widths[level])
+            width = np.asarray(half_widths[level])[row]
             left.fill_between(
                 dates[steps],
                 paths[row] - width,

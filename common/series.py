@@ -2,7 +2,7 @@
 
 Real records are messy: dates in several formats, rows out of order, days missing, empty cells.
 `load_series` turns any CSV with a date column and numeric columns into a `Series` whose index
-has every day (or month) exactly once, fills short gaps by linear interpolation, refuses long
+has every day (or month) exactly once, fills short gaps with the last observed value, refuses long
 ones, and says in `notes` what it did. Every problem a user can fix raises `UsageError`.
 """
 
@@ -31,7 +31,7 @@ class Series:
     date_column: str
     frequency: str  # "daily" or "monthly"
     notes: list = field(default_factory=list)
-    # dates whose target value was missing and filled by interpolation: never scored as targets
+    # dates whose target value was missing and filled: never scored as targets
     filled_dates: pd.DatetimeIndex = field(default_factory=lambda: pd.DatetimeIndex([]))
     embedded: bool = False  # read from the case's embedded file in data/
     path: Path = None  # the file it was read from
@@ -245,7 +245,7 @@ def load_series(path, date_column=None, target=None, inputs=None):
     frame = values.reindex(calendar)
     frame.index.name = date_column
     missing = frame.isna().any(axis=1).to_numpy()
-    # Leading and trailing gaps cannot be interpolated: trim them.
+    # Leading and trailing gaps cannot be filled from both sides: trim them.
     kept = np.flatnonzero(~missing)
     if len(kept) == 0:
         raise UsageError(f"no row has all of {', '.join([target, *inputs])} filled in")
@@ -262,14 +262,17 @@ def load_series(path, date_column=None, target=None, inputs=None):
         first, last = frame.index[start], frame.index[start + gap - 1]
         raise UsageError(
             f"{gap} {unit} in a row are missing ({first.date()} to {last.date()}); "
-            f"at most {MAX_GAP[frequency]} are filled by interpolation: "
+            f"at most {MAX_GAP[frequency]} are filled: "
             "fill them in the file or use the part of the series without the gap"
         )
     filled_dates = frame.index[frame[target].isna().to_numpy()]
     if missing.any():
-        frame = frame.interpolate(method="linear")
+        # The last observed value carried forward: a filled value is built from earlier
+        # observations only, so no forecast reads a value computed from its own target (linear
+        # interpolation would use the next observation).
+        frame = frame.ffill()
         notes.append(
-            f"filled {int(missing.sum())} {unit} with missing values by linear interpolation "
+            f"filled {int(missing.sum())} {unit} with missing values with the last observed value "
             f"(longest gap: {gap})"
         )
     return Series(

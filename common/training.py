@@ -152,6 +152,7 @@ class EarlyStoppingFromStart(keras.callbacks.EarlyStopping):
         super().on_train_begin(logs)
         self.best = self.start_loss
         self.best_weights = self.model.get_weights()
+        self.start_weights = self.best_weights  # kept for keep_if_it_helps
         self.best_epoch = -1  # "epoch 0" in Keras' message: before the first epoch
 
     def on_train_end(self, logs=None):
@@ -199,3 +200,49 @@ def budget(samples, updates, patience_updates, batch_size=None, epochs=None):
         "batches_per_epoch": batches_per_epoch,
         "verbose": progress_verbosity(),
     }
+
+
+VALIDATION_BLOCKS = 3  # the validation part is judged in this many consecutive blocks
+
+
+def keep_if_it_helps(model, callbacks, windows, targets, loss, blocks=VALIDATION_BLOCKS):
+    """After fit(): keep what training learned only if it beats the starting weights on every
+    block of the validation part, else put the starting weights back.
+
+    Early stopping picks the epoch with the best validation loss over the whole validation
+    part, so a correction that helps in one stretch and hurts in another can still be kept,
+    and one lucky stretch is enough to win. Judged block by block (consecutive stretches of
+    time), a correction is kept only where more than one block agrees it helps.
+    callbacks: fit()'s callbacks, one of them EarlyStoppingFromStart (which holds the starting
+    weights); windows, targets: the validation part; loss: "mse" or "mae", the training loss.
+    Returns {"kept": bool, "blocks": [{"start": loss, "trained": loss}, ...]}, prints a line.
+    """
+    stopper = next(each for each in callbacks if isinstance(each, EarlyStoppingFromStart))
+    if stopper.kept_start:
+        return {"kept": False, "blocks": []}
+    trained_weights = model.get_weights()
+    trained = np.reshape(model.predict(windows, verbose=0), (len(windows), -1))
+    model.set_weights(stopper.start_weights)
+    start = np.reshape(model.predict(windows, verbose=0), (len(windows), -1))
+    targets = np.reshape(targets, (len(targets), -1))
+    measure = np.square if loss == "mse" else np.abs
+    judged = [
+        {
+            "start": float(np.mean(measure(start[part] - targets[part]))),
+            "trained": float(np.mean(measure(trained[part] - targets[part]))),
+        }
+        for part in np.array_split(np.arange(len(windows)), min(blocks, len(windows) // 2))
+    ]
+    kept = len(judged) > 1 and all(block["trained"] < block["start"] for block in judged)
+    if kept:
+        model.set_weights(trained_weights)
+    losses = ", ".join(f"{block['trained']:.4f} vs {block['start']:.4f}" for block in judged)
+    print(
+        f"   validation loss in {len(judged)} blocks, trained vs start: {losses}: "
+        + (
+            "better in every block, training's weights kept"
+            if kept
+            else "not better in every block: the starting weights (the linear forecast) come back"
+        )
+    )
+    return {"kept": kept, "blocks": judged}

@@ -6,6 +6,7 @@ from common.baselines import (
     linear_on_windows,
     mean,
     naive,
+    rolling_origin_forecasts,
     scores,
     seasonal_naive,
 )
@@ -81,3 +82,24 @@ def test_linear_baseline_fits_the_windows_and_picks_its_penalty_on_validation():
         windows[:200], noisy[:200], windows[200:250], noisy[200:250], windows[250:]
     )
     assert penalty > 1.0
+
+
+def test_rolling_origin_forecasts_never_see_their_own_targets():
+    """Each fold's ridge is fitted on the origins whose H targets all lie before the fold: the
+    fold's forecasts do not change when every target from the fold's first one on changes."""
+    rng = np.random.default_rng(0)
+    windows = rng.normal(size=(100, 4, 2))
+    targets = windows.reshape(100, -1) @ rng.normal(size=(8, 3)) + rng.normal(size=(100, 3))
+    positions, forecasts = rolling_origin_forecasts(windows, targets, 1.0, 3, 5, 10)
+    np.testing.assert_array_equal(positions, np.arange(50, 100))  # the later half, 5 folds
+    assert forecasts.shape == (50, 3)
+    for first in (50, 60, 70, 80, 90):  # each fold's first origin
+        changed = targets.copy()
+        changed[first - 2 :] = 1e6  # origin first - 2 has targets first - 2 .. first: seen?
+        _, again = rolling_origin_forecasts(windows, changed, 1.0, 3, 5, 10)
+        fold = slice(first - 50, first - 40)
+        # The path of origin first - 2 reaches into the fold: it was left out of the fit.
+        np.testing.assert_allclose(again[fold], forecasts[fold])
+    # A fold with too few origins before it is left out.
+    positions, _ = rolling_origin_forecasts(windows[:30], targets[:30], 1.0, 3, 5, 10)
+    assert positions.min() >= 10 + 2

@@ -200,11 +200,22 @@ def test_horizon_scores_every_step_from_rolling_origins(horizon_run):
     # Seasonal naive does not depend on how far ahead within the year: the same value each step.
     seasonal = [step["rmse"] for step in metrics["baselines"]["seasonal_naive"]["by_horizon"]]
     assert seasonal[0] == pytest.approx(13.515, abs=0.5)
+    # Coverage counts (origin, step) pairs: every step has 93 origins, so the pooled share is
+    # the mean of the steps' shares, and it lies inside its binomial interval over 279 pairs.
     for level in ("80", "95"):
         coverage = metrics["intervals"][level]
-        assert 0 <= coverage["coverage"] <= 1 and len(coverage["by_horizon"]) == 3
-        assert len(coverage["half_widths"]) == 3
-    assert metrics["intervals"]["95"]["coverage"] >= metrics["intervals"]["80"]["coverage"]
+        assert len(coverage["by_horizon"]) == len(coverage["half_widths"]) == 3
+        assert coverage["coverage"] == pytest.approx(np.mean(coverage["by_horizon"]))
+        low, high = coverage["coverage_interval"]
+        assert low < coverage["coverage"] < high and high - low < 0.15
+        assert round(coverage["coverage"] * 279) == pytest.approx(coverage["coverage"] * 279)
+    wider = np.subtract(
+        metrics["intervals"]["95"]["half_widths"], metrics["intervals"]["80"]["half_widths"]
+    )
+    assert np.all(wider > 0)
+    # Calibrated on out-of-sample errors and adapted along the test part: near nominal.
+    assert 0.65 < metrics["intervals"]["80"]["coverage"] < 0.92
+    assert 0.85 < metrics["intervals"]["95"]["coverage"] <= 1.0
     assert [entry["date"] for entry in metrics["next"]] == ["2013-07", "2013-08", "2013-09"]
     for entry in metrics["next"]:
         assert entry["lower95"] < entry["lower80"] < entry["value"] < entry["upper80"]
@@ -241,3 +252,36 @@ def test_forecast_flag_reads_the_saved_model_and_trains_nothing(horizon_run, tmp
         ["--forecast", "--data", str(tmp_path / "newer.csv"), "--output-dir", str(output_dir)]
     )
     assert [entry["date"] for entry in later] == ["2014-07", "2014-08", "2014-09"]
+
+
+def test_nothing_before_the_test_part_depends_on_it(tmp_path):
+    """Every value of the test part replaced (tripled, plus noise): every choice and every number
+    fixed before the test part (window, differencing and their validation scores, the ridge's
+    penalty, the epochs run and the weights kept, the intervals' widths at the first test
+    origin) is the same; only the test scores change."""
+    frame = pd.read_csv(case8_2_lstm.SETTINGS.embedded_data)
+    test_points = 95  # ceil(0.2 * (486 - 12))
+    changed = frame.copy()
+    rng = np.random.default_rng(0)
+    changed.iloc[-test_points:, 1] = 3 * frame.iloc[-test_points:, 1] + rng.normal(
+        0, 50, test_points
+    )
+    runs = []
+    for name, table in (("original", frame), ("changed", changed)):
+        path = tmp_path / f"{name}.csv"
+        table.to_csv(path, index=False)
+        arguments = ["--data", str(path), "--quick", "--horizon", "3"]
+        runs.append(case8_2_lstm.main([*arguments, "--output-dir", str(tmp_path / name)]))
+    original, changed_run = runs
+    assert original["protocol"]["test_points"] == test_points
+    for key in ("window", "differencing", "differencing_validation_rmse", "window_validation_rmse"):
+        assert changed_run["protocol"][key] == original["protocol"][key]
+    assert (
+        changed_run["baselines"]["linear"]["penalty"] == original["baselines"]["linear"]["penalty"]
+    )
+    for key in ("epochs_run", "kept_start", "validation_blocks"):
+        assert changed_run["training"][key] == original["training"][key]
+    for level in ("80", "95"):
+        first = original["intervals"][level]["first_half_widths"]
+        assert changed_run["intervals"][level]["first_half_widths"] == first
+    assert changed_run["model"]["rmse"] > 3 * original["model"]["rmse"]

@@ -1,11 +1,9 @@
 """End-to-end checks of case8_3_gru.py: artifacts, metrics.json, the noise check, bad input."""
 
 import case8_3_gru
-from common.preprocessing import Preprocessing, forecast_ahead
-from common.series import load_series
+from common.preprocessing import Preprocessing
 from helpers import assert_verdict_agrees, read_json
 
-import keras
 import pytest
 
 pytestmark = pytest.mark.slow  # every test trains the case or runs it end to end
@@ -84,15 +82,13 @@ def test_quick_run_writes_every_artifact_and_the_contract_schema(quick_run):
 
 
 def test_reloaded_model_gives_the_same_next_forecast(quick_run):
+    """--forecast, the path a learner takes: the saved model and recipe, the whole embedded
+    file (the quick run trained on its last years), and the next day with its intervals equal
+    the training run's, and nothing is trained."""
     output_dir, metrics = quick_run
-    model = keras.saving.load_model(output_dir / "model.keras")
-    recipe = Preprocessing.load(output_dir / "preprocessing.json")
-    frame = load_series(
-        case8_3_gru.SETTINGS.embedded_data, target="Tmax", inputs=["Tmin"]
-    ).frame.iloc[-case8_3_gru.SETTINGS.quick_rows :]
-    (forecast,) = forecast_ahead(model, recipe, frame)
+    (forecast,) = case8_3_gru.main(["--forecast", "--output-dir", str(output_dir)])
     (saved,) = metrics["next"]
-    assert forecast["date"] == saved["date"]
+    assert forecast["date"] == saved["date"] == "2005-01-01"
     for key in ("value", "lower80", "upper80", "lower95", "upper95"):
         assert forecast[key] == pytest.approx(saved[key], rel=1e-5)
 
@@ -164,7 +160,7 @@ def test_weather_file_with_several_columns_and_slashed_dates(tmp_path):
     assert recipe.inputs == ["temp_min", "wind"]
 
 
-def test_a_target_filled_by_interpolation_is_not_scored(tmp_path, capsys):
+def test_a_filled_target_is_not_scored(tmp_path, capsys):
     """A missing day in the test part is filled for the inputs, but never scored as a target."""
     import numpy as np
 
@@ -179,7 +175,7 @@ def test_a_target_filled_by_interpolation_is_not_scored(tmp_path, capsys):
     assert test_points == 174 and 900 - test_points < 850  # the filled day is a test target
     assert metrics["protocol"]["unscored_filled_targets"] == 1
     assert metrics["protocol"]["scored_points"] == test_points - 1
-    assert "1 test target(s) were filled by interpolation and are not scored" in output
+    assert "1 test target(s) were filled (gaps in the file) and are not scored" in output
     assert f"over {test_points - 1} days" in output
     assert len([line for line in output.splitlines() if line.startswith("verdict:")]) == 1
 

@@ -4,6 +4,7 @@ from common.preprocessing import (
     difference,
     difference_coefficients,
     fit_scaling,
+    prepare,
     raw_features,
     scale,
     to_real_units,
@@ -12,6 +13,7 @@ from common.preprocessing import (
 
 import numpy as np
 import pandas as pd
+import pytest
 
 
 def monthly_frame(values):
@@ -42,6 +44,9 @@ def test_differencing_is_inverted_exactly():
 
 
 def test_scaling_uses_the_training_part_only():
+    """prepare(), as the cases call it with the first test target's position: the statistics
+    come from the rows before it, whatever the test part holds, and every row is scaled by
+    them (the test rows too, without refitting)."""
     values = np.concatenate([np.linspace(100, 200, 60), np.full(20, 1e6)])  # absurd test values
     recipe = Preprocessing(
         window=12,
@@ -51,14 +56,16 @@ def test_scaling_uses_the_training_part_only():
         differencing_lags=[],
         calendar_features=False,
     )
-    features = raw_features(monthly_frame(values), recipe)
-    fit_scaling(recipe, features[:60])
-    assert recipe.feature_mean[0] == np.mean(values[:60])
-    assert recipe.feature_scale[0] == np.std(values[:60])
+    features, scaled = prepare(monthly_frame(values), recipe, 60)
+    assert recipe.feature_mean[0] == pytest.approx(150.0)  # the mean of 100 .. 200
+    assert recipe.feature_scale[0] == pytest.approx(np.std(np.linspace(100, 200, 60)))
+    assert scaled[:60, 0].mean() == pytest.approx(0.0, abs=1e-12)
+    assert scaled[-1, 0] == pytest.approx((1e6 - 150.0) / recipe.feature_scale[0])
     changed = values.copy()
     changed[60:] = -5.0  # whatever the test part holds, the statistics stay the same
-    fit_scaling(recipe, raw_features(monthly_frame(changed), recipe)[:60])
-    assert recipe.feature_mean[0] == np.mean(values[:60])
+    _, scaled_again = prepare(monthly_frame(changed), recipe, 60)
+    assert recipe.feature_mean[0] == pytest.approx(150.0)
+    np.testing.assert_array_equal(scaled_again[:60], scaled[:60])
 
 
 def test_scaled_model_output_maps_back_to_real_units():

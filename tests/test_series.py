@@ -43,7 +43,8 @@ def test_short_gaps_are_filled_long_gaps_refused(tmp_path):
     ]
     series = load_series(write(tmp_path, "\n".join(rows)))
     assert series.frequency == "daily" and len(series.frame) == 31
-    assert series.frame.loc["2012-01-10", "temp"] == pytest.approx(10.0)  # interpolated
+    # the last observed value (9 January), not a mix with 12 January: earlier values only
+    assert series.frame.loc["2012-01-10", "temp"] == series.frame.loc["2012-01-11", "temp"] == 9.0
     assert any("filled 2 days with missing values" in note for note in series.notes)
     rows = ["Date,temp"] + [
         f"2012-01-{day:02d},{day}" for day in range(1, 32) if not 5 <= day <= 20
@@ -57,7 +58,7 @@ def test_missing_cells_count_as_gaps(tmp_path):
         f"2010-01-{day:02d},{'' if day == 7 else day}" for day in range(1, 29)
     ]
     series = load_series(write(tmp_path, "\n".join(rows)))
-    assert series.frame.loc["2010-01-07", "Temperature"] == pytest.approx(7.0)
+    assert series.frame.loc["2010-01-07", "Temperature"] == 6.0  # 6 January carried forward
     assert list(series.filled_dates) == [pd.Timestamp("2010-01-07")]  # remembered: never scored
 
 
