@@ -87,6 +87,7 @@ class Task:
     weight_decay: float = None  # AdamW's, where the case uses it
     loss: str = "mse"  # the case's own loss
     keep_start: bool = False  # early stopping may keep the weights training started from
+    check: tuple = None  # (windows, targets) after validation: judges training (forecasting)
     monitor: str = "val_loss"
     mode: str = "min"
     keras_metrics: list = field(default_factory=list)
@@ -118,12 +119,13 @@ def forecasting_task(name, description, case, quick, horizon=1):
         noise = forecasting.noise_check(values[:test_start], settings)
         recipe, _ = forecasting.choose(series, test_start, args, settings)
         _, scaled = preprocessing.prepare(series.frame, recipe, test_start)
-        train_origins, validation_origins, test_origins = forecasting.origins(
+        train_origins, validation_origins, check_origins, test_origins = forecasting.origins(
             series, recipe, test_start, args, settings
         )
         window, targets = recipe.window, scaled[:, 0]
         train = windows.make_windows(scaled, targets, train_origins, window, horizon)
         validation = windows.make_windows(scaled, targets, validation_origins, window, horizon)
+        check = windows.make_windows(scaled, targets, check_origins, window, horizon)
         test_windows, _ = windows.make_windows(scaled, targets, test_origins, window, horizon)
         test_values = windows.target_paths(values, test_origins, horizon)
         baseline_forecasts, ridge = forecasting.forecast_baselines(
@@ -170,6 +172,7 @@ def forecasting_task(name, description, case, quick, horizon=1):
         input_features=features_count,
         train=train,
         validation=validation,
+        check=check,
         epochs=plan["epochs"],
         batch_size=plan["batch_size"],
         patience=plan["patience"],
@@ -420,9 +423,11 @@ def train_once(task, cell, seed, clipnorm=None, eager=False, tensorboard_dir=Non
     )
     if task.keep_start:  # as the cases: keep training's weights only if every block agrees
         validation_inputs = task.inputs(cell, task.validation[0])
-        training.keep_if_it_helps(
-            model, callbacks, validation_inputs, task.validation[1], task.loss
-        )
+        check = (task.inputs(cell, task.check[0]), task.check[1])
+        with contextlib.redirect_stdout(io.StringIO()):  # the case prints it; here, quiet
+            training.keep_if_it_helps(
+                model, callbacks, (validation_inputs, task.validation[1]), check, task.loss
+            )
     train_seconds = time.perf_counter() - started
     # leave out the first epoch's tracing when there are others
     steady = timer.seconds[1:] or timer.seconds

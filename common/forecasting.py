@@ -92,6 +92,7 @@ class Settings:
         return "rmse" if self.loss == "mse" else "mae"
 
 
+CHECK_SHARE = 1 / 3  # of the validation origins: the check block, which early stopping never sees
 CALIBRATION_FOLDS = 5  # rolling-origin folds over the later half of the part before the test
 MIN_FOLD_WINDOWS = 10  # a fold's ridge is fitted on at least this many windows
 
@@ -247,10 +248,12 @@ def origins(series, recipe, test_start, args, settings):
     """Step 5: the forecast origins of the training, validation and test windows, in time order.
 
     Training and validation origins are those whose H targets all lie before the test part
-    (validation the last `validation_fraction` of them); test origins those whose H targets all
-    lie in it. A test origin with a filled target (a gap in the file) is left out: it is not an
-    observation. With --quick, only the most recent `quick_train_windows` train.
-    Returns (train_origins, validation_origins, test_origins), each (origins,) positions.
+    (validation the last `validation_fraction` of them, its last third the check block that
+    early stopping never sees); test origins those whose H targets all lie in it. A test origin
+    with a filled target (a gap in the file) is left out: it is not an observation. With
+    --quick, only the most recent `quick_train_windows` train.
+    Returns (train_origins, validation_origins, check_origins, test_origins), each (origins,)
+    positions in time order.
     """
     rows, horizon = len(series.frame), recipe.horizon
     first_origin = sum(recipe.differencing_lags) + recipe.window  # first with a full window
@@ -259,6 +262,17 @@ def origins(series, recipe, test_start, args, settings):
     )
     if args.quick and settings.quick_train_windows:
         train_origins = train_origins[-settings.quick_train_windows :]
+    # The last third of the validation origins is the check block; the paths early stopping
+    # watches end before its first target (H - 1 origins left out between them).
+    check_size = max(1, round(CHECK_SHARE * len(validation_origins)))
+    check_origins = validation_origins[-check_size:]
+    validation_origins = validation_origins[: -(check_size + horizon - 1)]
+    if len(validation_origins) < 2:
+        raise UsageError(
+            f"too few validation origins before the test part ({len(validation_origins)} for "
+            "early stopping): use a longer file, a smaller --window or --horizon, or a smaller "
+            "--test-fraction"
+        )
     filled_dates = series.frame.index.isin(series.filled_dates)
     filled = windows.target_paths(filled_dates, test_origins, horizon)
     filled = filled.reshape(len(test_origins), -1).any(axis=1)  # (origins,)
@@ -280,7 +294,7 @@ def origins(series, recipe, test_start, args, settings):
             f"   {int(filled.sum())} test origin(s) have a filled target (a gap in the file) and "
             f"are not scored: {len(test_origins)} are"
         )
-    return train_origins, validation_origins, test_origins
+    return train_origins, validation_origins, check_origins, test_origins
 
 
 def forecast_baselines(

@@ -202,47 +202,55 @@ def budget(samples, updates, patience_updates, batch_size=None, epochs=None):
     }
 
 
-VALIDATION_BLOCKS = 3  # the validation part is judged in this many consecutive blocks
+KEEP_MARGIN = 0.01  # training's weights must beat the start by 1 % of its loss in every block
 
 
-def keep_if_it_helps(model, callbacks, windows, targets, loss, blocks=VALIDATION_BLOCKS):
-    """After fit(): keep what training learned only if it beats the starting weights on every
-    block of the validation part, else put the starting weights back.
+def keep_if_it_helps(model, callbacks, validation, check, loss, margin=KEEP_MARGIN):
+    """After fit(): keep what training learned only if it beats the starting weights in every
+    block, by at least `margin` of the start's loss; else put the starting weights back.
 
-    Early stopping picks the epoch with the best validation loss over the whole validation
-    part, so a correction that helps in one stretch and hurts in another can still be kept,
-    and one lucky stretch is enough to win. Judged block by block (consecutive stretches of
-    time), a correction is kept only where more than one block agrees it helps.
+    Early stopping picks the epoch with the best loss over the validation part it watches: the
+    best of a hundred noisy epochs looks better there than it is, and a correction that helps
+    in one stretch of time and hurts in another can still win on the whole. So the judgement
+    is block by block: the two halves of the watched validation part, and the check block
+    after it, which early stopping never saw. A correction is kept only where all three agree
+    it helps, by a margin that noise alone rarely gives.
     callbacks: fit()'s callbacks, one of them EarlyStoppingFromStart (which holds the starting
-    weights); windows, targets: the validation part; loss: "mse" or "mae", the training loss.
-    Returns {"kept": bool, "blocks": [{"start": loss, "trained": loss}, ...]}, prints a line.
+    weights); validation, check: (windows, targets) each; loss: "mse" or "mae", the training
+    loss. Returns {"kept": bool, "blocks": [{"start": loss, "trained": loss}, ...]}, prints a
+    line.
     """
     stopper = next(each for each in callbacks if isinstance(each, EarlyStoppingFromStart))
     if stopper.kept_start:
         return {"kept": False, "blocks": []}
     trained_weights = model.get_weights()
-    trained = np.reshape(model.predict(windows, verbose=0), (len(windows), -1))
-    model.set_weights(stopper.start_weights)
-    start = np.reshape(model.predict(windows, verbose=0), (len(windows), -1))
-    targets = np.reshape(targets, (len(targets), -1))
     measure = np.square if loss == "mse" else np.abs
-    judged = [
-        {
-            "start": float(np.mean(measure(start[part] - targets[part]))),
-            "trained": float(np.mean(measure(trained[part] - targets[part]))),
-        }
-        for part in np.array_split(np.arange(len(windows)), min(blocks, len(windows) // 2))
-    ]
-    kept = len(judged) > 1 and all(block["trained"] < block["start"] for block in judged)
+
+    def block_losses():  # the mean loss of each block with the model's current weights
+        losses = []
+        for windows, targets in (validation, check):
+            errors = np.reshape(model.predict(windows, verbose=0), (len(targets), -1))
+            errors = measure(errors - np.reshape(targets, (len(targets), -1)))
+            parts = np.array_split(errors, 2) if windows is validation[0] else [errors]
+            losses += [float(np.mean(part)) for part in parts]
+        return losses
+
+    trained = block_losses()
+    model.set_weights(stopper.start_weights)
+    start = block_losses()
+    judged = [{"start": s, "trained": t} for s, t in zip(start, trained, strict=True)]
+    kept = all(block["trained"] < (1 - margin) * block["start"] for block in judged)
     if kept:
         model.set_weights(trained_weights)
     losses = ", ".join(f"{block['trained']:.4f} vs {block['start']:.4f}" for block in judged)
     print(
-        f"   validation loss in {len(judged)} blocks, trained vs start: {losses}: "
+        f"   loss in the validation part's two halves and the check block, trained vs start: "
+        f"{losses}: "
         + (
-            "better in every block, training's weights kept"
+            f"better by {margin:.0%} in every block, training's weights kept"
             if kept
-            else "not better in every block: the starting weights (the linear forecast) come back"
+            else f"not better by {margin:.0%} in every block: the starting weights (the linear "
+            "forecast) come back"
         )
     )
     return {"kept": kept, "blocks": judged}
