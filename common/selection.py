@@ -75,26 +75,28 @@ def candidate_scores(
         recipe = recipe_for(lags, window)
         values = frame[recipe.target].to_numpy()
         _, scaled = preprocessing.prepare(frame, recipe, test_start)
+        first_origin = sum(lags) + window  # the first with a full window of differenced inputs
+        # Each block's ridge is fitted on every window before it: the next block's training
+        # windows are the last one's plus those in between, so the sums grow block by block
+        # and no window is read twice (nor are they ever all in memory: stride views).
+        equations, added = baselines.NormalEquations(), first_origin
         errors = []
         for start in range(first_target, test_start, block):
             # origins whose H targets lie before the block, and in the block (and before the test)
-            train_origins = np.arange(sum(lags) + window, start - horizon + 1)
-            validation_origins = np.arange(start, min(start + block, test_start - horizon + 1))
-            if len(validation_origins) == 0 or len(train_origins) < min_windows:
-                continue
-            train_windows, train_targets = windows.make_windows(
-                scaled, scaled[:, 0], train_origins, window, horizon
+            train_end = start - horizon + 1
+            new_windows, new_targets = windows.make_windows(
+                scaled, scaled[:, 0], np.arange(added, train_end), window, horizon
             )
+            equations.add(new_windows, new_targets)
+            added = max(added, train_end)
+            validation_origins = np.arange(start, min(start + block, test_start - horizon + 1))
+            if len(validation_origins) == 0 or train_end - first_origin < min_windows:
+                continue
             validation_windows, validation_targets = windows.make_windows(
                 scaled, scaled[:, 0], validation_origins, window, horizon
             )
-            predictions, _ = baselines.linear_on_windows(
-                train_windows,
-                train_targets,
-                validation_windows,
-                validation_targets,
-                validation_windows,
-            )
+            ridge = baselines.choose_penalty(equations, validation_windows, validation_targets)
+            predictions = baselines.predict_linear(ridge, validation_windows)
             forecasts = preprocessing.in_real_units(predictions, values, validation_origins, recipe)
             paths = windows.target_paths(values, validation_origins, horizon)
             errors.append((forecasts - paths).reshape(-1))
