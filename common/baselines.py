@@ -125,7 +125,7 @@ def scores_by_horizon(actual, forecast):
 
 
 RIDGE_PENALTIES = np.logspace(-3, 3, 13)  # 0.001 ... 1000, tried in turn on validation
-CHUNK_BYTES = 32 * 2**20  # flattened windows a ridge holds at once (float64), whatever the file
+CHUNK_BYTES = 8 * 2**20  # flattened windows a ridge holds at once (float64), whatever the file
 
 
 @dataclass(frozen=True)
@@ -182,10 +182,12 @@ class NormalEquations:
         """The ridge with this penalty: a RidgeFit (by Cholesky, every penalty being > 0)."""
         n = self.count
         mean_x, mean_y = self.sum_x / n, self.sum_y / n  # means minus the shift
-        gram = self.xx - n * np.outer(mean_x, mean_x)  # Xc'Xc (inputs, inputs)
-        cross = self.xy - n * np.multiply.outer(mean_x, mean_y)  # Xc'yc (inputs,) or (inputs, H)
+        gram = np.outer(mean_x, -n * mean_x)  # Xc'Xc = S - n m m', one (inputs, inputs) copy
+        gram += self.xx
         gram[np.diag_indices_from(gram)] += penalty
-        coef = linalg.solve(gram, cross, assume_a="pos", overwrite_a=True)
+        cross = self.xy - n * np.multiply.outer(mean_x, mean_y)  # Xc'yc
+        # gram is symmetric: its transpose, already in LAPACK's column order, is solved in place
+        coef = linalg.solve(gram.T, cross, assume_a="pos", overwrite_a=True)
         intercept = (self.shift_y + mean_y) - (self.shift_x + mean_x) @ coef
         return RidgeFit(coef, intercept, float(penalty))
 
@@ -197,8 +199,8 @@ def chunk_rows(windows):
 
 
 def choose_penalty(equations, validation_windows, validation_targets, penalties=RIDGE_PENALTIES):
-    """The RidgeFit, among one per penalty solved from `equations`, with the lowest mean squared
-    error on the validation windows (read a chunk at a time); the smaller penalty on a tie."""
+    """The ridge fitted on `equations` whose penalty gives the lowest mean squared error on the
+    validation windows (read a chunk at a time; the smaller penalty on a tie): a RidgeFit."""
     fits = [equations.solve(penalty) for penalty in penalties]
     squared_errors, count = np.zeros(len(fits)), 0
     rows = chunk_rows(validation_windows)

@@ -14,6 +14,8 @@ season drifts may need two years. So each case offers a few windows (`--window` 
 and every (window, differencing) pair is scored on the same validation targets.
 """
 
+import math
+
 from common import baselines, preprocessing, windows
 from common.report import decimals_for
 
@@ -21,6 +23,10 @@ import numpy as np
 
 DIFFERENCING_CHOICES = ("none", "first", "seasonal", "seasonal+first")  # --differencing
 FOLDS = 3  # validation blocks, each the size of the case's validation part
+# Each block's ridge reads at most about this many training windows: on a longer file, every
+# k-th window (the same k for every candidate), so the choice's time stays bounded however long
+# the file. The embedded and course files have fewer: every window is read.
+SELECTION_WINDOWS = 20_000
 
 
 def differencing_lags(choice, season):
@@ -52,7 +58,8 @@ def candidate_scores(
     rolling origin), and the errors are pooled. Every candidate is scored on the same targets;
     one that leaves fewer than `min_windows` training windows before the first block is skipped
     (its score is None); fewer blocks are used when every candidate would be, and every score
-    is None when a single block is still too many.
+    is None when a single block is still too many. On a file with more than SELECTION_WINDOWS
+    windows before the blocks, the ridges read every k-th of them (k the same for all).
     """
     horizon = recipe_for([], window_choices[0]).horizon  # each candidate scored on H-step paths
     candidates = [
@@ -71,6 +78,7 @@ def candidate_scores(
         if usable:
             break
     scores = {window: dict.fromkeys(DIFFERENCING_CHOICES) for window in window_choices}
+    stride = math.ceil(max(first_target, 1) / SELECTION_WINDOWS)  # 1: every window
     for window, choice, lags in usable:
         recipe = recipe_for(lags, window)
         values = frame[recipe.target].to_numpy()
@@ -84,8 +92,10 @@ def candidate_scores(
         for start in range(first_target, test_start, block):
             # origins whose H targets lie before the block, and in the block (and before the test)
             train_end = start - horizon + 1
+            new_origins = np.arange(added, train_end)
+            new_origins = new_origins[(new_origins - first_origin) % stride == 0]
             new_windows, new_targets = windows.make_windows(
-                scaled, scaled[:, 0], np.arange(added, train_end), window, horizon
+                scaled, scaled[:, 0], new_origins, window, horizon
             )
             equations.add(new_windows, new_targets)
             added = max(added, train_end)
