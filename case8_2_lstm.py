@@ -26,6 +26,7 @@ Good places for a breakpoint (the debugger's variables panel shows the values):
     too little history; `scaled`, the same standardised with the training part's statistics.
   - on `history = model.fit(...)`: `train_windows` is (samples, window, features), e.g.
     (302, 24, 1), and `train_targets` (samples,), both scaled changes, not pounds or kWh.
+    (A file too long for its windows to fit in memory gets a WindowDataset instead: Step 5.)
   - after `model_forecasts = ...`: real-unit forecasts next to `test_values`.
   - inside Keras' LSTMCell.call with --eager (see the README, "Step through it").
 """

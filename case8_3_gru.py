@@ -29,6 +29,7 @@ Good places for a breakpoint (the debugger's variables panel shows the values):
     standardised with the training part's statistics.
   - on `history = model.fit(...)`: `train_windows` is (samples, 7, 4): 7 days x [Tmax, Tmin,
     year_sin, year_cos], standardised; `train_targets` (samples,) is the next day's scaled Tmax.
+    (A file too long for its windows to fit in memory gets a WindowDataset instead: Step 5.)
   - after `model_forecasts = ...`: degrees Celsius, next to `test_values`.
   - inside Keras' GRUCell.call with --eager (see the README, "Step through it").
 """
