@@ -15,7 +15,7 @@ For each size, `case8_3_gru.py --data FILE --target "T (degC)" --inputs <the 13 
 (the same as `--inputs all`) runs in a fresh process; the table gives its wall time and its
 peak resident memory (the child's ru_maxrss). Then, on the smallest size, the training
 throughput (windows per second) of the case's own pipeline (windows.model_windows: arrays or
-a WindowDataset) against Keras' `keras.utils.timeseries_dataset_from_array` (a tf.data
+a WindowDataset, and the WindowDataset that a long file gets) against Keras' `keras.utils.timeseries_dataset_from_array` (a tf.data
 pipeline) feeding the same model the same windows, timed over the same number of batches.
 
 `--step daily` writes a day per row instead, `--iso-dates` dates like 2009-01-01 00:10:00 (for
@@ -181,8 +181,11 @@ def throughput(path, window, batches, resample, seed=42):
         start_index=first,
         end_index=last + window,  # the last row a training window reads, plus one
     )
+    stream = windows.WindowDataset(scaled, targets, train_origins, window, 1, batch_size, seed)
+    kind = "arrays" if isinstance(train_windows, np.ndarray) else "WindowDataset"
     fed = {
-        "case pipeline (windows.model_windows)": (train_windows, train_targets),
+        f"case pipeline (model_windows: {kind})": (train_windows, train_targets),
+        "case WindowDataset (long files)": (stream, None),
         "timeseries_dataset_from_array": (keras_windows, None),
     }
     speeds = {}

@@ -221,6 +221,8 @@ class WindowDataset(keras.utils.PyDataset):
         return self.view[self.origins[batch] - self.window], self.targets[batch]
 
     def on_epoch_begin(self):
+        # Keras calls this before each epoch (on JAX also once before the first, as it builds
+        # the model: the first share is then skipped, read on the next pass).
         self.epoch += 1
 
     def epoch_samples(self, epoch):
