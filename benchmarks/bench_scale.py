@@ -15,8 +15,9 @@ For each size, `case8_3_gru.py --data FILE --target "T (degC)" --inputs <the 13 
 (the same as `--inputs all`) runs in a fresh process; the table gives its wall time and its
 peak resident memory (the child's ru_maxrss). Then, on the smallest size, the training
 throughput (windows per second) of the case's own pipeline (windows.model_windows: arrays or
-a WindowDataset, and the WindowDataset that a long file gets) against Keras' `keras.utils.timeseries_dataset_from_array` (a tf.data
-pipeline) feeding the same model the same windows, timed over the same number of batches.
+a WindowDataset; and the WindowDataset a long file gets) against Keras'
+`keras.utils.timeseries_dataset_from_array` (a tf.data pipeline) feeding the same model the
+same windows, timed over the same number of batches.
 
 `--step daily` writes a day per row instead, `--iso-dates` dates like 2009-01-01 00:10:00 (for
 a reader that does not know day-first dates); `--resample` is passed to the case, and so are
