@@ -58,7 +58,7 @@ def weather_frame(rows, step="10min", seed=0):
     dates = pd.date_range(FIRST_STAMP, periods=rows, freq=STEPS[step])
     if step == "daily":
         dates = dates.normalize()
-    day = dates.dayofyear.to_numpy() + dates.hour.to_numpy() / 24 + dates.minute.to_numpy() / 1440
+    day = dates.day_of_year.to_numpy() + dates.hour.to_numpy() / 24 + dates.minute.to_numpy() / 1440
     hour = dates.hour.to_numpy() + dates.minute.to_numpy() / 60
     per_day = 144 if step == "10min" else 1  # rows in a day: how fast anomalies fade per row
     yearly = -np.cos(2 * np.pi * (day - 15) / 365.25)  # coldest mid-January
@@ -194,7 +194,8 @@ def throughput(path, window, batches, resample, seed=42):
         keras.utils.set_random_seed(seed)
         model = case.build_model(window, scaled.shape[1])
         model.compile(optimizer="adam", loss=case.LOSS)
-        fit = {"batch_size": batch_size} if y is not None else {}
+        # arrays: Keras batches (and shuffles) them; the datasets batch and shuffle themselves
+        fit = {"batch_size": batch_size} if y is not None else {"shuffle": False}
         model.fit(x, y, epochs=1, steps_per_epoch=2, verbose=0, **fit)  # compile the step first
         started = time.perf_counter()
         model.fit(x, y, epochs=1, steps_per_epoch=batches, verbose=0, **fit)
