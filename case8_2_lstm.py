@@ -26,6 +26,7 @@ Good places for a breakpoint (the debugger's variables panel shows the values):
     too little history; `scaled`, the same standardised with the training part's statistics.
   - on `history = model.fit(...)`: `train_windows` is (samples, window, features), e.g.
     (302, 24, 1), and `train_targets` (samples,), both scaled changes, not pounds or kWh.
+    (A file too long for its windows to fit in memory gets a WindowDataset instead: Step 5.)
   - after `model_forecasts = ...`: real-unit forecasts next to `test_values`.
   - inside Keras' LSTMCell.call with --eager (see the README, "Step through it").
 """
@@ -140,20 +141,24 @@ def main(argv=None):
         series, recipe, test_start, args, SETTINGS
     )
     targets = scaled[:, 0]  # (months,) the model forecasts the scaled change of the target
-    train_windows, train_targets = windows.make_windows(  # (samples, window, features), targets
-        scaled, targets, train_origins, window, horizon
+    # What the LSTM reads. Windows that fit in memory (this file's, and any of its size) are
+    # (samples, window, features) arrays, stride views of `scaled`, with their targets; a long
+    # file's are windows.WindowDataset objects (keras.utils.PyDataset) that cut each batch of
+    # windows and targets as Keras reads it: their targets are then None.
+    train_windows, train_targets = windows.model_windows(
+        scaled, targets, train_origins, window, horizon, args.batch_size, seed=args.seed
     )
-    validation_windows, validation_targets = windows.make_windows(
+    validation_windows, validation_targets = windows.model_windows(
         scaled, targets, validation_origins, window, horizon
     )
-    check_windows, check_targets = windows.make_windows(  # judges training afterwards
+    check_windows, check_targets = windows.model_windows(  # judges training afterwards
         scaled, targets, check_origins, window, horizon
     )
-    test_windows, _ = windows.make_windows(scaled, targets, test_origins, window, horizon)
+    test_windows, _ = windows.model_windows(scaled, targets, test_origins, window, horizon)
     test_values = windows.target_paths(values, test_origins, horizon)  # real units: scored
     print(
-        f"   windows: {len(train_windows)} train, {len(validation_windows)} validation, "
-        f"{len(check_windows)} check, {len(test_windows)} test; each {window} months x "
+        f"   windows: {len(train_origins)} train, {len(validation_origins)} validation, "
+        f"{len(check_origins)} check, {len(test_origins)} test; each {window} months x "
         f"{recipe.feature_names}"
     )
 
@@ -182,17 +187,21 @@ def main(argv=None):
     report.step(8, "Train the LSTM (a budget of optimizer updates; early stopping keeps the best)")
     # A budget of weight updates, not of epochs: 100 windows need many epochs, 10,000 few.
     epochs = args.epochs or (QUICK_EPOCHS if args.quick else None)  # None: from the budget
-    plan = training.budget(
-        len(train_windows), MAX_UPDATES, PATIENCE_UPDATES, args.batch_size, epochs
-    )
+    epoch_windows = windows.windows_per_epoch(train_windows)  # all, or a long file's share
+    plan = training.budget(epoch_windows, MAX_UPDATES, PATIENCE_UPDATES, args.batch_size, epochs)
     batch, patience = plan["batch_size"], plan["patience"]
+    first_windows, first_targets = windows.first_batch(train_windows, train_targets, batch)
     print(
         f"   {plan['epochs']} epochs at most, patience {patience}; one batch of {batch} windows "
-        f"of {window} months: {train_windows[:batch].shape} -> {train_targets[:batch].shape}"
+        f"of {window} months: {first_windows.shape} -> {first_targets.shape}"
     )
     logs = output_dir / "logs" if args.tensorboard else None  # TensorBoard's, one folder a run
     callbacks = training.callbacks("val_loss", "min", patience, logs, start_loss)
     fit_started = time.time()
+    # Here train_windows is (samples, window, features) and train_targets (samples,) or
+    # (samples, H): Keras shuffles them and cuts the batches. On a long file train_windows is a
+    # WindowDataset that cuts each shuffled batch as fit() asks for it (train_targets is None),
+    # each epoch reading the next share of the windows (windows.STREAMED_EPOCH_WINDOWS).
     history = model.fit(
         train_windows,
         train_targets,

@@ -4,11 +4,13 @@ Each baseline takes the full series `values` (steps,) in real units and the test
 positions, and returns one forecast per test target, using only values before that target.
 """
 
-from common.windows import path_positions
+from dataclasses import dataclass
+
+from common.windows import in_order, path_positions
 
 import numpy as np
 import pandas as pd
-from sklearn.linear_model import Ridge
+from scipy import linalg
 from sklearn.metrics import mean_absolute_error, root_mean_squared_error
 
 
@@ -123,6 +125,91 @@ def scores_by_horizon(actual, forecast):
 
 
 RIDGE_PENALTIES = np.logspace(-3, 3, 13)  # 0.001 ... 1000, tried in turn on validation
+CHUNK_BYTES = 8 * 2**20  # flattened windows a ridge holds at once (float64), whatever the file
+
+
+@dataclass(frozen=True)
+class RidgeFit:
+    """A ridge regression on flattened windows: forecast = window.reshape(-1) @ coef + intercept.
+
+    coef: (inputs,) one step ahead, (inputs, H) for H steps (inputs = window x features);
+    intercept: a number, or (H,); alpha: the penalty (chosen on validation).
+    """
+
+    coef: np.ndarray
+    intercept: np.ndarray
+    alpha: float
+
+
+class NormalEquations:
+    """What a ridge regression needs to know of its training windows, summed a chunk at a time:
+    memory of (inputs, inputs) numbers, however many windows there are.
+
+    With X the flattened windows (samples, inputs) and y their targets, each minus its mean
+    (Xc, yc), ridge regression with an intercept solves
+        (Xc'Xc + penalty I) coef = Xc'yc          (the penalised normal equations)
+        intercept = mean(y) - mean(X) @ coef
+    and Xc'Xc, Xc'yc add up over chunks of windows. The sums are kept around a shift (the first
+    chunk's means; then Xc'Xc = S - n m m', S the sum of (x - shift)(x - shift)', m the mean of
+    x - shift), so that taking the means out at the end loses no precision. On windows that
+    come in one chunk this is scikit-learn's Ridge(solver="cholesky") step for step.
+    """
+
+    def __init__(self):
+        self.count = 0  # windows added so far
+
+    def add(self, windows, targets):
+        """Add windows (samples, window, features), arrays or a WindowDataset (whose targets are
+        its own), with their targets (samples,) or (samples, H), CHUNK_BYTES at a time."""
+        for chunk, chunk_targets in in_order(windows, targets, chunk_rows(windows)):
+            if len(chunk) == 0:
+                continue
+            inputs = chunk.reshape(len(chunk), -1).astype(float)  # (chunk, inputs) flattened
+            outputs = np.asarray(chunk_targets, dtype=float)  # (chunk,) or (chunk, H)
+            if self.count == 0:
+                self.shift_x, self.shift_y = inputs.mean(axis=0), outputs.mean(axis=0)
+                self.xx = np.zeros((inputs.shape[1], inputs.shape[1]))  # sum of x x'
+                self.xy = np.zeros(inputs.shape[1:] + outputs.shape[1:])  # sum of x y
+                self.sum_x, self.sum_y = np.zeros(inputs.shape[1]), np.zeros(outputs.shape[1:])
+            x, y = inputs - self.shift_x, outputs - self.shift_y
+            self.xx += x.T @ x
+            self.xy += x.T @ y
+            self.sum_x += x.sum(axis=0)
+            self.sum_y += y.sum(axis=0)
+            self.count += len(x)
+
+    def solve(self, penalty):
+        """The ridge with this penalty: a RidgeFit (by Cholesky, every penalty being > 0)."""
+        n = self.count
+        mean_x, mean_y = self.sum_x / n, self.sum_y / n  # means minus the shift
+        gram = np.outer(mean_x, -n * mean_x)  # Xc'Xc = S - n m m', one (inputs, inputs) copy
+        gram += self.xx
+        gram[np.diag_indices_from(gram)] += penalty
+        cross = self.xy - n * np.multiply.outer(mean_x, mean_y)  # Xc'yc
+        # gram is symmetric: its transpose, already in LAPACK's column order, is solved in place
+        coef = linalg.solve(gram.T, cross, assume_a="pos", overwrite_a=True)
+        intercept = (self.shift_y + mean_y) - (self.shift_x + mean_x) @ coef
+        return RidgeFit(coef, intercept, float(penalty))
+
+
+def chunk_rows(windows):
+    """Windows per chunk: as many flattened windows as CHUNK_BYTES holds in float64."""
+    inputs = int(np.prod(windows.shape[1:]))  # window x features
+    return max(1, CHUNK_BYTES // (8 * inputs))
+
+
+def choose_penalty(equations, validation_windows, validation_targets, penalties=RIDGE_PENALTIES):
+    """The ridge fitted on `equations` whose penalty gives the lowest mean squared error on the
+    validation windows (read a chunk at a time; the smaller penalty on a tie): a RidgeFit."""
+    fits = [equations.solve(penalty) for penalty in penalties]
+    squared_errors, count = np.zeros(len(fits)), 0
+    rows = chunk_rows(validation_windows)
+    for chunk, targets in in_order(validation_windows, validation_targets, rows):
+        inputs = chunk.reshape(len(chunk), -1).astype(float)
+        for i, fit in enumerate(fits):
+            squared_errors[i] += np.sum((inputs @ fit.coef + fit.intercept - targets) ** 2)
+        count += np.size(targets)
+    return fits[int(np.argmin(squared_errors / count))]
 
 
 def ridge_on_windows(
@@ -134,50 +221,57 @@ def ridge_on_windows(
     Same inputs, scaling and differencing as the network; fitted on the training windows, its
     penalty chosen by the validation windows' mean squared error (the network's own early-
     stopping loss). It answers: does the network add anything over a linear model of the same
-    inputs? Solved in float64 by Cholesky on the penalised normal equations: every penalty tried
-    is at least 0.001, so nearly collinear window columns (the calendar terms) stay well posed,
-    and it is ten times faster than SVD on a long daily record.
+    inputs? Solved in float64 by Cholesky on the penalised normal equations (NormalEquations),
+    summed over chunks of windows, so a long file's windows are never all in memory: every
+    penalty tried is at least 0.001, so nearly collinear window columns (the calendar terms)
+    stay well posed, and every penalty reuses the same sums.
+    Windows: (samples, window, features) arrays, or WindowDatasets (targets None).
     Targets (samples, H) fit H ridge regressions at once, one per step ahead.
-    Returns (the fitted scikit-learn Ridge, its penalty).
+    Returns (the RidgeFit, its penalty).
     """
-    flat_train = train_windows.reshape(len(train_windows), -1).astype(float)  # (samples, inputs)
-    flat_validation = validation_windows.reshape(len(validation_windows), -1).astype(float)
-    validation_errors = {}
-    for penalty in penalties:
-        ridge = Ridge(alpha=penalty, solver="cholesky").fit(flat_train, train_targets)
-        predictions = ridge.predict(flat_validation)
-        validation_errors[penalty] = float(np.mean((predictions - validation_targets) ** 2))
-    chosen = min(validation_errors, key=validation_errors.get)
-    return Ridge(alpha=chosen, solver="cholesky").fit(flat_train, train_targets), float(chosen)
+    equations = NormalEquations()
+    equations.add(train_windows, train_targets)
+    ridge = choose_penalty(equations, validation_windows, validation_targets, penalties)
+    return ridge, ridge.alpha
 
 
 def predict_linear(ridge, windows):
-    """The ridge's forecasts for (samples, window, features) windows: (samples,) or (samples, H)."""
-    return ridge.predict(windows.reshape(len(windows), -1).astype(float))
+    """The ridge's forecasts for (samples, window, features) windows (arrays or a
+    WindowDataset), a chunk at a time: (samples,) or (samples, H)."""
+    pieces = [
+        chunk.reshape(len(chunk), -1).astype(float) @ ridge.coef + ridge.intercept
+        for chunk, _ in in_order(windows, None, chunk_rows(windows))
+    ]
+    if not pieces:
+        return np.zeros((0,) + np.shape(ridge.intercept))
+    return np.concatenate(pieces)
 
 
 def rolling_origin_forecasts(windows, targets, penalty, horizon, folds, min_training):
     """Out-of-sample forecasts of the ridge, by rolling-origin folds (time-series cross-validation).
 
     windows, targets: every origin before the test part, in time order, (origins, window,
-    features) and (origins,) or (origins, H). The later half of the origins is cut into `folds`
-    consecutive blocks; each block is forecast by a ridge (penalty `penalty`) refitted on the
-    origins whose H targets all lie before the block's first target, so no forecast has seen
-    its own target or any later value. A block with fewer than `min_training` such origins
-    before it is left out.
+    features) arrays (stride views are fine) and (origins,) or (origins, H). The later half of
+    the origins is cut into `folds` consecutive blocks; each block is forecast by a ridge
+    (penalty `penalty`) fitted on the origins whose H targets all lie before the block's first
+    target, so no forecast has seen its own target or any later value. A block with fewer than
+    `min_training` such origins before it is left out. The fits grow one block at a time on
+    the same sums (NormalEquations), a chunk of windows at a time.
     Returns (positions, forecasts): the indices into `windows` that were forecast (ascending),
     and their forecasts, (positions,) or (positions, H) scaled like `targets`.
     """
-    flat = windows.reshape(len(windows), -1).astype(float)  # (origins, window * features)
-    first = len(windows) // 2
+    equations, fitted_so_far = NormalEquations(), 0
     positions, forecasts = [], []
-    for block in np.array_split(np.arange(first, len(windows)), folds):
+    for block in np.array_split(np.arange(len(windows) // 2, len(windows)), folds):
         fitted = block[0] - horizon + 1 if len(block) else 0  # paths ending before the block
         if len(block) == 0 or fitted < min_training:
             continue
-        ridge = Ridge(alpha=penalty, solver="cholesky").fit(flat[:fitted], targets[:fitted])
+        equations.add(windows[fitted_so_far:fitted], targets[fitted_so_far:fitted])
+        fitted_so_far = fitted
         positions.append(block)
-        forecasts.append(ridge.predict(flat[block]))
+        forecasts.append(
+            predict_linear(equations.solve(penalty), windows[block[0] : block[-1] + 1])
+        )
     if not positions:
         return np.array([], dtype=int), np.empty((0, *targets.shape[1:]))
     return np.concatenate(positions), np.concatenate(forecasts)
@@ -186,8 +280,8 @@ def rolling_origin_forecasts(windows, targets, penalty, horizon, folds, min_trai
 def dense_weights(ridge):
     """The ridge as the weights of a Keras Dense layer on the flattened window:
     [kernel (window * features, H), bias (H,)], float32."""
-    kernel = np.atleast_2d(ridge.coef_).T  # scikit-learn stores (H, inputs)
-    return [kernel.astype("float32"), np.atleast_1d(ridge.intercept_).astype("float32")]
+    kernel = ridge.coef.reshape(len(ridge.coef), -1)  # (inputs, H)
+    return [kernel.astype("float32"), np.atleast_1d(ridge.intercept).astype("float32")]
 
 
 def linear_on_windows(

@@ -309,7 +309,7 @@ def forecast_baselines(
     ridge is fitted on the first two, its penalty chosen on the others.
     test_values: what the test origins forecast, (origins,) or (origins, H), real units.
     Returns (baseline_forecasts, ridge): {name: forecasts shaped like test_values}, and the
-    fitted scikit-learn Ridge (its penalty in `ridge.alpha`), where the network's linear path
+    fitted baselines.RidgeFit (its penalty in `ridge.alpha`), where the network's linear path
     starts.
     """
     values = series.frame[series.target].to_numpy()

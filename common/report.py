@@ -20,6 +20,9 @@ def trace(enabled, **arrays):
             print(f"   [trace] {name}: DataFrame {value.shape}, columns {list(value.columns)}")
             print("           " + value.head(3).to_string().replace("\n", "\n           "))
             continue
+        if hasattr(value, "shape") and not hasattr(value, "__array__"):  # a WindowDataset
+            print(f"   [trace] {name}: {value!r}")  # its size, never its windows all at once
+            continue
         array = np.asarray(value)
         first = np.array2string(array.reshape(-1)[:5], precision=4, separator=", ")
         print(f"   [trace] {name}: shape {array.shape}, dtype {array.dtype}, first values {first}")

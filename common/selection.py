@@ -14,6 +14,8 @@ season drifts may need two years. So each case offers a few windows (`--window` 
 and every (window, differencing) pair is scored on the same validation targets.
 """
 
+import math
+
 from common import baselines, preprocessing, windows
 from common.report import decimals_for
 
@@ -21,6 +23,10 @@ import numpy as np
 
 DIFFERENCING_CHOICES = ("none", "first", "seasonal", "seasonal+first")  # --differencing
 FOLDS = 3  # validation blocks, each the size of the case's validation part
+# Each block's ridge reads at most about this many training windows: on a longer file, every
+# k-th window (the same k for every candidate), so the choice's time stays bounded however long
+# the file. The embedded and course files have fewer: every window is read.
+SELECTION_WINDOWS = 20_000
 
 
 def differencing_lags(choice, season):
@@ -52,7 +58,8 @@ def candidate_scores(
     rolling origin), and the errors are pooled. Every candidate is scored on the same targets;
     one that leaves fewer than `min_windows` training windows before the first block is skipped
     (its score is None); fewer blocks are used when every candidate would be, and every score
-    is None when a single block is still too many.
+    is None when a single block is still too many. On a file with more than SELECTION_WINDOWS
+    windows before the blocks, the ridges read every k-th of them (k the same for all).
     """
     horizon = recipe_for([], window_choices[0]).horizon  # each candidate scored on H-step paths
     candidates = [
@@ -71,30 +78,35 @@ def candidate_scores(
         if usable:
             break
     scores = {window: dict.fromkeys(DIFFERENCING_CHOICES) for window in window_choices}
+    stride = math.ceil(max(first_target, 1) / SELECTION_WINDOWS)  # 1: every window
     for window, choice, lags in usable:
         recipe = recipe_for(lags, window)
         values = frame[recipe.target].to_numpy()
         _, scaled = preprocessing.prepare(frame, recipe, test_start)
+        first_origin = sum(lags) + window  # the first with a full window of differenced inputs
+        # Each block's ridge is fitted on every window before it: the next block's training
+        # windows are the last one's plus those in between, so the sums grow block by block
+        # and no window is read twice (nor are they ever all in memory: stride views).
+        equations, added = baselines.NormalEquations(), first_origin
         errors = []
         for start in range(first_target, test_start, block):
             # origins whose H targets lie before the block, and in the block (and before the test)
-            train_origins = np.arange(sum(lags) + window, start - horizon + 1)
-            validation_origins = np.arange(start, min(start + block, test_start - horizon + 1))
-            if len(validation_origins) == 0 or len(train_origins) < min_windows:
-                continue
-            train_windows, train_targets = windows.make_windows(
-                scaled, scaled[:, 0], train_origins, window, horizon
+            train_end = start - horizon + 1
+            new_origins = np.arange(added, train_end)
+            new_origins = new_origins[(new_origins - first_origin) % stride == 0]
+            new_windows, new_targets = windows.make_windows(
+                scaled, scaled[:, 0], new_origins, window, horizon
             )
+            equations.add(new_windows, new_targets)
+            added = max(added, train_end)
+            validation_origins = np.arange(start, min(start + block, test_start - horizon + 1))
+            if len(validation_origins) == 0 or train_end - first_origin < min_windows:
+                continue
             validation_windows, validation_targets = windows.make_windows(
                 scaled, scaled[:, 0], validation_origins, window, horizon
             )
-            predictions, _ = baselines.linear_on_windows(
-                train_windows,
-                train_targets,
-                validation_windows,
-                validation_targets,
-                validation_windows,
-            )
+            ridge = baselines.choose_penalty(equations, validation_windows, validation_targets)
+            predictions = baselines.predict_linear(ridge, validation_windows)
             forecasts = preprocessing.in_real_units(predictions, values, validation_origins, recipe)
             paths = windows.target_paths(values, validation_origins, horizon)
             errors.append((forecasts - paths).reshape(-1))

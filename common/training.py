@@ -216,7 +216,8 @@ def keep_if_it_helps(model, callbacks, validation, check, loss, margin=KEEP_MARG
     after it, which early stopping never saw. A correction is kept only where all three agree
     it helps, by a margin that noise alone rarely gives.
     callbacks: fit()'s callbacks, one of them EarlyStoppingFromStart (which holds the starting
-    weights); validation, check: (windows, targets) each; loss: "mse" or "mae", the training
+    weights); validation, check: (windows, targets) each (targets None: a WindowDataset's
+    own); loss: "mse" or "mae", the training
     loss. Returns {"kept": bool, "blocks": [{"start": loss, "trained": loss}, ...]}, prints a
     line.
     """
@@ -228,11 +229,12 @@ def keep_if_it_helps(model, callbacks, validation, check, loss, margin=KEEP_MARG
 
     def block_losses():  # the mean loss of each block with the model's current weights
         losses = []
-        for windows, targets in (validation, check):
+        for halves, (windows, targets) in ((2, validation), (1, check)):
+            if targets is None:  # a long file's streamed windows hold their own targets
+                targets = windows.targets
             errors = np.reshape(model.predict(windows, verbose=0), (len(targets), -1))
             errors = measure(errors - np.reshape(targets, (len(targets), -1)))
-            parts = np.array_split(errors, 2) if windows is validation[0] else [errors]
-            losses += [float(np.mean(part)) for part in parts]
+            losses += [float(np.mean(part)) for part in np.array_split(errors, halves)]
         return losses
 
     trained = block_losses()

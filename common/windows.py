@@ -13,7 +13,22 @@ Try it on a toy series first (as in Chollet's book):
 import math
 from decimal import Decimal
 
+from common.training import batch_size_for
+
+import keras
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+# A file whose windows, cut all at once, would take more than this (float32, one copy) is
+# streamed: its windows are cut batch by batch as the model reads them (WindowDataset).
+# 128 MiB holds every window of the embedded and course files many times over (a laptop's
+# Keras copies an array it trains on, and the ridge baseline reads them too).
+WINDOW_BYTES = 128 * 2**20
+# One epoch of a streamed file reads at most this many windows (a shuffled share of them;
+# the next epoch reads the next share): the budget of optimizer updates then holds several
+# epochs, however long the file, and early stopping has epochs to compare.
+STREAMED_EPOCH_WINDOWS = 2**16
+STREAMED_BATCH_SIZE = 1024  # windows per batch when a stream is only predicted on
 
 
 def count_test_points(rows, window, test_fraction):
@@ -37,11 +52,18 @@ def make_windows(features, targets, origins, window, horizon=1):
     horizon: steps forecast at once from each origin, targets t, t + 1, ..., t + horizon - 1.
     Returns windows (samples, window, features) and their targets, float32: (samples,) when
     horizon is 1, else (samples, horizon).
+    Consecutive origins give a read-only stride view of `features` (no copy: window i shares
+    its memory with window i + 1); others a copy.
     """
     origins = np.asarray(origins)
     if origins.size and origins.min() < window:
         raise ValueError("a target needs `window` earlier steps")
-    windows = np.stack([features[t - window : t] for t in origins]).astype("float32")
+    starts = origins - window  # (samples,) the first row of each window
+    view = window_view(features, window)
+    if origins.size and np.all(np.diff(origins) == 1):
+        windows = view[starts[0] : starts[-1] + 1]  # a view: nothing is copied
+    else:
+        windows = view[starts]
     return windows, target_paths(targets, origins, horizon).astype("float32")
 
 
@@ -76,3 +98,149 @@ def chronological_split(first_origin, test_start, rows, validation_fraction, hor
     validation_origins = fit_origins[-validation_size:]
     train_origins = fit_origins[: -(validation_size + horizon - 1)]
     return train_origins, validation_origins, np.arange(test_start, rows - horizon + 1)
+
+
+def window_view(features, window):
+    """Every window of `features` (rows, features) as one read-only float32 stride view
+    (rows - window + 1, window, features): view[i] is features[i : i + window], and no window
+    is copied (NumPy's sliding_window_view).
+    """
+    features = np.asarray(features, dtype="float32")
+    return sliding_window_view(features, window, axis=0).transpose(0, 2, 1)
+
+
+def fits_in_memory(features, window):
+    """Whether every window of `features` (rows, features), cut at once in float32, stays
+    within WINDOW_BYTES."""
+    rows, columns = np.shape(features)
+    return max(rows - window + 1, 0) * window * columns * 4 <= WINDOW_BYTES
+
+
+def model_windows(features, targets, origins, window, horizon=1, batch_size=None, seed=None):
+    """What the model reads for these origins: `make_windows`' arrays when the file's windows
+    fit in memory (`fits_in_memory`), else a WindowDataset that cuts them batch by batch.
+
+    Returns (windows, targets): ((samples, window, features) float32, (samples,) or
+    (samples, H)) for a file that fits; (WindowDataset, None) for a long one: the dataset
+    yields (windows, targets) batches itself, as Keras' fit, evaluate and predict expect.
+    seed: the training windows' stream is shuffled with it, an epoch reading at most
+    STREAMED_EPOCH_WINDOWS of them; None keeps a stream in time order (validation, test).
+    batch_size: the stream's batch (--batch-size; default: training.batch_size_for an
+    epoch's windows, the batch training.budget plans, or STREAMED_BATCH_SIZE in time order).
+    """
+    if fits_in_memory(features, window):
+        return make_windows(features, targets, origins, window, horizon)
+    if seed is None:
+        epoch_windows, batch_size = None, batch_size or STREAMED_BATCH_SIZE
+    else:
+        epoch_windows = min(STREAMED_EPOCH_WINDOWS, len(origins))
+        batch_size = batch_size or batch_size_for(epoch_windows)
+    stream = WindowDataset(
+        features, targets, origins, window, horizon, batch_size, seed, epoch_windows
+    )
+    return stream, None
+
+
+def windows_per_epoch(windows):
+    """How many windows one epoch reads: all of an array's, an epoch's share of a stream's."""
+    if isinstance(windows, WindowDataset):
+        return windows.epoch_windows
+    return len(windows)
+
+
+def first_batch(windows, targets, batch_size):
+    """The first batch the model will read, (windows, targets), from arrays or a stream."""
+    if isinstance(windows, WindowDataset):
+        return windows[0]
+    return windows[:batch_size], targets[:batch_size]
+
+
+def in_order(windows, targets, size):
+    """(windows, targets) pieces of at most `size` consecutive windows, in time order, from
+    arrays or a WindowDataset (whose targets are its own): memory of one piece at a time."""
+    if isinstance(windows, WindowDataset):
+        yield from windows.in_order(size)
+        return
+    for start in range(0, len(windows), size):
+        chunk_targets = None if targets is None else targets[start : start + size]
+        yield windows[start : start + size], chunk_targets
+
+
+class WindowDataset(keras.utils.PyDataset):
+    """The windows of a long file, cut batch by batch as Keras reads them: memory grows with
+    the file's rows x features, never with rows x window x features.
+
+    The same windows and targets as make_windows(features, targets, origins, window, horizon),
+    served in batches of `batch_size` to model.fit, evaluate and predict, on any backend
+    (each batch is a NumPy array cut from a stride view of `features`).
+    seed: None serves them in time order (validation, test, predictions). A number shuffles
+    them: each epoch reads `epoch_windows` windows (default: all) of a shuffled pass through
+    every window, the next epoch the next ones; a new pass, shuffled by
+    numpy.random.default_rng([seed, pass]), starts when fewer than `epoch_windows` are left.
+    """
+
+    def __init__(
+        self,
+        features,
+        targets,
+        origins,
+        window,
+        horizon=1,
+        batch_size=256,
+        seed=None,
+        epoch_windows=None,
+    ):
+        super().__init__()
+        self.origins = np.asarray(origins)  # (samples,) positions of each window's first target
+        if self.origins.size and self.origins.min() < window:
+            raise ValueError("a target needs `window` earlier steps")
+        self.view = window_view(features, window)  # every window of the file, none copied
+        self.targets = target_paths(targets, self.origins, horizon).astype("float32")
+        self.window, self.batch_size, self.seed = window, batch_size, seed
+        self.shape = (len(self.origins), window, self.view.shape[2])  # as make_windows' array
+        self.epoch_windows = min(epoch_windows or len(self.origins), len(self.origins))
+        self.epoch = -1  # the epoch being read: Keras calls on_epoch_begin before each
+        self._order = (None, None)  # (epoch, its samples in reading order), computed once
+
+    def __repr__(self):
+        order = "shuffled" if self.seed is not None else "in time order"
+        return (
+            f"WindowDataset({self.shape[0]} windows of {self.shape[1:]}, {self.epoch_windows} "
+            f"an epoch, batches of {self.batch_size}, {order})"
+        )
+
+    def __len__(self):
+        """Batches in one epoch."""
+        return math.ceil(self.epoch_windows / self.batch_size)
+
+    def __getitem__(self, index):
+        """Batch `index` of the current epoch: (windows (batch, window, features) float32,
+        targets (batch,) or (batch, H))."""
+        batch = self.epoch_samples(max(self.epoch, 0))[index * self.batch_size :]
+        batch = batch[: self.batch_size]  # indices into origins
+        return self.view[self.origins[batch] - self.window], self.targets[batch]
+
+    def on_epoch_begin(self):
+        # Keras calls this before each epoch (on JAX also once before the first, as it builds
+        # the model: the first share is then skipped, read on the next pass).
+        self.epoch += 1
+
+    def epoch_samples(self, epoch):
+        """The samples (indices into `origins`) that epoch `epoch` (0, 1, ...) reads, in order."""
+        if self._order[0] != epoch:
+            samples = len(self.origins)
+            if self.seed is None:
+                order = np.arange(samples)
+            else:
+                epochs_per_pass = samples // self.epoch_windows
+                shuffled = np.random.default_rng([self.seed, epoch // epochs_per_pass])
+                first = (epoch % epochs_per_pass) * self.epoch_windows
+                order = shuffled.permutation(samples)[first : first + self.epoch_windows]
+            self._order = (epoch, order)
+        return self._order[1]
+
+    def in_order(self, size):
+        """Every (windows, targets), `size` consecutive windows at a time, in time order."""
+        for start in range(0, len(self.origins), size):
+            positions = self.origins[start : start + size]
+            yield self.view[positions - self.window], self.targets[start : start + size]

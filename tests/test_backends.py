@@ -56,3 +56,43 @@ def test_the_comparisons_forecasting_tasks_run_on_jax_without_tensorflow(tmp_pat
         ("monthly", "gru"),
         ("daily", "gru"),
     ]
+
+
+def test_a_long_files_windows_stream_through_fit_and_predict_on_jax(tmp_path):
+    # What a case does with a file too long for memory: a WindowDataset for training (shuffled)
+    # and for validation and predictions (in time order), on JAX with TensorFlow out of reach.
+    script = tmp_path / "stream.py"
+    script.write_text(
+        "import numpy as np, keras\n"
+        "from common.windows import WindowDataset, make_windows\n"
+        "series = np.random.default_rng(0).normal(size=(400, 3))\n"
+        "train = WindowDataset(series, series[:, 0], np.arange(24, 300), 24, 1, 32, seed=1)\n"
+        "ordered = WindowDataset(series, series[:, 0], np.arange(300, 400), 24, 1, 64)\n"
+        "layers = [keras.Input((24, 3)), keras.layers.GRU(4), keras.layers.Dense(1)]\n"
+        "model = keras.Sequential(layers)\n"
+        "model.compile(optimizer='adam', loss='mae')\n"
+        "model.fit(train, None, validation_data=(ordered, None), epochs=2, verbose=0)\n"
+        "windows, _ = make_windows(series, series[:, 0], np.arange(300, 400), 24)\n"
+        "streamed = model.predict(ordered, verbose=0)\n"
+        "gap = np.abs(streamed - model.predict(windows, verbose=0)).max()\n"
+        "print(keras.backend.backend(), train.epoch >= 1, gap < 1e-5)\n"
+    )
+    blocked = tmp_path / "blocked" / "tensorflow"
+    blocked.mkdir(parents=True)
+    (blocked / "__init__.py").write_text('raise ImportError("TensorFlow is blocked here")\n')
+    environment = {
+        **os.environ,
+        "KERAS_BACKEND": "jax",
+        "PYTHONPATH": os.pathsep.join([str(blocked.parent), str(ROOT)]),
+    }
+    result = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        env=environment,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    # a new order each epoch (JAX's fit also begins one to build the model), the same forecasts
+    assert result.stdout.split()[-3:] == ["jax", "True", "True"]

@@ -1,19 +1,27 @@
+import tracemalloc
+
+from common import baselines as baselines_module
 from common.baselines import (
     RIDGE_PENALTIES,
     climatology,
+    dense_weights,
     forecasting_baselines,
     last_year_change,
     linear_on_windows,
     mean,
     naive,
+    predict_linear,
+    ridge_on_windows,
     rolling_origin_forecasts,
     scores,
     seasonal_naive,
 )
+from common.windows import WindowDataset, make_windows
 
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.linear_model import Ridge
 
 
 def test_baselines_on_a_hand_checkable_series():
@@ -103,3 +111,101 @@ def test_rolling_origin_forecasts_never_see_their_own_targets():
     # A fold with too few origins before it is left out.
     positions, _ = rolling_origin_forecasts(windows[:30], targets[:30], 1.0, 3, 5, 10)
     assert positions.min() >= 10 + 2
+
+
+def one_shot_ridge(train_windows, train_targets, validation_windows, validation_targets):
+    """The linear baseline as it was solved before the chunks: scikit-learn's Ridge on every
+    flattened window at once, each penalty fitted and scored in turn: the reference."""
+    flat_train = train_windows.reshape(len(train_windows), -1).astype(float)
+    flat_validation = validation_windows.reshape(len(validation_windows), -1).astype(float)
+    errors = {}
+    for penalty in RIDGE_PENALTIES:
+        ridge = Ridge(alpha=penalty, solver="cholesky").fit(flat_train, train_targets)
+        errors[penalty] = np.mean((ridge.predict(flat_validation) - validation_targets) ** 2)
+    chosen = min(errors, key=errors.get)
+    return Ridge(alpha=chosen, solver="cholesky").fit(flat_train, train_targets)
+
+
+@pytest.mark.parametrize("horizon", [1, 3])
+def test_the_ridge_summed_over_chunks_is_the_one_shot_ridge(monkeypatch, horizon):
+    rng = np.random.default_rng(5)
+    series = np.cumsum(rng.normal(size=(900, 3)), axis=0) / 10 + 2.0  # off-centre, correlated
+    origins = np.arange(12, 900 - horizon + 1)
+    windows, targets = make_windows(series, series[:, 0], origins, 12, horizon)
+    train, validation = slice(0, 600), slice(600, None)
+    reference = one_shot_ridge(
+        windows[train], targets[train], windows[validation], targets[validation]
+    )
+    monkeypatch.setattr(baselines_module, "CHUNK_BYTES", 8 * 36 * 25)  # 25 windows a chunk
+    ridge, penalty = ridge_on_windows(
+        windows[train], targets[train], windows[validation], targets[validation]
+    )
+    assert penalty == reference.alpha
+    kernel, bias = dense_weights(ridge)
+    relative = np.abs(ridge.coef.reshape(36, -1) - reference.coef_.reshape(-1, 36).T).max()
+    assert relative / np.abs(reference.coef_).max() < 1e-8
+    np.testing.assert_allclose(ridge.intercept, reference.intercept_, rtol=1e-8, atol=1e-10)
+    flat = windows[validation].reshape(-1, 36)
+    np.testing.assert_allclose(
+        predict_linear(ridge, windows[validation]), reference.predict(flat), rtol=1e-8, atol=1e-10
+    )
+    assert kernel.shape == (36, horizon) and bias.shape == (horizon,)
+
+
+def test_the_ridge_reads_a_stream_as_it_reads_arrays():
+    rng = np.random.default_rng(6)
+    series = rng.normal(size=(700, 2))
+    train, validation = np.arange(20, 500), np.arange(500, 700)
+    arrays = [make_windows(series, series[:, 0], part, 20) for part in (train, validation)]
+    streams = [
+        (WindowDataset(series, series[:, 0], part, 20, seed=1), None)
+        for part in (train, validation)
+    ]
+    from_arrays, penalty = ridge_on_windows(*arrays[0], *arrays[1])
+    from_streams, same_penalty = ridge_on_windows(*streams[0], *streams[1])
+    assert penalty == same_penalty
+    np.testing.assert_allclose(from_streams.coef, from_arrays.coef, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(
+        predict_linear(from_streams, streams[1][0]),
+        predict_linear(from_arrays, arrays[1][0]),
+        rtol=1e-12,
+        atol=1e-14,
+    )
+
+
+def peak_of_windows_and_ridge(rows, columns, window):
+    """Peak traced memory (bytes) of a long file's windowing and linear baseline: cut the
+    training, validation and test windows, fit and choose the ridge, forecast the test part and
+    read one epoch of the training stream."""
+    series = np.random.default_rng(7).normal(size=(rows, columns))
+    tracemalloc.start()
+    try:
+        origins = np.arange(window, rows)
+        train, validation, test = np.split(origins, [int(0.7 * rows), int(0.85 * rows)])
+        fitted = [make_windows(series, series[:, 0], part, window) for part in (train, validation)]
+        ridge, _ = ridge_on_windows(*fitted[0], *fitted[1])
+        predict_linear(ridge, make_windows(series, series[:, 0], test, window)[0])
+        stream = WindowDataset(series, series[:, 0], train, window, batch_size=256, seed=1)
+        for index in range(len(stream)):
+            stream[index]
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_memory_grows_with_rows_times_columns_not_with_the_window():
+    # 14 columns, windows of 48 steps: every window of 20,000 rows would be 51 MiB in float32
+    small, large = (peak_of_windows_and_ridge(rows, 14, 48) for rows in (5_000, 20_000))
+    materialised_growth = 15_000 * 48 * 14 * 4  # bytes: 38 MiB more windows
+    assert large - small < 15_000 * 14 * 8 * 4  # at most a few float64 copies of the rows (6 MiB)
+    assert large - small < materialised_growth / 5
+    assert large < 20_000 * 48 * 14 * 4 * 0.6  # below one materialised copy of the windows
+
+
+@pytest.mark.slow
+def test_a_day_of_ten_minute_steps_over_14_columns_stays_far_below_its_windows():
+    # 20,000 rows x 14 columns, windows of 144 steps: 154 MiB of windows in float32; the ridge's
+    # own (2016 x 2016) sums take 31 MiB a copy, whatever the rows. Before the chunks, the
+    # baseline held the flattened windows twice in float64 (616 MiB) beside them.
+    peak = peak_of_windows_and_ridge(20_000, 14, 144)
+    assert peak < 100 * 2**20
