@@ -136,9 +136,11 @@ def check_sizes(rows, window, args, least, units):
     fraction = args.test_fraction
     if leaves_enough(rows, window, fraction, least):
         return
-    longest = max(
-        (each for each in range(1, rows) if leaves_enough(rows, each, fraction, least)), default=0
-    )
+    fitting = [each for each in range(1, rows) if leaves_enough(rows, each, fraction, least)]
+    # The window to advise: the longest that leaves twice its length in training windows (see
+    # look's warning), else the longest that fits at all.
+    roomy = [each for each in fitting if leaves_enough(rows, each, fraction, 2 * each)]
+    longest = max(roomy or fitting, default=0)
     if fraction > DEFAULT_TEST_FRACTION and leaves_enough(
         rows, window, DEFAULT_TEST_FRACTION, least
     ):
