@@ -61,16 +61,10 @@ SETTINGS = forecasting.Settings(
     case="case8_2_lstm",
     title="case 8-2",
     cell="LSTM",
-    frequency="monthly",
-    step="month",
     embedded_data=Path(__file__).resolve().parent / "data" / "us_electricity_monthly.csv",
     embedded_target="Generation",
     embedded_inputs=[],  # the file has no other measured column
     embedded_units="billion kWh",  # US net electricity generation per month
-    test_window=12,  # months that count the test part (--window, else this), before any choice
-    window_choices=(12, 24),  # one or two years: validation chooses (or --window)
-    season=12,  # months in a year: the seasonal naive baseline's lag and the seasonal difference
-    calendar_features=False,  # a monthly window of 12 already shows the yearly pattern
     loss=LOSS,
     size=LSTM_SIZE,
     min_training_windows=10,  # fewer cannot give a training and a validation part
@@ -79,7 +73,7 @@ SETTINGS = forecasting.Settings(
 
 
 def build_parser():
-    return cli.forecasting_parser(__doc__, SETTINGS.case, SETTINGS.window_choices)
+    return cli.forecasting_parser(__doc__, SETTINGS.case)
 
 
 def build_model(window, features, recurrent_layer=None, horizon=1, linear_weights=None):
@@ -118,7 +112,7 @@ def main(argv=None):
         return ahead.forecast_only(args, SETTINGS)
     output_dir, started = forecasting.start(args)  # seeds, plots, the output folder, the clock
 
-    report.step(1, "Load the monthly series")
+    report.step(1, "Load the series (monthly by default) on a complete calendar")
     series = forecasting.load(args, SETTINGS)
     frame = series.frame  # (months, 1 + inputs), indexed by month
     values = frame[series.target].to_numpy()  # (months,) in real units
@@ -127,7 +121,7 @@ def main(argv=None):
     test_start = forecasting.look(series, args, SETTINGS, output_dir)  # first test target
 
     report.step(3, "Noise check: is there anything to learn from the past?")
-    noise = forecasting.noise_check(values[:test_start], SETTINGS, output_dir)  # training part
+    noise = forecasting.noise_check(values[:test_start], series.season, output_dir)  # training
 
     report.step(4, "Choose what the LSTM learns, and how far back it reads (on validation)")
     # A level model cannot extrapolate a trend: the LSTM learns a difference, which one (and one
@@ -158,11 +152,11 @@ def main(argv=None):
     test_values = windows.target_paths(values, test_origins, horizon)  # real units: scored
     print(
         f"   windows: {len(train_origins)} train, {len(validation_origins)} validation, "
-        f"{len(check_origins)} check, {len(test_origins)} test; each {window} months x "
-        f"{recipe.feature_names}"
+        f"{len(check_origins)} check, {len(test_origins)} test; each {window} "
+        f"{series.step.units} x {recipe.feature_names}"
     )
 
-    report.step(6, "Baselines: last month, same month last year, last year's change, the mean")
+    report.step(6, "Baselines: last value, a season earlier, last year's change, the mean")
     # `linear`: a ridge regression on the LSTM's own windows. Does the LSTM add anything to it?
     fitted = (train_windows, train_targets, validation_windows, validation_targets)
     baseline_forecasts, ridge = forecasting.forecast_baselines(
@@ -193,7 +187,7 @@ def main(argv=None):
     first_windows, first_targets = windows.first_batch(train_windows, train_targets, batch)
     print(
         f"   {plan['epochs']} epochs at most, patience {patience}; one batch of {batch} windows "
-        f"of {window} months: {first_windows.shape} -> {first_targets.shape}"
+        f"of {window} {series.step.units}: {first_windows.shape} -> {first_targets.shape}"
     )
     logs = output_dir / "logs" if args.tensorboard else None  # TensorBoard's, one folder a run
     callbacks = training.callbacks("val_loss", "min", patience, logs, start_loss)
@@ -227,7 +221,7 @@ def main(argv=None):
     )
     report.trace(args.trace, train_windows=train_windows, train_targets=train_targets)
 
-    report.step(9, "Evaluate on the test months, in the series' units")
+    report.step(9, "Evaluate on the test part, in the series' units")
     test_predictions = model.predict(test_windows, verbose=0)  # (origins, horizon) scaled changes
     model_forecasts = preprocessing.in_real_units(test_predictions, values, test_origins, recipe)
     report.trace(args.trace, test_windows=test_windows, model_forecasts=model_forecasts)
@@ -241,7 +235,7 @@ def main(argv=None):
         scaled, ridge, test_start, model_forecasts - test_values, test_origins, series, recipe
     )
 
-    report.step(10, "Forecast the months after the last date in the file")
+    report.step(10, "Forecast the steps after the last date in the file")
     next_forecasts = forecasting.forecast_next(model, recipe, series)
 
     report.step(11, "Save the LSTM, its pictures and its metrics")

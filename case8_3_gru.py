@@ -67,16 +67,10 @@ SETTINGS = forecasting.Settings(
     case="case8_3_gru",
     title="case 8-3",
     cell="GRU",
-    frequency="daily",
-    step="day",
     embedded_data=Path(__file__).resolve().parent / "data" / "clemson_daily_temperature.csv",
     embedded_target="Tmax",
     embedded_inputs=["Tmin"],  # yesterday's minimum helps forecast today's maximum
     embedded_units="degrees Celsius",
-    test_window=30,  # days that count the test part (--window, else this), before any choice
-    window_choices=(7, 14, 30),  # a week, two weeks or a month: validation chooses (or --window)
-    season=365,  # days in a year: the seasonal naive baseline's lag and the seasonal difference
-    calendar_features=True,  # sin and cos of the day of the year: where in the yearly cycle
     loss=LOSS,
     size=GRU_SIZE,
     min_training_windows=30,  # fewer cannot give a training and a validation part
@@ -86,7 +80,7 @@ SETTINGS = forecasting.Settings(
 
 
 def build_parser():
-    return cli.forecasting_parser(__doc__, SETTINGS.case, SETTINGS.window_choices)
+    return cli.forecasting_parser(__doc__, SETTINGS.case)
 
 
 def build_model(window, features, recurrent_layer=None, horizon=1, linear_weights=None):
@@ -125,7 +119,7 @@ def main(argv=None):
         return ahead.forecast_only(args, SETTINGS)
     output_dir, started = forecasting.start(args)  # seeds, plots, the output folder, the clock
 
-    report.step(1, "Load the daily series and put it on a complete calendar")
+    report.step(1, "Load the series (daily by default) on a complete calendar")
     series = forecasting.load(args, SETTINGS)
     frame = series.frame  # (days, 1 + inputs), indexed by date
     values = frame[series.target].to_numpy()  # (days,) in real units
@@ -134,7 +128,7 @@ def main(argv=None):
     test_start = forecasting.look(series, args, SETTINGS, output_dir)  # first test target
 
     report.step(3, "Noise check: is there anything to learn from the past?")
-    noise = forecasting.noise_check(values[:test_start], SETTINGS, output_dir)  # training part
+    noise = forecasting.noise_check(values[:test_start], series.season, output_dir)  # training
 
     report.step(4, "Choose what the GRU learns, and how far back it reads (on validation)")
     # Temperatures have no trend and the calendar terms carry the season: no difference is the
@@ -165,11 +159,11 @@ def main(argv=None):
     test_values = windows.target_paths(values, test_origins, horizon)  # real units: scored
     print(
         f"   windows: {len(train_origins)} train, {len(validation_origins)} validation, "
-        f"{len(check_origins)} check, {len(test_origins)} test; each {window} days x "
-        f"{recipe.feature_names}"
+        f"{len(check_origins)} check, {len(test_origins)} test; each {window} "
+        f"{series.step.units} x {recipe.feature_names}"
     )
 
-    report.step(6, "Baselines: yesterday, same day last year, climatology, the mean")
+    report.step(6, "Baselines: last value, a season earlier, climatology, the mean")
     # `linear`: a ridge regression on the GRU's own windows. Does the GRU add anything to it?
     fitted = (train_windows, train_targets, validation_windows, validation_targets)
     baseline_forecasts, ridge = forecasting.forecast_baselines(
@@ -200,7 +194,7 @@ def main(argv=None):
     first_windows, first_targets = windows.first_batch(train_windows, train_targets, batch)
     print(
         f"   {plan['epochs']} epochs at most, patience {patience}; one batch of {batch} windows "
-        f"of {window} days: {first_windows.shape} -> {first_targets.shape}"
+        f"of {window} {series.step.units}: {first_windows.shape} -> {first_targets.shape}"
     )
     logs = output_dir / "logs" if args.tensorboard else None  # TensorBoard's, one folder a run
     callbacks = training.callbacks("val_loss", "min", patience, logs, start_loss)
@@ -234,7 +228,7 @@ def main(argv=None):
     )
     report.trace(args.trace, train_windows=train_windows, train_targets=train_targets)
 
-    report.step(9, "Evaluate on the test days, in degrees (or your file's units)")
+    report.step(9, "Evaluate on the test part, in degrees (or your file's units)")
     test_predictions = model.predict(test_windows, verbose=0)  # (origins, horizon) scaled values
     model_forecasts = preprocessing.in_real_units(test_predictions, values, test_origins, recipe)
     report.trace(args.trace, test_windows=test_windows, model_forecasts=model_forecasts)
@@ -248,7 +242,7 @@ def main(argv=None):
         scaled, ridge, test_start, model_forecasts - test_values, test_origins, series, recipe
     )
 
-    report.step(10, "Forecast the days after the last date in the file")
+    report.step(10, "Forecast the steps after the last date in the file")
     next_forecasts = forecasting.forecast_next(model, recipe, series)
 
     report.step(11, "Save the GRU, its pictures and its metrics")

@@ -48,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 # `common` comes first: it keeps TensorFlow's start-up log quiet (the case modules import Keras).
 import case8_2_lstm  # noqa: E402
 import case8_3_gru  # noqa: E402
-from common import baselines, windows  # noqa: E402
+from common import baselines, frequencies, windows  # noqa: E402
 from common.series import load_series  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -183,7 +183,7 @@ def series_to_run(skip_daily):
             "embedded US electricity generation (billion kWh)",
             case8_2_lstm.SETTINGS.embedded_data,
             case8_2_lstm.SETTINGS.embedded_target,
-            case8_2_lstm.SETTINGS.test_window,
+            frequencies.by_name("monthly").test_window,
             False,
         )
     ]
@@ -205,7 +205,7 @@ def series_to_run(skip_daily):
                 "embedded Clemson daily Tmax (degrees Celsius)",
                 case8_3_gru.SETTINGS.embedded_data,
                 case8_3_gru.SETTINGS.embedded_target,
-                case8_3_gru.SETTINGS.test_window,
+                frequencies.by_name("daily").test_window,
                 True,
             )
         )

@@ -8,7 +8,7 @@ targets all lie in it is scored ("rolling forecast origins"), step by step.
 import types
 from pathlib import Path
 
-from common import preprocessing, report
+from common import frequencies, preprocessing, report
 from common import series as series_io
 from common.errors import UsageError
 
@@ -98,9 +98,11 @@ def forecast_only(args, settings):
             f"{[series.target, *series.inputs]}"
         )
     if series.frequency != recipe.frequency:
+        alias = frequencies.by_name(recipe.frequency).alias
         raise UsageError(
             f"the model in {args.output_dir} forecasts {recipe.frequency} data; "
-            f"{data_path} is {series.frequency}"
+            f"{data_path} is {series.frequency} (--resample {alias} averages a finer record to "
+            "the model's step, as in training)"
         )
     needed = recipe.window + sum(recipe.differencing_lags)
     if len(series.frame) < needed:

@@ -6,6 +6,7 @@ positions, and returns one forecast per test target, using only values before th
 
 from dataclasses import dataclass
 
+from common.frequencies import climatology_keys
 from common.windows import in_order, path_positions
 
 import numpy as np
@@ -38,7 +39,8 @@ def seasonal_naive(values, test_origins, season, horizon=1):
 
 
 def last_year_change(values, test_origins, season=12, horizon=1):
-    """Last month plus last year's change over the same month: y[t-1] + y[t-12] - y[t-13].
+    """Last month plus last year's change over the same month: y[t-1] + y[t-12] - y[t-13]
+    (monthly; `season` is the steps in a year: 52 weekly, 4 quarterly).
 
     The forecast a model of the seasonally and first-differenced series makes when it predicts
     a change of 0: trend and season carried forward. From an origin t (t-1 the last month
@@ -61,17 +63,21 @@ def mean(values, test_origins, test_start, horizon=1):
     return _shaped(np.full((len(test_origins), horizon), level), horizon)
 
 
-def climatology(values, dates, test_origins, test_start, horizon=1):
-    """Training mean for the same day of the year
-    (month and day; 29 February uses 28 February if unseen)."""
+def climatology(values, dates, test_origins, test_start, horizon=1, by="day of year"):
+    """Training mean for the same point of the calendar: `by` the day of the year (month and
+    day; 29 February uses 28 February if unseen), the hour of day, the month, ...
+    (common/frequencies.climatology_keys); a point the training part never saw gets the
+    training mean."""
     dates = pd.DatetimeIndex(dates)
     training = pd.Series(np.asarray(values, dtype=float)[:test_start], index=dates[:test_start])
-    by_day = training.groupby([training.index.month, training.index.day]).mean()
+    by_key = training.groupby(climatology_keys(training.index, by)).mean()
     paths = path_positions(test_origins, horizon)
+    keys = list(zip(*climatology_keys(dates[paths.reshape(-1)], by), strict=True))
     forecasts = []
-    for date in dates[paths.reshape(-1)]:
-        key = (date.month, date.day)
-        forecasts.append(by_day.get(key, by_day.get((date.month, 28), training.mean())))
+    for key in keys:
+        key = key if len(key) > 1 else key[0]
+        fallback = (key[0], 28) if by == "day of year" else None
+        forecasts.append(by_key.get(key, by_key.get(fallback, training.mean())))
     return _shaped(np.array(forecasts).reshape(paths.shape), horizon)
 
 
@@ -83,23 +89,37 @@ def scores(actual, forecast):
     }
 
 
-def forecasting_baselines(values, dates, test_origins, test_start, season, daily, horizon=1):
+def forecasting_baselines(
+    values,
+    dates,
+    test_origins,
+    test_start,
+    season,
+    horizon=1,
+    climatology_by=None,
+    year_steps=None,
+):
     """Forecasts of every simple baseline of docs/PROTOCOL.md on the test targets, by name:
     (origins,) one step ahead, (origins, horizon) from each origin when horizon > 1.
 
+    Those the step has (common/frequencies.py): seasonal_naive with a `season` (None: none),
+    last_year_change where a year is `year_steps` steps (monthly 12, weekly 52, quarterly 4),
+    climatology `climatology_by` a point of the calendar ("day of year", "month", ...).
     (The `linear` baseline needs the model's windows: see `linear_on_windows`.)
     """
     forecasts = {"naive": naive(values, test_origins, horizon)}
-    seasonal = seasonal_naive(values, test_origins, season, horizon)
+    seasonal = seasonal_naive(values, test_origins, season, horizon) if season else None
     if seasonal is not None:
         forecasts["seasonal_naive"] = seasonal
-    if not daily:
-        change = last_year_change(values, test_origins, season, horizon)
+    if year_steps:
+        change = last_year_change(values, test_origins, year_steps, horizon)
         if change is not None:
             forecasts["last_year_change"] = change
     forecasts["mean"] = mean(values, test_origins, test_start, horizon)
-    if daily:
-        forecasts["climatology"] = climatology(values, dates, test_origins, test_start, horizon)
+    if climatology_by:
+        forecasts["climatology"] = climatology(
+            values, dates, test_origins, test_start, horizon, climatology_by
+        )
     return forecasts
 
 

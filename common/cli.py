@@ -21,6 +21,8 @@ from common.interrupts import (
 )
 from common.selection import DIFFERENCING_CHOICES
 
+DEFAULT_TEST_FRACTION = 0.2  # the forecasting cases' share of the series held out for testing
+
 
 def positive_int(text):
     """argparse type: an integer >= 1."""
@@ -69,7 +71,7 @@ def positive_float(text):
 
 
 def column_list(text):
-    """argparse type: comma-separated column names, e.g. `Tmin,Rain`."""
+    """argparse type: comma-separated column names, e.g. `Tmin,Rain` (`all` stays ["all"])."""
     names = [name.strip() for name in text.split(",") if name.strip()]
     if not names:
         raise argparse.ArgumentTypeError("expected one or more column names separated by commas")
@@ -169,10 +171,33 @@ def base_parser(doc, script_name, epochs, batch_size, helps=None):
     return parser
 
 
-def forecasting_parser(doc, script_name, window_choices):
+def offset_alias(text):
+    """argparse type: a pandas offset alias such as 15min, 1h, 1D, 7D or MS (--resample)."""
+    import pandas as pd  # here, so that `--help` stays quick
+
+    try:
+        pd.tseries.frequencies.to_offset(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a pandas offset alias such as 15min, 1h, 1D, 7D or MS, got {text!r}"
+        ) from None
+    return text
+
+
+def date_format(text):
+    """argparse type: a strptime format with a day, month or year in it, e.g. %d/%m/%Y."""
+    if not any(code in text for code in ("%d", "%m", "%Y", "%y", "%b", "%B")):
+        raise argparse.ArgumentTypeError(
+            f"expected a strptime format such as %d/%m/%Y or '%d.%m.%Y %H:%M', got {text!r}"
+        )
+    return text
+
+
+def forecasting_parser(doc, script_name):
     """The parser of a forecasting case (8-2 LSTM, 8-3 GRU): every script's flags and the
-    forecasting ones; window_choices: the windows tried on validation when --window is left
-    out. Epochs and the batch size follow the case's budget of optimizer updates."""
+    forecasting ones. Epochs and the batch size follow the case's budget of optimizer updates;
+    the window candidates, the season and the calendar terms follow the file's step
+    (common/frequencies.py)."""
     parser = base_parser(doc, script_name, epochs=None, batch_size=None)
     flag = parser.add_argument
     flag(
@@ -186,19 +211,40 @@ def forecasting_parser(doc, script_name, window_choices):
         "--inputs",
         metavar="A,B",
         type=column_list,
-        help="other measured columns fed beside the target's past "
-        "(default: none for your file, the documented inputs for the embedded data)",
+        help="other measured columns fed beside the target's past; `all`: every other numeric "
+        "column (default: none for your file, the documented inputs for the embedded data)",
+    )
+    flag(
+        "--date-format",
+        metavar="FMT",
+        type=date_format,
+        help="strptime format of the dates, e.g. %%d/%%m/%%Y, for files whose rows never show "
+        "whether the day or the month comes first (default: as the rows show, else month-first)",
+    )
+    flag(
+        "--resample",
+        metavar="RULE",
+        type=offset_alias,
+        help="average the record over steps of RULE (a pandas offset alias: 15min, 1h, 1D, 7D, "
+        "MS) before anything else; also merges repeated time stamps (default: off)",
     )
     flag(
         "--window",
         type=positive_int,
-        help="input steps the model sees (default: the one of "
-        f"{', '.join(map(str, window_choices))} a linear model scores best on the validation part)",
+        help="input steps the model sees (default: the candidate a linear model scores best on "
+        "the validation part: 12 or 24 months, 7, 14 or 30 days, 24, 48 or 168 hours, ...)",
+    )
+    flag(
+        "--season",
+        type=positive_int,
+        metavar="N",
+        help="steps in one season, for seasonal naive and seasonal differencing (default: from "
+        "the step: 12 monthly, 24 hourly, 365 daily (7 with under two years), ...)",
     )
     flag(
         "--test-fraction",
         type=fraction,
-        default=0.2,
+        default=DEFAULT_TEST_FRACTION,
         help="share of the windowed series held out as the test part (default: %(default)s)",
     )
     flag(

@@ -52,14 +52,15 @@ def format_p_value(p_value):
 
 
 def explain(block, lag_season):
-    """Plain-words lines on the noise check, for the script's output."""
+    """Plain-words lines on the noise check, for the script's output (lag_season: the season's
+    autocorrelation is shown too when it is within the lags; None: no season)."""
     lines = [
         f"Ljung-Box over lags 1-{len(block['acf'])} on the training part: "
         f"{format_p_value(block['ljung_box_p'])}; "
         f"autocorrelation at lag 1 = {block['acf'][0]:.2f}"
         + (
             f", lag {lag_season} = {block['acf'][lag_season - 1]:.2f}"
-            if lag_season <= len(block["acf"])
+            if lag_season and lag_season <= len(block["acf"])
             else ""
         )
     ]

@@ -1,13 +1,15 @@
 """The checks around a forecasting case's lesson, one function per step.
 
-Case 8-2 (LSTM, monthly) and case 8-3 (GRU, daily) tell the same story with another cell, other
-data and other words. Their `main` writes out the lesson (scale, cut windows, build, compile,
-fit, predict); everything that checks the lesson rather than teaches it is one call here:
+Case 8-2 (LSTM, monthly by default) and case 8-3 (GRU, daily by default) tell the same story
+with another cell, other data and other words; both read any regular step from a minute to a
+year (common/frequencies.py decides the season, the windows tried and the calendar terms).
+Their `main` writes out the lesson (scale, cut windows, build, compile, fit, predict);
+everything that checks the lesson rather than teaches it is one call here:
 
     output_dir, started = start(args)                        # seeds, plots, the output folder
     series = load(args, SETTINGS)                            # Step 1
-    test_start = look(series, args, SETTINGS, output_dir)    # Step 2: where the test part starts
-    noise = noise_check(values[:test_start], SETTINGS, ...)  # Step 3
+    test_start = look(series, args, SETTINGS, output_dir)    # Step 2: the test part, the season
+    noise = noise_check(values[:test_start], series.season)  # Step 3
     recipe, learned = choose(...)                            # Step 4: window and differencing
     train, validation, test = origins(...)                   # Step 5: the forecast origins
     baseline_forecasts, ridge = forecast_baselines(...)      # Step 6
@@ -33,6 +35,7 @@ from common import (
     ahead,
     baselines,
     diagnostics,
+    frequencies,
     intervals,
     plots,
     preprocessing,
@@ -44,6 +47,7 @@ from common import (
 )
 from common import series as series_io
 from common.artifacts import prepare_output_dir, save_model, write_history, write_json
+from common.cli import DEFAULT_TEST_FRACTION
 from common.errors import UsageError
 
 import numpy as np
@@ -67,16 +71,10 @@ class Settings:
     case: str  # the script's name, e.g. "case8_2_lstm"
     title: str  # the case in words, e.g. "case 8-2"
     cell: str  # the model's name in tables and verdicts, e.g. "LSTM"
-    frequency: str  # "monthly" or "daily": the series the case reads
-    step: str  # one period in words: "month" or "day"
     embedded_data: Path  # the file used without --data
     embedded_target: str
     embedded_inputs: list  # other measured columns of the embedded file fed beside the target
     embedded_units: str  # the embedded target's units, for the tables
-    test_window: int  # the window that counts the test part (--window, else this one)
-    window_choices: tuple  # the windows validation chooses from (or --window)
-    season: int  # steps in a year: seasonal naive's lag and the seasonal difference
-    calendar_features: bool  # feed sin and cos of the position in the year
     loss: str  # "mse" or "mae": what the network trains on, and the case's headline score
     size: int  # numbers in the recurrent cell's hidden state (compare_cells.py's units)
     validation_fraction: float = 0.15  # last share of the origins before the test part
@@ -111,20 +109,15 @@ def start(args):
 
 
 def load(args, settings):
-    """Step 1: the series (--data, or the embedded file), checked to be of the case's frequency
-    and cut to the last `quick_rows` with --quick. Prints the data summary.
+    """Step 1: the series (--data, or the embedded file), on the complete calendar of its step
+    (a minute to a year), cut to the last `quick_rows` with --quick. Prints the data summary.
 
-    Returns the Series: series.frame is (rows, 1 + inputs), indexed by date; series.path the file.
+    Returns the Series: series.frame is (rows, 1 + inputs), indexed by date; series.path the file;
+    series.frequency its step ("monthly", "hourly", ...).
     """
     series = series_io.load_case_series(
         args, settings.embedded_data, settings.embedded_target, settings.embedded_inputs
     )
-    if series.frequency != settings.frequency:
-        other = "case8_3_gru.py" if settings.frequency == "monthly" else "case8_2_lstm.py"
-        raise UsageError(
-            f"{series.target!r} is a {series.frequency} series: "
-            f"{settings.title} forecasts {settings.frequency} data (try {other})"
-        )
     if args.quick and settings.quick_rows:
         series.frame = series.frame.iloc[-settings.quick_rows :]
     for line in series_io.describe(series, series.embedded):
@@ -132,24 +125,75 @@ def load(args, settings):
     return series
 
 
+def leaves_enough(rows, window, test_fraction, least):
+    """Whether `rows` steps hold a test part (counted with `window`) and at least `least`
+    training windows before it."""
+    if window >= rows:
+        return False
+    test_points = windows.count_test_points(rows, window, test_fraction)
+    return rows - test_points - window >= least
+
+
+def check_sizes(rows, window, args, least, units):
+    """A usage error when `window` (the one in force) and --test-fraction leave fewer than
+    `least` training windows before the test part, naming the flag to change: --test-fraction
+    when the default fraction would fit, --window when a shorter one would, else the series."""
+    fraction = args.test_fraction
+    if leaves_enough(rows, window, fraction, least):
+        return
+    fitting = [each for each in range(1, rows) if leaves_enough(rows, each, fraction, least)]
+    # The window to advise: the longest that leaves twice its length in training windows (see
+    # look's warning), else the longest that fits at all.
+    roomy = [each for each in fitting if leaves_enough(rows, each, fraction, 2 * each)]
+    longest = max(roomy or fitting, default=0)
+    if fraction > DEFAULT_TEST_FRACTION and leaves_enough(
+        rows, window, DEFAULT_TEST_FRACTION, least
+    ):
+        largest = max(
+            each / 100 for each in range(1, 100) if leaves_enough(rows, window, each / 100, least)
+        )
+        test_points = windows.count_test_points(rows, window, fraction)
+        raise UsageError(
+            f"--test-fraction {fraction} holds out {test_points} of {rows} {units}, leaving too "
+            f"few to train on with window {window} (at least {least} training windows): use a "
+            f"smaller --test-fraction (at most {largest:g} here)"
+        )
+    if longest and args.window:
+        raise UsageError(
+            f"--window {window} is too long for {rows} {units} with --test-fraction {fraction} "
+            f"(at least {least} training windows are needed before the test part): use "
+            f"--window {longest} or less, or a longer series"
+        )
+    if longest:
+        raise UsageError(
+            f"{rows} {units} are too few for the default window of {window} with --test-fraction "
+            f"{fraction} (at least {least} training windows are needed before the test part): "
+            f"give a shorter --window ({longest} or less) or use a longer series"
+        )
+    needed = rows
+    while not leaves_enough(needed, window, fraction, least):
+        needed += 1
+    raise UsageError(
+        f"{rows} {units} are too few for window {window} and --test-fraction {fraction} "
+        f"(at least {needed} needed): use a longer series"
+    )
+
+
 def look(series, args, settings, output_dir=None):
-    """Step 2: where the test part starts, checked against the flags, and data.png.
+    """Step 2: where the test part starts, checked against the flags; the season the run uses
+    (series.season); and data.png.
 
     The test part is counted with the window in force before any choice (--window, else the
-    case's `test_window`), so every window candidate is scored on the same test targets.
+    frequency's `test_window`), so every window candidate is scored on the same test targets.
     Returns test_start, the position of the first test target.
     """
-    rows, steps = len(series.frame), f"{settings.step}s"
-    window = args.window or settings.test_window
+    step = series.step
+    rows, steps = len(series.frame), step.units
+    window = args.window or step.test_window
+    least = settings.min_training_windows
+    check_sizes(rows, window, args, least, steps)
     test_points = windows.count_test_points(rows, window, args.test_fraction)
     test_start = rows - test_points
-    least = settings.min_training_windows
-    if test_start - window < least:
-        raise UsageError(
-            f"{rows} {steps} are too few for window {window} and {test_points} test {steps} "
-            f"(at least {window + least + test_points} needed): use a smaller --window or a "
-            "longer series"
-        )
     if args.horizon > test_points:
         raise UsageError(
             f"--horizon {args.horizon} is longer than the {test_points} test {steps}: "
@@ -163,31 +207,71 @@ def look(series, args, settings, output_dir=None):
             f"--horizon {args.horizon} leaves too few {steps} to train on before the test part: "
             "use a smaller --horizon or --test-fraction"
         )
-    lags = args.differencing and selection.differencing_lags(args.differencing, settings.season)
+    series.season = frequencies.season_for(step, test_start, getattr(args, "season", None))
+    if args.differencing and "seasonal" in args.differencing and not series.season:
+        raise UsageError(
+            f"--differencing {args.differencing} needs a season, and {series.frequency} data "
+            "have none: choose none or first, or give one with --season N"
+        )
+    lags = args.differencing and selection.differencing_lags(args.differencing, series.season)
     if lags and test_start - (sum(lags) + window + args.horizon) < least:
         raise UsageError(
             f"--differencing {args.differencing} leaves too few {steps} to train on: "
             "choose none or first, or a longer series"
         )
-    first_test = preprocessing.format_date(series.frame.index[test_start], settings.frequency)
+    first_test = step.label(series.frame.index[test_start])
     print(
         f"   test part: the last {test_points} {steps} ({first_test} onwards); "
         f"everything is fitted on the {test_start} {steps} before"
     )
+    for line in describe_season(series, test_start, args):
+        print(f"   {line}")
+    if test_start - window < 2 * window:
+        print(
+            f"   warning: window {window} leaves {test_start - window} windows to fit on, fewer "
+            f"than twice the {window} {steps} each holds: the model has about as many weights "
+            "as examples; a smaller --window gives more windows"
+        )
     if output_dir is not None:
         path = Path(output_dir) / "data.png"
-        plots.series_overview(series.frame, series.target, settings.frequency, path)
+        plots.series_overview(series.frame, series.target, step, path)
     return test_start
 
 
-def noise_check(training_values, settings, output_dir=None):
-    """Step 3: Ljung-Box and the autocorrelations of the training part; prints what they say and
-    draws them with the white-noise band (acf.png).
+def describe_season(series, test_start, args):
+    """Step 2's lines on the season (and, for records finer than 5 minutes, --resample)."""
+    step, season = series.step, series.season
+    if not season:
+        lines = [
+            f"season: none for {series.frequency} data (no seasonal naive, no seasonal "
+            "differencing; --season N gives one)"
+        ]
+    elif getattr(args, "season", None):
+        lines = [f"season: {season} {step.units} (--season)"]
+    elif season != step.season:
+        lines = [
+            f"season: {season} {step.units}, a week: the {test_start} {step.units} before the "
+            f"test part hold less than two years ({2 * step.season})"
+        ]
+    else:
+        lines = [f"season: {season} {step.units} (seasonal naive's lag, the seasonal difference)"]
+    if step.name.endswith("-minute") and step.season > frequencies.LONGEST_MINUTE_WINDOW:
+        lines.append(
+            f"a day is {step.season} {step.units}; windows stop at {step.window_choices[-1]}: "
+            "--resample 5min (or 1h) averages the record to fewer, longer steps"
+        )
+    return lines
+
+
+def noise_check(training_values, season, output_dir=None):
+    """Step 3: Ljung-Box and the autocorrelations of the training part; prints what they say
+    (with the autocorrelation one `season` back, if any) and draws them with the white-noise
+    band (acf.png).
 
     Returns the `diagnostics` block of metrics.json. (No picture when output_dir is None.)
     """
     noise = diagnostics.noise_check(training_values)
-    for line in diagnostics.explain(noise, lag_season=settings.season):
+    for line in diagnostics.explain(noise, lag_season=season):
         print(f"   {line}")
     if output_dir is not None:
         path = Path(output_dir) / "acf.png"
@@ -195,15 +279,16 @@ def noise_check(training_values, settings, output_dir=None):
     return noise
 
 
-def recipe_for(series, settings, lags, window, horizon):
-    """A fresh Preprocessing for one (differencing lags, window) candidate."""
+def recipe_for(series, lags, window, horizon):
+    """A fresh Preprocessing for one (differencing lags, window) candidate; calendar terms as
+    the series' step has them (common/frequencies.py)."""
     return preprocessing.Preprocessing(
         window=window,
         target=series.target,
         inputs=series.inputs,
-        frequency=settings.frequency,
+        frequency=series.frequency,
         differencing_lags=lags,
-        calendar_features=settings.calendar_features,
+        calendar_features=bool(series.step.calendar),
         horizon=horizon,
     )
 
@@ -217,24 +302,24 @@ def choose(series, test_start, args, settings):
     candidate's validation RMSE in `validation_rmse`), and the noise check's block of the
     differenced training part.
     """
-    window_choices = [args.window] if args.window else list(settings.window_choices)
+    window_choices = [args.window] if args.window else list(series.step.window_choices)
     scores = selection.candidate_scores(
         series.frame,
-        lambda lags, window: recipe_for(series, settings, lags, window, args.horizon),
-        settings.season,
+        lambda lags, window: recipe_for(series, lags, window, args.horizon),
+        series.season,
         test_start,
         settings.validation_fraction,
         settings.min_training_windows,
         window_choices,
     )
-    default_window = args.window or settings.test_window
+    default_window = args.window or series.step.test_window
     window, differencing = selection.choose(scores, args.differencing, default_window)
     for line in selection.describe_pairs(
         scores, window, differencing, bool(args.window), bool(args.differencing)
     ):
         print(f"   {line}")
-    lags = selection.differencing_lags(differencing, settings.season)
-    recipe = recipe_for(series, settings, lags, window, args.horizon)
+    lags = selection.differencing_lags(differencing, series.season)
+    recipe = recipe_for(series, lags, window, args.horizon)
     recipe.differencing = differencing
     recipe.validation_rmse = {str(each): by_choice for each, by_choice in scores.items()}
     values = series.frame[series.target].to_numpy()
@@ -277,7 +362,7 @@ def origins(series, recipe, test_start, args, settings):
     filled = windows.target_paths(filled_dates, test_origins, horizon)
     filled = filled.reshape(len(test_origins), -1).any(axis=1)  # (origins,)
     test_origins = test_origins[~filled]
-    steps, test_points = f"{settings.step}s", rows - test_start
+    steps, test_points = series.step.units, rows - test_start
     if horizon > 1:
         print(
             f"   each window forecasts the next {horizon} {steps} at once; the test part is "
@@ -301,9 +386,9 @@ def forecast_baselines(
     series, test_start, fitted_windows, test_windows, test_origins, test_values, recipe, settings
 ):
     """Step 6: every common-sense forecast of the test targets in real units, each printed with
-    its score: naive, seasonal naive, last year's change (monthly), climatology (daily), the
-    training mean, and `linear`, a ridge regression on the network's own windows, flattened
-    (baselines.ridge_on_windows).
+    its score: naive, seasonal naive, last year's change, the training mean, climatology (those
+    the series' step has: common/frequencies.py), and `linear`, a ridge regression on the
+    network's own windows, flattened (baselines.ridge_on_windows).
 
     fitted_windows: (train_windows, train_targets, validation_windows, validation_targets): the
     ridge is fitted on the first two, its penalty chosen on the others.
@@ -318,9 +403,10 @@ def forecast_baselines(
         series.frame.index,
         test_origins,
         test_start,
-        season=settings.season,
-        daily=settings.frequency == "daily",
+        season=series.season,
         horizon=recipe.horizon,
+        climatology_by=series.step.climatology,
+        year_steps=series.step.year_steps,
     )
     ridge, _ = baselines.ridge_on_windows(*fitted_windows)
     baseline_forecasts["linear"] = preprocessing.in_real_units(
@@ -355,7 +441,7 @@ def evaluate(test_values, model_forecasts, baseline_forecasts, ridge, noise, ser
     network first (a baseline's "dm" is its test against the network), and the verdict block of
     metrics.json.
     """
-    metric, cell, steps = settings.metric, settings.cell, f"{settings.step}s"
+    metric, cell, steps = settings.metric, settings.cell, series.step.units
     results = {cell: baselines.score_forecasts(test_values, model_forecasts)}
     # Is each difference real? Only p < 0.05 earns a "beats" or a "loses to".
     dm_tests = significance.compare_with_baselines(
@@ -582,7 +668,7 @@ def metrics(
     """
     rows, horizon, cell = len(series.frame), recipe.horizon, settings.cell
     test_points = windows.count_test_points(
-        rows, args.window or settings.test_window, args.test_fraction
+        rows, args.window or series.step.test_window, args.test_fraction
     )
     scoreable = test_points - horizon + 1  # test origins before any is left out
     window_scores = recipe.validation_rmse
@@ -610,6 +696,8 @@ def metrics(
             "rows": rows,
             "embedded": series.embedded,
             "target": series.target,
+            "frequency": series.frequency,
+            "season": series.season,
         },
         "protocol": protocol,
         "model": results[cell],

@@ -4,6 +4,7 @@
 which needs no display, so the scripts work over SSH and in CI.
 """
 
+from common import frequencies
 from common.artifacts import atomic_path
 from common.diagnostics import format_p_value, white_noise_band
 
@@ -40,22 +41,33 @@ def save(figure, path):
     return path
 
 
-def series_overview(frame, target, frequency, path):
-    """data.png: the whole series, and its yearly profile (mean by month or by day of the year)."""
+def series_overview(frame, target, step, path):
+    """data.png: the whole series, and its profile over the calendar the climatology baseline
+    uses (mean by month, by day of the year, by hour of day, ...; none for yearly data).
+
+    step: the series' Frequency (common/frequencies.py)."""
     plt = pyplot()
     figure, (whole, profile) = plt.subplots(
         1, 2, figsize=(12, 4), gridspec_kw={"width_ratios": [2, 1]}
     )
     whole.plot(frame.index, frame[target], linewidth=0.8)
-    whole.set(title=f"{target}: {len(frame)} {frequency} values", xlabel="date", ylabel=target)
-    if frequency == "monthly":
-        by_period = frame[target].groupby(frame.index.month).mean()
-        profile.bar(by_period.index, by_period.to_numpy())
-        profile.set(xlabel="month", title="mean by month")
+    whole.set(title=f"{target}: {len(frame)} {step.name} values", xlabel="date", ylabel=target)
+    if step.climatology is None:
+        profile.hist(frame[target].diff().dropna(), bins=20)
+        profile.set(xlabel=f"change from one {step.unit} to the next", title="changes")
+        profile.set_ylabel("count")
+        return save(figure, path)
+    if step.climatology == "day of year":
+        position = frame.index.day_of_year  # one number per point: a line, as before
     else:
-        by_period = frame[target].groupby(frame.index.day_of_year).mean()
+        keys = frequencies.climatology_keys(frame.index, step.climatology)
+        position = keys[0] + (keys[1] / 60 if len(keys) > 1 else 0)  # hour + minute / 60
+    by_period = frame[target].groupby(np.asarray(position)).mean()
+    if len(by_period) <= 24:
+        profile.bar(by_period.index, by_period.to_numpy())
+    else:
         profile.plot(by_period.index, by_period.to_numpy())
-        profile.set(xlabel="day of the year", title="mean by day of the year")
+    profile.set(xlabel=step.climatology, title=f"mean by {step.climatology}")
     profile.set_ylabel(target)
     return save(figure, path)
 
@@ -159,7 +171,9 @@ def forecast_paths(dates, values, origins, paths, half_widths, next_forecasts, t
 
     history = max(0, len(values) - 3 * horizon)
     right.plot(dates[history:], values[history:], color="black", linewidth=1, label="actual")
-    next_dates = pd.to_datetime([entry["date"] for entry in next_forecasts])
+    next_dates = pd.DatetimeIndex(
+        [frequencies.from_label(entry["date"]) for entry in next_forecasts]
+    )
     centre = np.array([entry["value"] for entry in next_forecasts])
     for level, alpha in (("95", 0.12), ("80", 0.25)):
         if f"lower{level}" in next_forecasts[0]:

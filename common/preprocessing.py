@@ -18,6 +18,7 @@ and the forecast in real units is y[t] = z[t] + y[t-1] + y[t-12] - y[t-13].
 import json
 from dataclasses import asdict, dataclass, field
 
+from common import frequencies
 from common.artifacts import write_text
 
 import keras
@@ -33,9 +34,9 @@ class Preprocessing:
     window: int  # input steps per forecast
     target: str  # column forecast
     inputs: list  # other measured columns fed beside the target
-    frequency: str  # "daily" or "monthly"
+    frequency: str  # the step's name in common/frequencies.py: "daily", "monthly", "hourly", ...
     differencing_lags: list  # e.g. [12, 1]: seasonal then first difference; [] = none
-    calendar_features: bool  # add sin/cos of the position in the year
+    calendar_features: bool  # add sin/cos of the step's calendar cycles (day, week, year)
     differencing: str = ""  # the --differencing name of differencing_lags, e.g. "seasonal"
     validation_rmse: dict = field(default_factory=dict)  # each differencing's score, if chosen
     horizon: int = 1  # steps forecast at once from each origin
@@ -125,14 +126,10 @@ def undifference_paths(changes, values, origins, lags):
 
 
 def calendar_columns(dates, frequency):
-    """(steps, 2) array: sin and cos of the position in the year,
-    so December sits next to January."""
-    dates = pd.DatetimeIndex(dates)
-    if frequency == "daily":
-        angle = 2 * np.pi * (dates.day_of_year.to_numpy() - 1) / 365.25
-    else:
-        angle = 2 * np.pi * (dates.month.to_numpy() - 1) / 12
-    return np.column_stack([np.sin(angle), np.cos(angle)])
+    """(steps, 2 * cycles) array: sin and cos of the position in each calendar cycle of the
+    step called `frequency` (daily: the year, so December sits next to January; hourly: the
+    day and the week; monthly: none)."""
+    return frequencies.calendar_columns(dates, frequencies.by_name(frequency).calendar)
 
 
 def raw_features(frame, recipe):
@@ -154,7 +151,8 @@ def feature_names(recipe):
     """Names of raw_features' columns, for traces and preprocessing.json."""
     prefix = "change of " if recipe.differencing_lags else ""
     names = [prefix + name for name in [recipe.target, *recipe.inputs]]
-    return names + (["year_sin", "year_cos"] if recipe.calendar_features else [])
+    cycles = frequencies.by_name(recipe.frequency).calendar if recipe.calendar_features else ()
+    return names + [f"{cycle}_{part}" for cycle in cycles for part in ("sin", "cos")]
 
 
 def fit_scaling(recipe, training_features):
@@ -211,13 +209,14 @@ def in_real_units(predictions, values, origins, recipe):
 
 
 def next_dates(last_date, frequency, horizon):
-    """The `horizon` periods after `last_date`: the next days, or the first of the next months."""
-    unit = "days" if frequency == "daily" else "months"
-    return [pd.Timestamp(last_date) + pd.DateOffset(**{unit: h}) for h in range(1, horizon + 1)]
+    """The `horizon` steps after `last_date` (the next days, the first of the next months, the
+    next business days, ...), for the step called `frequency`."""
+    return frequencies.by_name(frequency).following(last_date, horizon)
 
 
 def format_date(date, frequency):
-    return pd.Timestamp(date).strftime("%Y-%m-%d" if frequency == "daily" else "%Y-%m")
+    """A date as the step called `frequency` prints it: 2013-07, 2013-07-01, 2013Q3, ..."""
+    return frequencies.by_name(frequency).label(date)
 
 
 def forecast_ahead(model, recipe, frame):

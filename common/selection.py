@@ -35,6 +35,12 @@ def differencing_lags(choice, season):
     return {"none": [], "first": [1], "seasonal": [season], "seasonal+first": [season, 1]}[choice]
 
 
+def differencing_choices(season):
+    """The differencing candidates for a series with that season: all four, or none and first
+    when there is no season (yearly data)."""
+    return [choice for choice in DIFFERENCING_CHOICES if season or "seasonal" not in choice]
+
+
 def candidate_scores(
     frame,
     recipe_for,
@@ -50,7 +56,8 @@ def candidate_scores(
     forecasts H steps ahead (recipe.horizon).
 
     recipe_for(lags, window) -> a fresh Preprocessing with those differencing lags and that
-    window (inputs and calendar terms as the case uses them). window_choices: the windows to try;
+    window (inputs and calendar terms as the case uses them). season: the seasonal lag (None:
+    the seasonal candidates are left out). window_choices: the windows to try;
     the blocks are sized with the longest. A single validation block of a short monthly series
     is 17 months: too few to tell the candidates apart (course milk's would pick the wrong one).
     So each candidate is scored on `folds` consecutive blocks of that size at the end of the part
@@ -62,10 +69,11 @@ def candidate_scores(
     windows before the blocks, the ridges read every k-th of them (k the same for all).
     """
     horizon = recipe_for([], window_choices[0]).horizon  # each candidate scored on H-step paths
+    choices = differencing_choices(season)
     candidates = [
         (window, choice, differencing_lags(choice, season))
         for window in window_choices
-        for choice in DIFFERENCING_CHOICES
+        for choice in choices
     ]
     block = max(1, round(validation_fraction * (test_start - max(window_choices))))
     for used_folds in range(folds, 0, -1):  # fewer blocks when even `none` lacks the history
@@ -77,7 +85,7 @@ def candidate_scores(
         ]
         if usable:
             break
-    scores = {window: dict.fromkeys(DIFFERENCING_CHOICES) for window in window_choices}
+    scores = {window: dict.fromkeys(choices) for window in window_choices}
     stride = math.ceil(max(first_target, 1) / SELECTION_WINDOWS)  # 1: every window
     for window, choice, lags in usable:
         recipe = recipe_for(lags, window)

@@ -1,24 +1,29 @@
 """Load a time series from a CSV file and put it on a complete calendar.
 
-Real records are messy: dates in several formats, rows out of order, days missing, empty cells.
-`load_series` turns any CSV with a date column and numeric columns into a `Series` whose index
-has every day (or month) exactly once, fills short gaps with the last observed value, refuses long
+Real records are messy: dates day-first or month-first, rows out of order, stamps missing or
+repeated, empty cells written as `-` or `NA`, decimal commas. `load_series` turns any CSV with a
+date column and numeric columns into a `Series` whose index has every step (a minute to a year:
+common/frequencies.py) exactly once, fills short gaps with the last observed value, refuses long
 ones, and says in `notes` what it did. Every problem a user can fix raises `UsageError`.
 """
 
 import difflib
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from common import frequencies
 from common.errors import UsageError
 
 import numpy as np
 import pandas as pd
 
 DATE_COLUMN_NAMES = ("date", "month")  # recognised in any letter case
-MAX_GAP = {"daily": 7, "monthly": 2}  # longest run of missing steps filled by interpolation
-SEASON = {"daily": 365, "monthly": 12}  # steps per year
+# A cell holding one of these (any letter case, spaces around ignored) is a missing value.
+MISSING_MARKERS = ("", "na", "nan", "-", "?", "null")
+# A date that starts with two numbers, then the year: 02/01/2015, 2.1.15, 02-01-2015 13:00.
+NUMBERS_FIRST = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d{2,4})\b")
 
 
 @dataclass
@@ -29,17 +34,25 @@ class Series:
     target: str
     inputs: list
     date_column: str
-    frequency: str  # "daily" or "monthly"
+    frequency: str  # the step's name in common/frequencies.py: "daily", "monthly", "hourly", ...
     notes: list = field(default_factory=list)
     # dates whose target value was missing and filled: never scored as targets
     filled_dates: pd.DatetimeIndex = field(default_factory=lambda: pd.DatetimeIndex([]))
     embedded: bool = False  # read from the case's embedded file in data/
     path: Path = None  # the file it was read from
+    # Steps in one season (None: none). The frequency's until the test part is known; then
+    # forecasting.look sets the one the run uses (--season, or daily's 365 or 7).
+    season: int = None
+    read_as: list = field(default_factory=list)  # how the dates were read, e.g. day-first
+
+    def __post_init__(self):
+        if self.season is None:
+            self.season = self.step.season
 
     @property
-    def season(self):
-        """Steps in one year: 12 for monthly data, 365 for daily data."""
-        return SEASON[self.frequency]
+    def step(self):
+        """The Frequency row of the series' step (common/frequencies.py)."""
+        return frequencies.by_name(self.frequency)
 
 
 SEPARATORS = (",", ";", "\t")  # what spreadsheets export, in many locales
@@ -54,7 +67,11 @@ def column_separator(text):
 
 def read_table(path):
     """Read a UTF-8 CSV file (comma, semicolon or tab separated; a byte-order mark is fine)
-    into a DataFrame of strings-or-numbers, with clear errors."""
+    into a DataFrame of strings-or-numbers, with clear errors.
+
+    Missing values may be written as any of MISSING_MARKERS. In a file separated by semicolons
+    or tabs a comma is the decimal mark (23,11 is 23.11), as spreadsheets export it in many
+    locales; a point still works there."""
     path = Path(path)
     if not path.exists():
         raise UsageError(f"file not found: {path} (check the path given to --data)")
@@ -71,10 +88,16 @@ def read_table(path):
         raise UsageError(f"{path} is empty: it needs a header line and data rows")
     separator = column_separator(text)
     try:
-        table = pd.read_csv(io.StringIO(text), sep=separator, skipinitialspace=True)
+        table = pd.read_csv(
+            io.StringIO(text),
+            sep=separator,
+            skipinitialspace=True,
+            decimal="." if separator == "," else ",",
+        )
     except pd.errors.ParserError as error:
         raise UsageError(f"{path} could not be read as CSV: {error}") from None
     table.columns = [str(name).strip() for name in table.columns]
+    table = blank_missing_markers(table, decimal_comma=separator != ",")
     if table.shape[1] < 2:
         raise UsageError(
             f"{path} has a single column {table.columns[0]!r}: it needs at least two, separated "
@@ -82,6 +105,24 @@ def read_table(path):
         )
     if len(table) == 0:
         raise UsageError(f"{path} has a header but no data rows")
+    return table
+
+
+def blank_missing_markers(table, decimal_comma=False):
+    """`table` with every cell that holds a missing marker (MISSING_MARKERS) empty (NaN), and,
+    with decimal_comma, text columns of numbers like 23,11 turned into numbers."""
+    table = table.copy()
+    for column in table.columns:
+        if pd.api.types.is_numeric_dtype(table[column]):
+            continue
+        text = table[column].astype("string").str.strip()
+        table[column] = table[column].mask(text.str.lower().isin(MISSING_MARKERS))
+        if decimal_comma:
+            # A column that pandas left as text because of a marker or a point: its commas too.
+            numbers = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+            filled = table[column].notna()
+            if filled.any() and numbers[filled].notna().all():
+                table[column] = numbers.where(filled)
     return table
 
 
@@ -100,24 +141,100 @@ def closest_column(name, columns):
     )
 
 
-def parse_dates(values, column):
-    """Strings (or numbers) to Timestamps; any value that is not a date is an error."""
+def not_dates_error(values, bad, column, date_format=None):
+    """The error for a date column with values that are not dates: the first one, and how to
+    write dates (or which flag decides)."""
+    row = int(np.flatnonzero(np.asarray(bad))[0])
+    fix = (
+        f"do the dates follow --date-format {date_format}?"
+        if date_format
+        else "write dates like 2012-01-31 or 2012-01, or pick another column with --date-column"
+    )
+    return UsageError(
+        f"column {column!r} has values that are not dates, "
+        f"e.g. {values.iloc[row]!r} in data row {row + 1}; {fix}"
+    )
+
+
+def day_first(text, column):
+    """Whether dates written numbers first (02/01/2015) put the day first, and how that was
+    decided, in words: a row whose first number is above 12 shows day-first, one whose second
+    is shows month-first; with neither, month-first (pandas' default) and a hint at
+    --date-format. Returns (dayfirst, words)."""
+    parts = text.str.extract(NUMBERS_FIRST)
+    first, second = parts[0].astype(float), parts[2].astype(float)
+    day_shown, month_shown = np.flatnonzero(first > 12), np.flatnonzero(second > 12)
+    if len(day_shown) and len(month_shown):
+        raise UsageError(
+            f"column {column!r} mixes day-first dates ({text.iloc[day_shown[0]]!r} in data row "
+            f"{day_shown[0] + 1}) and month-first ones ({text.iloc[month_shown[0]]!r} in data row "
+            f"{month_shown[0] + 1}): write them all one way, or give --date-format"
+        )
+    if len(day_shown):
+        row = day_shown[0]
+        return True, f"dates read day-first ({text.iloc[row]!r} in data row {row + 1} shows it)"
+    if len(month_shown):
+        row = month_shown[0]
+        return False, f"dates read month-first ({text.iloc[row]!r} in data row {row + 1} shows it)"
+    separator, year = parts[1].iloc[0], parts[3].iloc[0]
+    day_first_format = f"%d{separator}%m{separator}{'%Y' if len(year) == 4 else '%y'}"
+    example = pd.to_datetime(text.iloc[:1], format="mixed").iloc[0]
+    return False, (
+        "no date shows whether the day or the month comes first (none above 12): read them "
+        f"month-first ({text.iloc[0]!r} is {example:%d %B %Y}); "
+        f"--date-format {day_first_format} reads them day-first"
+    )
+
+
+def parse_dates(values, column, date_format=None):
+    """Strings (or numbers) to Timestamps; any value that is not a date is an error.
+
+    date_format: a strptime format (--date-format) that every value must follow. Without it,
+    dates written numbers first (02/01/2015) are read day-first or month-first as `day_first`
+    decides, quarters like 2015Q1 or 2015-Q1 as their first day, anything else as pandas reads
+    it. Returns (dates, how): a DatetimeIndex, and how the dates were read in words (None when
+    there was nothing to decide).
+    """
     text = values.astype("string").str.strip()
-    dates = pd.to_datetime(text, errors="coerce", format="mixed")
+    how = None
+    if date_format:
+        dates = pd.to_datetime(text, format=date_format, errors="coerce")
+        how = f"dates read with --date-format {date_format}"
+    else:
+        numbers_first = text.str.match(NUMBERS_FIRST).fillna(False).to_numpy(bool)
+        quarters = text.str.fullmatch(r"\d{4}[- ]?Q[1-4]").fillna(False).to_numpy(bool)
+        others = ~(numbers_first | quarters)  # ISO dates, month names: as pandas reads them
+        dates = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+        if others.all():
+            dates = pd.to_datetime(text, errors="coerce", format="mixed")
+        elif others.any():
+            dates[others] = pd.to_datetime(text[others], errors="coerce", format="mixed")
+        if numbers_first.any():
+            dayfirst, how = day_first(text[numbers_first], column)
+            dates[numbers_first] = pd.to_datetime(
+                text[numbers_first], errors="coerce", format="mixed", dayfirst=dayfirst
+            )
+        if quarters.any():
+            compact = text[quarters].str.replace(r"[- ]", "", regex=True)
+            dates[quarters] = pd.PeriodIndex(compact, freq="Q").to_timestamp()
     bad = dates.isna()
     if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise UsageError(
-            f"column {column!r} has values that are not dates, "
-            f"e.g. {values.iloc[row]!r} in data row {row + 1}; "
-            "write dates like 2012-01-31 or 2012-01, or pick another column with --date-column"
-        )
-    return pd.DatetimeIndex(dates)
+        raise not_dates_error(values, bad, column, date_format)
+    return pd.DatetimeIndex(dates), how
+
+
+def looks_like_years(values):
+    """Whole numbers from 1000 to 2999 that mostly rise by 1: a column of years (1950, 1951)."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    if numbers.isna().any() or not (numbers == numbers.round()).all():
+        return False
+    steps = np.diff(np.sort(numbers.to_numpy()))
+    return bool(numbers.between(1000, 2999).all() and len(steps) and np.median(steps) == 1)
 
 
 def find_date_column(table, requested=None):
-    """The date column: `requested`, else Date/date/Month in any case,
-    else the first that parses as dates."""
+    """The date column: `requested`, else Date/date/Month in any case, else the first that
+    parses as dates (a column of years, 1950, 1951, ..., counts)."""
     if requested:
         return closest_column(requested, table.columns)
     for column in table.columns:
@@ -125,9 +242,14 @@ def find_date_column(table, requested=None):
             return column
     for column in table.columns:
         values = table[column].dropna()
-        if len(values) and not pd.api.types.is_numeric_dtype(values):
-            parsed = pd.to_datetime(values.astype("string"), errors="coerce", format="mixed")
-            if parsed.notna().mean() > 0.95:
+        if len(values) and pd.api.types.is_numeric_dtype(values):
+            if looks_like_years(values):
+                return column
+        elif len(values):
+            text = values.astype("string").str.strip()
+            quarters = text.str.fullmatch(r"\d{4}[- ]?Q[1-4]")
+            parsed = pd.to_datetime(text.mask(quarters), errors="coerce", format="mixed")
+            if (parsed.notna() | quarters).mean() > 0.95:
                 return column
     raise UsageError(
         f"no date column found among {', '.join(map(repr, table.columns))}; "
@@ -142,10 +264,16 @@ def as_numbers(table, column):
     bad = numbers.isna() & values.notna() & (values.astype("string").str.strip() != "")
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
+        value = str(values.iloc[row]).strip()
+        fix = "pick a numeric column with --target / --inputs"
+        if re.fullmatch(r"-?\d+,\d+", value):
+            fix = (
+                "a decimal comma is read in files separated by semicolons or tabs: export the "
+                "file with ; between columns, or write the number with a point"
+            )
         raise UsageError(
             f"column {column!r} is not numeric: "
-            f"{values.iloc[row]!r} in data row {row + 1} is not a number; "
-            "pick a numeric column with --target / --inputs"
+            f"{values.iloc[row]!r} in data row {row + 1} is not a number; {fix}"
         )
     if numbers.isna().all():
         raise UsageError(f"column {column!r} is empty: it has no numbers at all")
@@ -165,20 +293,6 @@ def numeric_columns(table, exclude):
     return found
 
 
-def infer_frequency(dates):
-    """'daily' or 'monthly' from the typical spacing of sorted, unique dates."""
-    if len(dates) < 3:
-        raise UsageError(f"only {len(dates)} dated rows: a series needs many more")
-    step_days = np.median(np.diff(dates.values).astype("timedelta64[D]").astype(int))
-    if step_days == 1:
-        return "daily"
-    if 28 <= step_days <= 31:
-        return "monthly"
-    raise UsageError(
-        f"dates are {step_days} days apart: only daily or monthly series are supported"
-    )
-
-
 def longest_gap(missing):
     """(length, first missing position) of the longest run of True in a boolean array."""
     best, best_start, run, start = 0, 0, 0, 0
@@ -194,14 +308,9 @@ def longest_gap(missing):
     return best, best_start
 
 
-def load_series(path, date_column=None, target=None, inputs=None):
-    """Read `path` and return a `Series` on a complete daily or monthly calendar.
-
-    target: the column to forecast (default: the only numeric column).
-    inputs: other numeric columns to keep beside it (default: none).
-    """
-    table = read_table(path)
-    date_column = find_date_column(table, date_column)
+def choose_columns(table, date_column, target, inputs):
+    """(target, inputs): the column to forecast (default: the only numeric column) and the
+    other measured columns beside it (["all"]: every other numeric column)."""
     if target is None:
         candidates = numeric_columns(table, exclude={date_column})
         others = [column for column in table.columns if column != date_column]
@@ -215,33 +324,79 @@ def load_series(path, date_column=None, target=None, inputs=None):
             )
         target = candidates[0]
     target = closest_column(target, table.columns)
-    inputs = [closest_column(name, table.columns) for name in (inputs or [])]
     if target == date_column:
         raise UsageError(f"{target!r} is the date column; choose a numeric column with --target")
-    inputs = [name for name in inputs if name != target]
+    if list(inputs or []) == ["all"] and "all" not in table.columns:
+        inputs = numeric_columns(table, exclude={date_column, target})
+    inputs = [closest_column(name, table.columns) for name in (inputs or [])]
+    return target, [name for name in inputs if name != target]
+
+
+def resampled(values, rule):
+    """`values` (rows, columns), indexed by date, averaged over steps of `rule` (a pandas offset
+    alias such as 1h, 1D, 7D, MS); a step with no row is empty (NaN), a gap like any other."""
+    try:
+        offset = pd.tseries.frequencies.to_offset(rule)
+    except ValueError:
+        raise UsageError(
+            f"--resample {rule!r} is not a pandas offset alias: use e.g. 15min, 1h, 1D, 7D or MS"
+        ) from None
+    return values.resample(offset).mean()
+
+
+def regular_calendar(values, frequency):
+    """`values` on its step's grid, checked: dates put on the grid (a month on its first
+    day), a repeated date refused (--resample averages it), a date off the grid refused.
+    Returns (values, calendar): the rows, and every date from the first to the last one step
+    apart (a business-day calendar has no weekends)."""
+    values = values.set_axis(frequency.normalise(values.index))
+    repeated = values.index[values.index.duplicated()]
+    if len(repeated):
+        raise UsageError(
+            f"date {frequency.label(repeated[0])} appears more than once "
+            f"({len(repeated)} repeated dates, e.g. a clock's fall-back hour): keep one row per "
+            f"date, or average them with --resample {frequency.alias}"
+        )
+    calendar = pd.date_range(values.index[0], values.index[-1], freq=frequency.alias)
+    off_grid = ~values.index.isin(calendar)
+    if off_grid.any():
+        raise frequencies.no_common_step(
+            values.index,
+            f"the most common step is one {frequency.unit}, but "
+            f"{frequency.label(values.index[off_grid][0])} is not a whole number of "
+            f"{frequency.units} after {frequency.label(values.index[0])}",
+        )
+    return values, calendar
+
+
+def load_series(path, date_column=None, target=None, inputs=None, date_format=None, resample=None):
+    """Read `path` and return a `Series` on a complete calendar of its step (a minute to a
+    year, inferred from the dates: common/frequencies.py).
+
+    target: the column to forecast (default: the only numeric column).
+    inputs: other numeric columns to keep beside it (default: none; ["all"]: every other).
+    date_format: a strptime format for the dates (--date-format); default: read as they come.
+    resample: a pandas offset alias (--resample): average the record to that step first.
+    """
+    table = read_table(path)
+    date_column = find_date_column(table, date_column)
+    target, inputs = choose_columns(table, date_column, target, inputs)
     notes = []
 
-    dates = parse_dates(table[date_column], date_column)
+    dates, read_as = parse_dates(table[date_column], date_column, date_format)
     values = pd.DataFrame(
         {name: as_numbers(table, name).to_numpy() for name in [target, *inputs]}, index=dates
     )
     if not values.index.is_monotonic_increasing:
         values = values.sort_index(kind="stable")
         notes.append("rows were not in date order: sorted them by date")
-    frequency = infer_frequency(values.index.unique())
-    if frequency == "monthly":
-        values.index = values.index.to_period("M").to_timestamp()
-    repeated = values.index[values.index.duplicated()]
-    if len(repeated):
-        label = repeated[0].strftime("%Y-%m" if frequency == "monthly" else "%Y-%m-%d")
-        raise UsageError(
-            f"date {label} appears more than once ({len(repeated)} repeated dates): "
-            "keep one row per date"
-        )
+    if resample:
+        rows = len(values)
+        values = resampled(values, resample)
+        notes.append(f"averaged the {rows} rows over steps of {resample} (--resample {resample})")
+    frequency = frequencies.infer(values.index.unique())
+    values, calendar = regular_calendar(values, frequency)
 
-    calendar = pd.date_range(
-        values.index[0], values.index[-1], freq="D" if frequency == "daily" else "MS"
-    )
     frame = values.reindex(calendar)
     frame.index.name = date_column
     missing = frame.isna().any(axis=1).to_numpy()
@@ -256,14 +411,14 @@ def load_series(path, date_column=None, target=None, inputs=None):
         )
         frame = frame.iloc[kept[0] : kept[-1] + 1]
         missing = missing[kept[0] : kept[-1] + 1]
-    unit = "days" if frequency == "daily" else "months"
     gap, start = longest_gap(missing)
-    if gap > MAX_GAP[frequency]:
+    if gap > frequency.max_gap:
         first, last = frame.index[start], frame.index[start + gap - 1]
         raise UsageError(
-            f"{gap} {unit} in a row are missing ({first.date()} to {last.date()}); "
-            f"at most {MAX_GAP[frequency]} are filled: "
-            "fill them in the file or use the part of the series without the gap"
+            f"{gap} {frequency.units} in a row are missing ({frequency.label(first)} to "
+            f"{frequency.label(last)}); at most {frequency.max_gap} are filled: fill them in "
+            "the file or use the part of the series without the gap"
+            + ("" if resample else " (or average to a coarser step with --resample)")
         )
     filled_dates = frame.index[frame[target].isna().to_numpy()]
     if missing.any():
@@ -272,17 +427,18 @@ def load_series(path, date_column=None, target=None, inputs=None):
         # interpolation would use the next observation).
         frame = frame.ffill()
         notes.append(
-            f"filled {int(missing.sum())} {unit} with missing values with the last observed value "
-            f"(longest gap: {gap})"
+            f"filled {int(missing.sum())} {frequency.units} with missing values with the last "
+            f"observed value (longest gap: {gap})"
         )
     return Series(
         frame=frame,
         target=target,
         inputs=inputs,
         date_column=date_column,
-        frequency=frequency,
+        frequency=frequency.name,
         notes=notes,
         filled_dates=filled_dates,
+        read_as=[read_as] if read_as else [],
     )
 
 
@@ -300,20 +456,25 @@ def load_case_series(args, embedded_path, embedded_target, embedded_inputs):
         date_column=args.date_column,
         target=args.target or (embedded_target if embedded else None),
         inputs=args.inputs if args.inputs is not None else (embedded_inputs if embedded else []),
+        date_format=getattr(args, "date_format", None),
+        resample=getattr(args, "resample", None),
     )
     series.embedded, series.path = embedded, data_path
     return series
 
 
 def describe(series, embedded):
-    """Lines for the data summary: rows, date range, inputs, what was cleaned."""
-    dates = series.frame.index
-    label = "%Y-%m" if series.frequency == "monthly" else "%Y-%m-%d"
-    unit = "months" if series.frequency == "monthly" else "days"
-    first = f"{len(series.frame)} {unit} of {series.target!r}, "
-    first += f"{dates[0].strftime(label)} to {dates[-1].strftime(label)}"
+    """Lines for the data summary: rows, step, date range, inputs, how the dates were read,
+    what was cleaned."""
+    dates, step = series.frame.index, series.step
+    first = f"{len(series.frame)} {step.units} of {series.target!r}, "
+    first += f"{step.label(dates[0])} to {step.label(dates[-1])}"
     if series.inputs:
         first += f"; other inputs: {', '.join(series.inputs)}"
     if embedded:
         first += " (embedded data; --data PATH uses your own file)"
-    return [first] + [f"cleaned: {note}" for note in series.notes]
+    return (
+        [first]
+        + [f"read: {how}" for how in series.read_as]
+        + [f"cleaned: {note}" for note in series.notes]
+    )

@@ -107,10 +107,80 @@ MATRIX = {
         ["--forecast"],
         "no trained model in",
     ),
+    "window longer than the series": (
+        lambda case: file_for(case, lambda rows: rows),
+        ["--window", "1000"],
+        "--window 1000 is too long for",
+    ),
+    "test fraction that leaves nothing to train on": (
+        lambda case: file_for(case, lambda rows: rows),
+        ["--test-fraction", "0.99"],
+        "use a smaller --test-fraction (at most",
+    ),
+    "season < 1": (lambda case: None, ["--season", "0"], "argument --season: must be at least 1"),
+    "resample rule that is not a pandas alias": (
+        lambda case: None,
+        ["--resample", "hourly"],
+        "argument --resample: expected a pandas offset alias",
+    ),
+    "date format without a date in it": (
+        lambda case: None,
+        ["--date-format", "dd/mm/yyyy"],
+        "argument --date-format: expected a strptime format",
+    ),
+    "dates that do not follow --date-format": (
+        lambda case: file_for(case, lambda rows: rows),
+        ["--date-format", "%d/%m/%Y"],
+        "do the dates follow --date-format %d/%m/%Y?",
+    ),
+    "dates in both day orders": (
+        lambda case: "Date,Value\n13/01/2015,1\n01/14/2015,2\n" + "\n".join(daily_rows(50)),
+        [],
+        "mixes day-first dates ('13/01/2015' in data row 1) and month-first ones",
+    ),
+    "a repeated stamp (a clock's fall-back hour)": (
+        lambda case: (
+            "Date,Load\n"
+            + "\n".join(f"2023-10-29 {hour:02d}:00,{hour}" for hour in [0, 1, 2, 2, *range(3, 24)])
+        ),
+        [],
+        "date 2023-10-29 02:00 appears more than once (1 repeated dates, e.g. a clock's fall-back "
+        "hour): keep one row per date, or average them with --resample h",
+    ),
+    "dates with no common step": (
+        lambda case: (
+            "Date,Value\n"
+            + "\n".join(f"2020-01-{day:02d},{day}" for day in (1, 3, 5, 8, 10, 13, 15, 18))
+        ),
+        [],
+        "is not one the cases read; the dates are spaced 2 days (4 times), 3 days (3 times): "
+        "average the record to a regular step with --resample",
+    ),
+    "dates off the step's grid": (
+        lambda case: (
+            "Date,Value\n"
+            + "\n".join(
+                f"2020-01-{day:02d}" + " 12:00" * (day == 9) + f",{day}" for day in range(1, 29)
+            )
+        ),
+        [],
+        "2020-01-09 is not a whole number of days after 2020-01-01",
+    ),
+    "a decimal comma in a comma-separated file": (
+        lambda case: file_for(case, lambda rows: [r.split(",")[0] + ',"12,5"' for r in rows]),
+        [],
+        "a decimal comma is read in files separated by semicolons or tabs",
+    ),
+    "seasonal differencing of yearly data": (
+        lambda case: "Year,Value\n" + "\n".join(f"{1900 + i},{i % 7}" for i in range(90)),
+        ["--differencing", "seasonal"],
+        "--differencing seasonal needs a season, and yearly data have none",
+    ),
     # 40 months or 500 days: enough for the series itself, too short once a year is differenced
+    # (500 days would use a season of a week without --season: under two years to train on)
     "differencing that leaves too little history": (
         lambda case: file_for(case, lambda rows: rows[:40] if len(rows) < 100 else rows[:500]),
-        ["--differencing", "seasonal+first"],
+        ["--differencing", "seasonal+first", "--season", "365"],
         "--differencing seasonal+first leaves too few",
     ),
 }
@@ -246,24 +316,6 @@ def write_csv(tmp_path, text):
     path = tmp_path / "user.csv"
     path.write_text(text, encoding="utf-8")
     return str(path)
-
-
-def test_daily_data_is_pointed_to_the_daily_case(tmp_path, capsys):
-    days = "\n".join(f"2001-{1 + i // 28:02d}-{1 + i % 28:02d},{i % 7}" for i in range(300))
-    argv = ["--data", write_csv(tmp_path, "Date,Temp\n" + days), "--output-dir", str(tmp_path)]
-    code, line = exit_code_and_error(case8_2_lstm.main, argv, capsys)
-    assert code == 2 and "daily series" in line and "case8_3_gru.py" in line
-
-
-def test_monthly_data_is_pointed_to_the_monthly_case(tmp_path, capsys):
-    argv = [
-        "--data",
-        write_csv(tmp_path, "Month,Sales\n" + "\n".join(monthly_rows(90))),
-        "--output-dir",
-        str(tmp_path),
-    ]
-    code, line = exit_code_and_error(case8_3_gru.main, argv, capsys)
-    assert code == 2 and "monthly series" in line and "case8_2_lstm.py" in line
 
 
 def test_a_long_gap_in_a_daily_record_is_refused_with_its_dates(tmp_path, capsys):

@@ -53,8 +53,31 @@ def test_climatology_is_the_training_mean_for_that_day_of_year():
 def test_forecasting_baselines_names():
     dates = pd.date_range("2001-01-01", periods=800, freq="D")
     values = np.sin(np.arange(800) / 58.0)
-    names = forecasting_baselines(values, dates, np.arange(700, 800), 700, season=365, daily=True)
+    names = forecasting_baselines(
+        values, dates, np.arange(700, 800), 700, season=365, climatology_by="day of year"
+    )
     assert list(names) == ["naive", "seasonal_naive", "mean", "climatology"]
+
+
+def test_yearly_baselines_have_no_season():
+    dates = pd.date_range("1900-01-01", periods=80, freq="YS")
+    names = forecasting_baselines(np.arange(80.0), dates, np.arange(60, 80), 60, season=None)
+    assert list(names) == ["naive", "mean"]
+
+
+@pytest.mark.parametrize(
+    "freq, by, period",
+    [("h", "hour of day", 24), ("MS", "month", 12), ("QS", "quarter", 4), ("B", "day of week", 5)],
+)
+def test_climatology_averages_the_training_part_by_its_point_of_the_calendar(freq, by, period):
+    dates = pd.date_range("2001-01-01", periods=40 * period, freq=freq)
+    position = np.arange(len(dates)) % period  # the point of the calendar, 0 .. period - 1
+    values = 10.0 * position + np.arange(len(dates)) / len(dates)  # a pattern plus a small drift
+    test_start = 30 * period
+    forecast = climatology(values, dates, np.arange(test_start, len(dates)), test_start, by=by)
+    training = values[:test_start]
+    expected = [training[position[:test_start] == p].mean() for p in position[test_start:]]
+    np.testing.assert_allclose(forecast, expected)
 
 
 def test_last_year_change_carries_trend_and_season_forward():
@@ -71,8 +94,10 @@ def test_last_year_change_carries_trend_and_season_forward():
 
 def test_monthly_baselines_include_last_year_change():
     dates = pd.date_range("2001-01-01", periods=60, freq="MS")
-    names = forecasting_baselines(np.arange(60.0), dates, np.arange(48, 60), 48, 12, daily=False)
-    assert list(names) == ["naive", "seasonal_naive", "last_year_change", "mean"]
+    names = forecasting_baselines(
+        np.arange(60.0), dates, np.arange(48, 60), 48, 12, climatology_by="month", year_steps=12
+    )
+    assert list(names) == ["naive", "seasonal_naive", "last_year_change", "mean", "climatology"]
 
 
 def test_linear_baseline_fits_the_windows_and_picks_its_penalty_on_validation():

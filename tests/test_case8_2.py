@@ -89,6 +89,7 @@ def test_metrics_json_schema(quick_run):
         "seasonal_naive",
         "last_year_change",
         "mean",
+        "climatology",
         "linear",
     ]
     assert set(metrics["model"]) == {"rmse", "mae"}
