@@ -8,9 +8,12 @@ The files come from packages on PyPI (benchmarks/public_files.py says which, and
 them is a copy of a collection used elsewhere to check the project). Each one runs through its
 case exactly as a learner would run it, a fresh process with `--data`:
 
-- monthly series: case8_2_lstm.py, scored by RMSE;
-- daily records: case8_3_gru.py, scored by MAE;
+- weekly, monthly, quarterly and yearly series: case8_2_lstm.py, scored by RMSE;
+- daily, business-day, hourly and minute records: case8_3_gru.py, scored by MAE;
 - labelled texts: case8_1_rnn.py, scored by test ROC AUC against TF-IDF + logistic regression.
+
+A multivariate record (kind hourly_multivariate) runs twice, on the target alone and with
+`--inputs all`, and a last table shows what its other measured columns add.
 
 For a series the table gives the network's error, every baseline's, and the ratio of the
 network's error to the best *simple* baseline's (naive, seasonal naive, last month plus last
@@ -28,14 +31,29 @@ from bench_forecasting import run_case
 from public_files import fetch_all
 
 SIMPLE = ["naive", "seasonal_naive", "last_year_change", "climatology", "mean"]
-CASES = {"monthly": ("case8_2_lstm.py", "rmse"), "daily": ("case8_3_gru.py", "mae")}
+LSTM_RMSE = ("case8_2_lstm.py", "rmse")
+GRU_MAE = ("case8_3_gru.py", "mae")
+CASES = {
+    "yearly": LSTM_RMSE,
+    "quarterly": LSTM_RMSE,
+    "monthly": LSTM_RMSE,
+    "weekly": LSTM_RMSE,
+    "daily": GRU_MAE,
+    "business_days": GRU_MAE,
+    "hourly": GRU_MAE,
+    "minutes": GRU_MAE,
+    "hourly_multivariate": GRU_MAE,
+}
 
 
-def forecasting_row(public_file, seed):
+def forecasting_row(public_file, seed, inputs=None):
+    """One run of a series' case; inputs="all" feeds every other column beside the target."""
     script, metric = CASES[public_file.kind]
     columns = public_file.columns
     arguments = ["--data", str(public_file.path), "--date-column", columns["date"]]
     arguments += ["--target", columns["target"], "--seed", str(seed)]
+    if inputs:
+        arguments += ["--inputs", inputs]
     seconds, metrics = run_case(script, *arguments)
     scores = {name: block[metric] for name, block in metrics["baselines"].items()}
     simple = {name: score for name, score in scores.items() if name in SIMPLE}
@@ -56,6 +74,7 @@ def forecasting_row(public_file, seed):
         "verdict": f"{metrics['verdict']['outcome']} {metrics['verdict']['baseline']}",
         "epochs": metrics["training"]["epochs_run"],
         "seconds": seconds,
+        "inputs": inputs,
     }
 
 
@@ -80,9 +99,15 @@ def text_row(public_file, seed):
 
 
 def print_tables(rows):
-    series_rows = [row for row in rows if row["kind"] != "text"]
-    names = [name for name in [*SIMPLE, "linear"] if any(name in r["baselines"] for r in rows)]
-    print("\n== Forecasting files: test error in the series' units (RMSE monthly, MAE daily)")
+    # The runs with --inputs all are compared in their own table, not counted in the goals.
+    series_rows = [row for row in rows if row["kind"] != "text" and not row["inputs"]]
+    names = [
+        name for name in [*SIMPLE, "linear"] if any(name in r["baselines"] for r in series_rows)
+    ]
+    print(
+        "\n== Forecasting files: test error in the series' units "
+        "(RMSE weekly to yearly, MAE daily and finer)"
+    )
     print(
         "| file | rows | seed | window, differencing | network | "
         + " | ".join(names)
@@ -108,6 +133,7 @@ def print_tables(rows):
             f"(goal <= 0.95), worst {worst['ratio']:.3f} on {worst['file']} seed {worst['seed']} "
             f"(goal <= 1.02); {sum(r > 1.02 for r in ratios)} of {len(ratios)} runs above 1.02"
         )
+    print_inputs_table(rows)
     text_rows = [row for row in rows if row["kind"] == "text"]
     if text_rows:
         print("\n== Text files: test ROC AUC")
@@ -126,6 +152,26 @@ def print_tables(rows):
         )
 
 
+def print_inputs_table(rows):
+    """The multivariate records: the target alone against every column (--inputs all)."""
+    with_inputs = [row for row in rows if row.get("inputs")]
+    if not with_inputs:
+        return
+    alone = {(row["file"], row["seed"]): row for row in rows if row.get("inputs") is None}
+    print("\n== Other measured columns: the target alone against --inputs all")
+    print(
+        "| file | seed | metric | target alone | --inputs all | change | ratio alone | ratio all |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for row in with_inputs:
+        base = alone[(row["file"], row["seed"])]
+        change = row["network"] / base["network"] - 1
+        print(
+            f"| {row['file']} | {row['seed']} | {row['metric']} | {base['network']:.3f} | "
+            f"{row['network']:.3f} | {change:+.1%} | {base['ratio']:.3f} | {row['ratio']:.3f} |"
+        )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", default="1", help="comma-separated seeds (default: 1)")
@@ -140,16 +186,22 @@ def main():
     rows = []
     for public_file in files:
         for seed in seeds:
-            make_row = text_row if public_file.kind == "text" else forecasting_row
-            row = make_row(public_file, seed)
-            rows.append(row)
-            shown = {key: row[key] for key in ("network", "ratio", "gap") if key in row}
-            print(
-                f"{public_file.name} seed {seed}: "
-                + ", ".join(f"{key} {value:.3f}" for key, value in shown.items())
-                + f" ({row['seconds']:.0f} s)",
-                flush=True,
-            )
+            if public_file.kind == "text":
+                runs = [text_row(public_file, seed)]
+            else:
+                runs = [forecasting_row(public_file, seed)]
+                if "inputs" in public_file.columns:
+                    runs.append(forecasting_row(public_file, seed, inputs="all"))
+            for row in runs:
+                rows.append(row)
+                shown = {key: row[key] for key in ("network", "ratio", "gap") if key in row}
+                with_inputs = " --inputs all" if row.get("inputs") else ""
+                print(
+                    f"{public_file.name}{with_inputs} seed {seed}: "
+                    + ", ".join(f"{key} {value:.3f}" for key, value in shown.items())
+                    + f" ({row['seconds']:.0f} s)",
+                    flush=True,
+                )
     print_tables(rows)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1) + "\n")
