@@ -91,6 +91,7 @@ class Settings:
 
 
 CHECK_SHARE = 1 / 3  # of the validation origins: the check block, which early stopping never sees
+MIN_WATCHED_ORIGINS = 6  # early stopping watches at least this many, else no check block
 CALIBRATION_FOLDS = 5  # rolling-origin folds over the later half of the part before the test
 MIN_FOLD_WINDOWS = 10  # a fold's ridge is fitted on at least this many windows
 
@@ -350,13 +351,15 @@ def origins(series, recipe, test_start, args, settings):
     # The last third of the validation origins is the check block; the paths early stopping
     # watches end before its first target (H - 1 origins left out between them).
     check_size = max(1, round(CHECK_SHARE * len(validation_origins)))
-    check_origins = validation_origins[-check_size:]
-    validation_origins = validation_origins[: -(check_size + horizon - 1)]
-    if len(validation_origins) < 2:
-        raise UsageError(
-            f"too few validation origins before the test part ({len(validation_origins)} for "
-            "early stopping): use a longer file, a smaller --window or --horizon, or a smaller "
-            "--test-fraction"
+    if len(validation_origins) - check_size - (horizon - 1) >= MIN_WATCHED_ORIGINS:
+        check_origins = validation_origins[-check_size:]
+        validation_origins = validation_origins[: -(check_size + horizon - 1)]
+    else:  # too short for a check block: training is judged on the validation part alone
+        check_origins = validation_origins[:0]
+        print(
+            f"   {len(validation_origins)} validation origins: too few to set a check block "
+            f"apart ({horizon - 1} would be left out between them); training's weights are "
+            "judged on the validation part's three blocks"
         )
     filled_dates = series.frame.index.isin(series.filled_dates)
     filled = windows.target_paths(filled_dates, test_origins, horizon)

@@ -214,7 +214,8 @@ def keep_if_it_helps(model, callbacks, validation, check, loss, margin=KEEP_MARG
     in one stretch of time and hurts in another can still win on the whole. So the judgement
     is block by block: the two halves of the watched validation part, and the check block
     after it, which early stopping never saw. A correction is kept only where all three agree
-    it helps, by a margin that noise alone rarely gives.
+    it helps, by a margin that noise alone rarely gives. (A series too short for a check block
+    has an empty one: the validation part is judged in three blocks.)
     callbacks: fit()'s callbacks, one of them EarlyStoppingFromStart (which holds the starting
     weights); validation, check: (windows, targets) each (targets None: a WindowDataset's
     own); loss: "mse" or "mae", the training
@@ -229,7 +230,8 @@ def keep_if_it_helps(model, callbacks, validation, check, loss, margin=KEEP_MARG
 
     def block_losses():  # the mean loss of each block with the model's current weights
         losses = []
-        for halves, (windows, targets) in ((2, validation), (1, check)):
+        blocks = ((2, validation), (1, check)) if len(check[0]) else ((3, validation),)
+        for halves, (windows, targets) in blocks:
             if targets is None:  # a long file's streamed windows hold their own targets
                 targets = windows.targets
             errors = np.reshape(model.predict(windows, verbose=0), (len(targets), -1))
@@ -245,8 +247,13 @@ def keep_if_it_helps(model, callbacks, validation, check, loss, margin=KEEP_MARG
     if kept:
         model.set_weights(trained_weights)
     losses = ", ".join(f"{block['trained']:.4f} vs {block['start']:.4f}" for block in judged)
+    where = (
+        "the validation part's two halves and the check block"
+        if len(check[0])
+        else "the validation part's three blocks"
+    )
     print(
-        f"   loss in the validation part's two halves and the check block, trained vs start: "
+        f"   loss in {where}, trained vs start: "
         f"{losses}: "
         + (
             f"better by {margin:.0%} in every block, training's weights kept"

@@ -170,3 +170,18 @@ def test_training_is_kept_only_where_every_block_agrees_by_a_margin():
     judged, bias = keep_or_drop(np.ones(60, "float32"), 0.004)
     assert judged["kept"] is False and bias == 0.0
     assert all(block["trained"] < block["start"] for block in judged["blocks"])
+
+
+def test_without_a_check_block_the_validation_part_is_judged_in_three_blocks():
+    x = np.zeros((30, 1), "float32")
+    inputs = keras.Input(shape=(1,))
+    layer = keras.layers.Dense(1, kernel_initializer="zeros", bias_initializer="zeros")
+    model = keras.Model(inputs, layer(inputs))
+    stopper = training.EarlyStoppingFromStart(1e9, monitor="val_loss", patience=2)
+    stopper.set_model(model)
+    stopper.on_train_begin()
+    stopper.best_epoch, stopper.kept_start = 3, False
+    layer.bias.assign([0.5])
+    targets = np.concatenate([np.ones(20), -np.ones(10)]).astype("float32")
+    judged = training.keep_if_it_helps(model, [stopper], (x, targets), (x[:0], targets[:0]), "mae")
+    assert len(judged["blocks"]) == 3 and judged["kept"] is False  # the last block disagrees
