@@ -186,12 +186,16 @@ def main():
     rows = []
     for public_file in files:
         for seed in seeds:
-            if public_file.kind == "text":
-                runs = [text_row(public_file, seed)]
-            else:
-                runs = [forecasting_row(public_file, seed)]
-                if "inputs" in public_file.columns:
-                    runs.append(forecasting_row(public_file, seed, inputs="all"))
+            try:
+                if public_file.kind == "text":
+                    runs = [text_row(public_file, seed)]
+                else:
+                    runs = [forecasting_row(public_file, seed)]
+                    if "inputs" in public_file.columns:
+                        runs.append(forecasting_row(public_file, seed, inputs="all"))
+            except SystemExit as refused:  # the case refused the file: say why, go on
+                print(f"{public_file.name} seed {seed}: REFUSED: {str(refused)[-300:]}")
+                continue
             for row in runs:
                 rows.append(row)
                 shown = {key: row[key] for key in ("network", "ratio", "gap") if key in row}

@@ -59,6 +59,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 CACHE = Path(__file__).resolve().parent / ".cache" / "public"
@@ -165,6 +166,19 @@ def series(dates, values, date_column, target_column):
     return frame
 
 
+def longest_stretch(frame, step, max_gap):
+    """The longest run of rows of a sorted series whose gaps are at most `max_gap` missing
+    steps of `step` (a pandas offset): the part a case fills and reads whole, as its error on a
+    longer gap advises a learner to use."""
+    dates = pd.to_datetime(frame.iloc[:, 0])
+    missing = (dates.diff() / pd.Timedelta(step)).round().fillna(1) - 1
+    starts = np.flatnonzero(missing.to_numpy() > max_gap)
+    bounds = [0, *starts, len(frame)]
+    pairs = zip(bounds[:-1], bounds[1:], strict=True)
+    first, last = max(pairs, key=lambda pair: pair[1] - pair[0])
+    return frame.iloc[first:last].reset_index(drop=True)
+
+
 def month_starts(years, months):
     return pd.to_datetime(pd.DataFrame({"year": years, "month": months, "day": 1}))
 
@@ -255,7 +269,8 @@ def water_flow(data):
     table = pd.read_csv(io.BytesIO(data))
     # Stamps in Italian local time with their offset: in UTC the spring-forward hour is no gap.
     dates = pd.to_datetime(table["Time"], utc=True).dt.tz_localize(None)
-    return series(dates, table["Water flow [l/s]"], "Date", "Flow")
+    flow = series(dates, table["Water flow [l/s]"], "Date", "Flow")
+    return longest_stretch(flow, "1h", 6)  # the cases fill 6 missing hours at most
 
 
 def yosemite_temperature(data):
@@ -268,7 +283,9 @@ def gulf_of_maine_temperature(data):
     dates = pd.to_datetime(table["time (UTC)"]).dt.tz_localize(None)
     # One stamp appears twice in the source: its two readings are averaged.
     means = table.groupby(dates)["temperature (celsius)"].mean()
-    return series(means.index, means.to_numpy(), "Date", "Temperature")
+    temperature = series(means.index, means.to_numpy(), "Date", "Temperature")
+    # The buoy was silent for 11.5 hours on 8 July 2016, longer than a case fills (an hour).
+    return longest_stretch(temperature, "30min", 2)
 
 
 def wti_price(data):
@@ -278,13 +295,15 @@ def wti_price(data):
     return series(dates[recent], table["DCOILWTICO"][recent], "Date", "Price")
 
 
-def yyyymmdd_column(column, target_column):
-    """Series from a table whose `date` column holds dates written as 19580329."""
+def yyyymmdd_column(column, target_column, step=None, max_gap=None):
+    """Series from a table whose `date` column holds dates written as 19580329; with `step`,
+    its longest stretch whose gaps are at most `max_gap` steps."""
 
     def build(data):
         table = pd.read_csv(io.BytesIO(data))
         dates = pd.to_datetime(table["date"].astype(str), format="%Y%m%d")
-        return series(dates, table[column], "Date", target_column)
+        frame = series(dates, table[column], "Date", target_column)
+        return longest_stretch(frame, step, max_gap) if step else frame
 
     return build
 
@@ -540,7 +559,8 @@ RECIPES = [
         forecast_columns("Flow"),
         "water flow l/s through a pipeline branch in Italy, hourly, Mar-May 2022, donated to "
         "river by Tecnojest s.r.l.; river BSD-3-Clause; stamps converted to UTC; 10 gaps in "
-        "the source, 111 hours in all, the longest 31",
+        "the source, 111 hours in all, the longest 31: the longest stretch whose gaps a case "
+        "fills (6 hours at most)",
         water_flow,
     ),
     Recipe(
@@ -561,8 +581,9 @@ RECIPES = [
         ("statsmodels/datasets/co2/co2.csv",),
         forecast_columns("CO2"),
         "atmospheric CO2 ppm at Mauna Loa, weekly 1958-2001, Scripps flask data via CDIAC; "
-        "public domain (statsmodels' COPYRIGHT note); 59 missing weeks left out",
-        yyyymmdd_column("co2", "CO2"),
+        "public domain (statsmodels' COPYRIGHT note); the longest stretch whose gaps a case "
+        "fills (2 weeks at most)",
+        yyyymmdd_column("co2", "CO2", step="7D", max_gap=2),
     ),
     Recipe(
         "dm_dollar_rate_weekly",
