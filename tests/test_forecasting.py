@@ -83,3 +83,20 @@ def test_daily_data_with_under_two_years_to_train_on_use_the_week_as_season(caps
     assert "season: 7 days, a week" in capsys.readouterr().out
     forecasting.look(series, flags(season=30), case8_3_gru.SETTINGS)
     assert series.season == 30
+
+
+@pytest.mark.parametrize("horizon", [1, 3, 12])
+def test_no_part_reaches_into_a_later_one(horizon):
+    """A toy monthly series, 20 years: the targets of the training, validation, check and test
+    paths (forecasting.origins) lie in that order, none reaching into a later part. (The
+    calibration folds: test_baselines.py, test_rolling_origin_forecasts_never_see_...)"""
+    series = monthly_series(240)
+    args = flags(horizon=horizon, quick=False)
+    test_start = forecasting.look(series, args, case8_2_lstm.SETTINGS)
+    recipe = forecasting.recipe_for(series, [], 12, horizon)
+    parts = forecasting.origins(series, recipe, test_start, args, case8_2_lstm.SETTINGS)
+    targets = [origins[:, None] + np.arange(horizon) for origins in parts]  # positions
+    assert all(len(part) for part in parts)
+    for earlier, later in zip(targets[:-1], targets[1:], strict=True):
+        assert earlier.max() < later.min()
+    assert targets[2].max() < test_start <= targets[3].min()  # check block before the test
