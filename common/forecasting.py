@@ -644,6 +644,7 @@ def training_summary(history, plan, start_loss, fit_started, judged, model, seed
         "max_epochs": plan["epochs"],
         "kept_start": kept_start,
         "validation_blocks": judged["blocks"],
+        "kept_p": judged.get("p"),
         "seconds": round(seconds, 2),
         "params": model.count_params(),
         "seed": seed,

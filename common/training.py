@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from common import significance
 from common.errors import UsageError
 from common.interrupts import TRAINING, check_interrupted
 
@@ -207,59 +208,79 @@ KEEP_MARGIN = 0.01  # training's weights must beat the start by 1 % of its loss 
 
 def keep_if_it_helps(model, callbacks, validation, check, loss, margin=KEEP_MARGIN):
     """After fit(): keep what training learned only if it beats the starting weights in every
-    block, by at least `margin` of the start's loss; else put the starting weights back.
+    block, by at least `margin` of the start's loss, and significantly on the check block;
+    else put the starting weights back.
 
     Early stopping picks the epoch with the best loss over the validation part it watches: the
     best of a hundred noisy epochs looks better there than it is, and a correction that helps
     in one stretch of time and hurts in another can still win on the whole. So the judgement
     is block by block: the two halves of the watched validation part, and the check block
     after it, which early stopping never saw. A correction is kept only where all three agree
-    it helps, by a margin that noise alone rarely gives. (A series too short for a check block
-    has an empty one: the validation part is judged in three blocks.)
+    it helps, by a margin, and where the Diebold-Mariano test on the check block says the gain
+    is real (p < 0.05), the same test every "beats" of the project needs. (A series too short
+    for a check block has an empty one: the validation part is judged in three blocks, the
+    test on all of it.)
     callbacks: fit()'s callbacks, one of them EarlyStoppingFromStart (which holds the starting
     weights); validation, check: (windows, targets) each (targets None: a WindowDataset's
-    own); loss: "mse" or "mae", the training
-    loss. Returns {"kept": bool, "blocks": [{"start": loss, "trained": loss}, ...]}, prints a
-    line.
+    own); loss: "mse" or "mae", the training loss.
+    Returns {"kept": bool, "blocks": [{"start": loss, "trained": loss}, ...], "p": the test's
+    p-value}, prints a line.
     """
     stopper = next(each for each in callbacks if isinstance(each, EarlyStoppingFromStart))
     if stopper.kept_start:
-        return {"kept": False, "blocks": []}
+        return {"kept": False, "blocks": [], "p": None}
     trained_weights = model.get_weights()
-    measure = np.square if loss == "mse" else np.abs
+    parts = ((2, validation), (1, check)) if len(check[0]) else ((3, validation),)
 
-    def block_losses():  # the mean loss of each block with the model's current weights
-        losses = []
-        blocks = ((2, validation), (1, check)) if len(check[0]) else ((3, validation),)
-        for halves, (windows, targets) in blocks:
+    def errors():  # each part's errors with the model's current weights, (origins, H)
+        found = []
+        for _, (windows, targets) in parts:
             if targets is None:  # a long file's streamed windows hold their own targets
                 targets = windows.targets
-            errors = np.reshape(model.predict(windows, verbose=0), (len(targets), -1))
-            errors = measure(errors - np.reshape(targets, (len(targets), -1)))
-            losses += [float(np.mean(part)) for part in np.array_split(errors, halves)]
-        return losses
+            predictions = np.reshape(model.predict(windows, verbose=0), (len(targets), -1))
+            found.append(predictions - np.reshape(targets, (len(targets), -1)))
+        return found
 
-    trained = block_losses()
+    def block_losses(found):  # the mean loss of each block
+        measure = np.square if loss == "mse" else np.abs
+        return [
+            float(np.mean(measure(block)))
+            for (halves, _), part in zip(parts, found, strict=True)
+            for block in np.array_split(part, halves)
+        ]
+
+    trained = errors()
     model.set_weights(stopper.start_weights)
-    start = block_losses()
-    judged = [{"start": s, "trained": t} for s, t in zip(start, trained, strict=True)]
-    kept = all(block["trained"] < (1 - margin) * block["start"] for block in judged)
+    start = errors()
+    judged = [
+        {"start": s, "trained": t}
+        for s, t in zip(block_losses(start), block_losses(trained), strict=True)
+    ]
+    test = significance.diebold_mariano(
+        trained[-1],
+        start[-1],
+        "squared" if loss == "mse" else "absolute",
+        horizon=trained[-1].shape[1],
+    )
+    better = all(block["trained"] < (1 - margin) * block["start"] for block in judged)
+    kept = better and test["statistic"] < 0 and test["p"] < 0.05
     if kept:
         model.set_weights(trained_weights)
     losses = ", ".join(f"{block['trained']:.4f} vs {block['start']:.4f}" for block in judged)
     where = (
         "the validation part's two halves and the check block"
-        if len(check[0])
-        else "the validation part's three blocks"
+        if len(parts) == 2
+        else ("the validation part's three blocks")
     )
+    tested = "the check block" if len(parts) == 2 else "the validation part"
     print(
-        f"   loss in {where}, trained vs start: "
-        f"{losses}: "
+        f"   loss in {where}, trained vs start: {losses}; Diebold-Mariano test on {tested}: "
+        f"p = {test['p']:.2g}: "
         + (
-            f"better by {margin:.0%} in every block, training's weights kept"
+            f"better by {margin:.0%} in every block and significantly, training's weights kept"
             if kept
-            else f"not better by {margin:.0%} in every block: the starting weights (the linear "
-            "forecast) come back"
+            else f"not better by {margin:.0%} in every block and significantly: the starting "
+            "weights (the linear forecast) come back"
         )
     )
-    return {"kept": kept, "blocks": judged}
+    return {"kept": kept, "blocks": judged, "p": float(test["p"])}

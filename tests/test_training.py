@@ -164,12 +164,24 @@ def test_training_is_kept_only_where_every_block_agrees_by_a_margin():
     judged, bias = keep_or_drop(targets, 0.5)
     assert judged["kept"] is False and bias == 0.0
     assert [block["trained"] < block["start"] for block in judged["blocks"]] == [True, True, False]
-    judged, bias = keep_or_drop(np.ones(60, "float32"), 0.5)  # helps in every block: kept
+    noisy_ones = (1 + 0.1 * np.random.default_rng(0).normal(size=60)).astype("float32")
+    judged, bias = keep_or_drop(noisy_ones, 0.5)  # helps in every block, significantly: kept
     assert judged["kept"] is True and bias == 0.5 and len(judged["blocks"]) == 3
+    assert judged["p"] < 1e-6
     # Better in every block by 0.8 % only (a loss of 0.992 against 1): not enough, dropped.
-    judged, bias = keep_or_drop(np.ones(60, "float32"), 0.004)
+    judged, bias = keep_or_drop(noisy_ones, 0.004)
     assert judged["kept"] is False and bias == 0.0
     assert all(block["trained"] < block["start"] for block in judged["blocks"])
+
+
+def test_a_gain_the_check_block_cannot_confirm_is_dropped():
+    """2-4 % better in every block, but the check block's 20 noisy targets cannot tell that gain
+    from chance (Diebold-Mariano p > 0.05): the start comes back."""
+    rng = np.random.default_rng(16)
+    targets = (0.1 + rng.normal(size=60)).astype("float32")  # a bias of 0.1 helps a little
+    judged, bias = keep_or_drop(targets, 0.1)
+    assert all(block["trained"] < 0.99 * block["start"] for block in judged["blocks"])
+    assert judged["p"] > 0.05 and judged["kept"] is False and bias == 0.0
 
 
 def test_without_a_check_block_the_validation_part_is_judged_in_three_blocks():
