@@ -9,6 +9,9 @@ Same seed, same numbers, whatever `--jobs`: every fit runs with the same thread 
 own process with `--jobs 1` and in each worker process otherwise. A thread count changes the order
 in which a sum's terms are added, and with it the last digits of a result.
 
+A cluster is reached through joblib's Dask backend (`dask.distributed`): the same
+`joblib.Parallel` call as on one machine, and an engine installed from pure-Python wheels.
+
 Workers start as fresh Python processes on every system (joblib's default "loky" backend), as
 macOS and Windows start them anyway: a worker receives the name of the function to call and plain
 arguments (strings, numbers), imports the function's module itself and rebuilds what it needs.
