@@ -459,9 +459,15 @@ def train_once(task, cell, seed, clipnorm=None, eager=False, tensorboard_dir=Non
     }
 
 
-# Raise when a change to this script or the cases changes what a fit computes: fit files saved
-# under the old number are then trained again instead of being reused.
-FIT_VERSION = 1
+# The code a fit runs: an edit to any of these files (a case's settings, a shared step) makes
+# the fits saved before it count as other settings', so they are trained again, not reused.
+FIT_CODE = [
+    "compare_cells.py",
+    "case8_1_rnn.py",
+    "case8_2_lstm.py",
+    "case8_3_gru.py",
+    "common/*.py",
+]
 TIMING_KEYS = ("seconds_per_epoch", "train_seconds")  # the only results that vary run to run
 
 _TASKS = {}  # the tasks this process has built, by (name, quick, data, cells)
@@ -521,7 +527,7 @@ def fit_settings(task_name, args):
     content, so an edited file with the same name is trained again.
     """
     settings = {
-        "fit_version": FIT_VERSION,
+        "code_sha256": code_hash(),
         "quick": args.quick,
         "epochs": args.epochs,
         "batch_size": args.batch_size,
@@ -538,6 +544,17 @@ def fit_settings(task_name, args):
             raise cli.UsageError(f"file not found: {reviews} (check the path given to --data)")
         settings["data_sha256"] = hashlib.sha256(reviews.read_bytes()).hexdigest()
     return settings
+
+
+def code_hash():
+    """SHA-256 of the code files in FIT_CODE (line endings made alike: a Windows checkout and a
+    Linux one of the same commit give the same hash)."""
+    digest = hashlib.sha256()
+    for pattern in FIT_CODE:
+        for path in sorted(ROOT.glob(pattern)):
+            digest.update(path.relative_to(ROOT).as_posix().encode())
+            digest.update(path.read_bytes().replace(b"\r\n", b"\n"))
+    return digest.hexdigest()
 
 
 def backend_version():
@@ -1001,7 +1018,8 @@ def main(argv=None):
     print(
         f"   {len(plan)} fits (tasks x cells x {len(seeds)} seed(s))"
         + (f"; shard {args.shard[0]} of {args.shard[1]}: {len(mine)}" if args.shard else "")
-        + f"; {len(mine) - len(todo)} already in {output_dir / 'fits'}; {len(todo)} to train"
+        + f"; {len(mine) - len(todo)} already in {output_dir / 'fits'} (kept: delete a file "
+        f"there to train its fit again); {len(todo)} to train"
     )
 
     report.step(2, f"Train {len(todo)} fit(s) {where}, on {device}")

@@ -72,6 +72,17 @@ def test_the_fit_key_changes_with_the_settings_that_change_a_fit(tmp_path):
     assert compare_cells.fit_key(compare_cells.fit_settings("text", args)) != before
 
 
+def test_the_fit_key_follows_the_code_and_not_its_line_endings(tmp_path, monkeypatch):
+    monkeypatch.setattr(compare_cells, "ROOT", tmp_path)
+    script = tmp_path / "compare_cells.py"
+    script.write_bytes(b"UNITS = 32\n")
+    before = compare_cells.code_hash()
+    script.write_bytes(b"UNITS = 32\r\n")  # the same file in a Windows checkout
+    assert compare_cells.code_hash() == before
+    script.write_bytes(b"UNITS = 64\n")  # a learner's edit
+    assert compare_cells.code_hash() != before
+
+
 def test_a_shard_trains_only_its_fits_and_writes_no_comparison_until_all_are_there(
     tmp_path, capsys
 ):
