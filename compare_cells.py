@@ -10,6 +10,16 @@ each claim:
     python compare_cells.py --quick             # one seed, small budgets
     python compare_cells.py --tasks daily --cells lstm,gru --seeds 5
 
+Every fit (task x cell x seed) is independent: `--jobs N` trains N at once in worker processes,
+with the same numbers as `--jobs 1`. Each fit's result is saved as it finishes, in
+--output-dir/fits/ (one JSON file per fit, named by task, cell, seed and a hash of the settings
+that change it); a rerun skips the fits already there, so an interrupted run resumes, and fits
+trained elsewhere (`--shard K/N` on several machines, or a Dask cluster with `--cluster`) merge
+into one comparison when their files are put in one folder:
+
+    python compare_cells.py --tasks daily,monthly --seeds 2 --jobs 2
+    python compare_cells.py --shard 1/4 --output-dir shared/run   # machine 1 of 4, then merge
+
 Writes comparison.md, comparison.json and comparison.png to --output-dir. Several seeds give a
 mean and a spread (sample standard deviation); a difference smaller than the spread is reported
 as no difference. Each row's verdict against the task's best baseline follows the cases' rule:
@@ -24,13 +34,18 @@ Good places for a breakpoint: in `train_once`, on `history = model.fit(...)` (th
 and the model with the cell swapped in), and on `rows.append(...)` in main (one measured row).
 """
 
+import argparse
 import contextlib
+import hashlib
+import importlib.util
 import io
+import json
 import platform
 import statistics
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import case8_2_lstm
 import case8_3_gru
@@ -39,6 +54,7 @@ from common import (
     cli,
     forecasting,
     models,
+    parallel,
     plots,
     preprocessing,
     report,
@@ -443,6 +459,185 @@ def train_once(task, cell, seed, clipnorm=None, eager=False, tensorboard_dir=Non
     }
 
 
+# The code a fit runs: an edit to any of these files (a case's settings, a shared step) makes
+# the fits saved before it count as other settings', so they are trained again, not reused.
+FIT_CODE = [
+    "compare_cells.py",
+    "case8_1_rnn.py",
+    "case8_2_lstm.py",
+    "case8_3_gru.py",
+    "common/*.py",
+]
+TIMING_KEYS = ("seconds_per_epoch", "train_seconds")  # the only results that vary run to run
+
+_TASKS = {}  # the tasks this process has built, by (name, quick, data, cells)
+
+
+def task_for(name, quick, data=None, cells=None):
+    """The task `name`, built once per process (each worker builds its own from these plain
+    arguments: a Task holds Keras objects and closures, which do not travel between processes)."""
+    key = (name, quick, data, tuple(cells or ()))
+    if key not in _TASKS:
+        if name == "text":
+            _TASKS[key] = text_task(quick, data, cells_for("text", cells))
+        else:
+            _TASKS[key] = TASK_BUILDERS[name](quick)
+    return _TASKS[key]
+
+
+def fit(arguments):
+    """One fit from plain arguments: what each worker process runs (and --jobs 1, in turn).
+
+    arguments: {"task", "cell", "seed", "quick", "data", "cells", "epochs", "batch_size",
+    "clipnorm", "eager", "tensorboard_dir"}, as `fit_plan` makes them.
+    Returns {"result": train_once's fields, "task_facts": the task's facts that the table shows,
+    "device": where it trained}: plain data, saved as JSON.
+    """
+    task = task_for(arguments["task"], arguments["quick"], arguments["data"], arguments["cells"])
+    task = replace(  # --epochs and --batch-size override the task's own budget
+        task,
+        epochs=arguments["epochs"] or task.epochs,
+        batch_size=arguments["batch_size"] or task.batch_size,
+    )
+    result = train_once(
+        task,
+        arguments["cell"],
+        arguments["seed"],
+        arguments["clipnorm"],
+        arguments["eager"],
+        arguments["tensorboard_dir"],
+    )
+    facts = {
+        "description": task.description,
+        "metric": task.metric,
+        "lower_is_better": task.lower_is_better,
+        "units": task.units,
+        "input_features": task.input_features,
+        "training_samples": len(task.train[1]),
+        "baseline": task.baseline,
+    }
+    return {"result": result, "task_facts": facts, "device": device_name()}
+
+
+def fit_settings(task_name, args):
+    """Every setting that changes a fit's numbers, beside its task, cell and seed.
+
+    Two fits with the same task, cell, seed and settings give the same numbers (on the same kind
+    of device), so a saved one can stand in for the other. The reviews file is identified by its
+    content, so an edited file with the same name is trained again.
+    """
+    settings = {
+        "code_sha256": code_hash(),
+        "quick": args.quick,
+        "epochs": args.epochs,
+        "batch_size": args.batch_size,
+        "clipnorm": args.clipnorm,
+        "eager": args.eager,
+        "threads": parallel.FIT_THREADS,
+        "keras_backend": keras.backend.backend(),
+        "keras": keras.__version__,
+        "backend_version": backend_version(),
+    }
+    if task_name == "text":
+        reviews = Path(args.data) if args.data else ROOT / "data" / "clothing_reviews.csv"
+        if not reviews.is_file():
+            raise cli.UsageError(f"file not found: {reviews} (check the path given to --data)")
+        settings["data_sha256"] = hashlib.sha256(reviews.read_bytes()).hexdigest()
+    return settings
+
+
+def code_hash():
+    """SHA-256 of the code files in FIT_CODE (line endings made alike: a Windows checkout and a
+    Linux one of the same commit give the same hash)."""
+    digest = hashlib.sha256()
+    for pattern in FIT_CODE:
+        for path in sorted(ROOT.glob(pattern)):
+            digest.update(path.relative_to(ROOT).as_posix().encode())
+            digest.update(path.read_bytes().replace(b"\r\n", b"\n"))
+    return digest.hexdigest()
+
+
+def backend_version():
+    """The version of the library under Keras (TensorFlow, JAX or PyTorch)."""
+    name = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}.get(keras.backend.backend())
+    try:
+        return __import__(name).__version__ if name else None
+    except ImportError:
+        return None
+
+
+def fit_key(settings):
+    """A short hash of the settings: the part of a fit file's name that changes with them."""
+    text = json.dumps(settings, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def fit_plan(args, seeds, output_dir):
+    """Every fit of this comparison, as (arguments for `fit`, the path of its result file)."""
+    plan = []
+    for task_name in args.tasks:
+        settings = fit_settings(task_name, args)
+        key = fit_key(settings)
+        for cell in cells_for(task_name, args.cells):
+            for seed in seeds:
+                run_logs = output_dir / "logs" / f"{task_name}_{cell}_seed{seed}"
+                arguments = {
+                    "task": task_name,
+                    "cell": cell,
+                    "seed": seed,
+                    "quick": args.quick,
+                    "data": str(Path(args.data).resolve()) if args.data else None,
+                    "cells": args.cells,
+                    "epochs": args.epochs,
+                    "batch_size": args.batch_size,
+                    "clipnorm": args.clipnorm,
+                    "eager": args.eager,
+                    "tensorboard_dir": str(run_logs) if args.tensorboard else None,
+                    "settings": settings,
+                }
+                path = output_dir / "fits" / f"{task_name}_{cell}_seed{seed}_{key}.json"
+                plan.append((arguments, path))
+    return plan
+
+
+def read_fit(path):
+    """A saved fit's record (see `fit` and main's Step 2)."""
+    return json.loads(Path(path).read_text())
+
+
+def table_row(task_name, cell, records):
+    """One row of the table: a task and cell's saved fits (one per seed), summarised."""
+    facts = records[0]["task_facts"]
+    runs = [record["result"] for record in records]
+    mean, spread = mean_and_spread([run["metric_value"] for run in runs])
+    per_epoch, per_epoch_spread = mean_and_spread([run["seconds_per_epoch"] for run in runs])
+    return {
+        "task": task_name,
+        "cell": cell,
+        "units": facts["units"],
+        "input_features": facts["input_features"],
+        "recurrent_params": runs[0]["recurrent_params"],
+        "formula_params": formula_params(cell, facts["units"], facts["input_features"]),
+        "total_params": runs[0]["total_params"],
+        "seconds_per_epoch": per_epoch,
+        "seconds_per_epoch_spread": per_epoch_spread,
+        # the speed columns mean something only for fits that had the machine to themselves
+        "timed_alone": all(record["fits_at_once"] == 1 for record in records),
+        "epochs_run": float(np.mean([run["epochs_run"] for run in runs])),
+        "train_seconds": float(np.mean([run["train_seconds"] for run in runs])),
+        "metric": facts["metric"],
+        "lower_is_better": facts["lower_is_better"],
+        "mean": mean,
+        "spread": spread,
+        "seeds": [
+            {"seed": record["seed"], "value": run["metric_value"], **run["details"]}
+            for record, run in zip(records, runs, strict=True)
+        ],
+        "baseline": facts["baseline"],
+        "verdict": row_verdict(runs, SimpleNamespace(baseline=facts["baseline"])),
+    }
+
+
 def cells_for(task_name, requested):
     """The cells a task trains: --cells, else every cell (the extra ones on the text task only)."""
     cells = requested or CELLS + EXTRA_CELLS
@@ -569,16 +764,18 @@ def verdicts(rows):
         time_lstm, time_gru = lstm["seconds_per_epoch"], gru["seconds_per_epoch"]
         faster = (time_lstm - time_gru) / time_lstm * 100
         one_seed = len(lstm["seeds"]) < 2
-        if one_seed:
+        if not (lstm["timed_alone"] and gru["timed_alone"]):
+            word = "not judged: timed with other fits running beside them (run with --jobs 1)"
+        elif one_seed:
             word = "one seed only, run with --seeds 3 to judge"
         elif not differs(lstm, gru, "seconds_per_epoch", "seconds_per_epoch_spread"):
-            word = "no difference beyond the seeds' spread"
+            word = "no difference beyond the seeds' spread, on this machine"
         else:
-            word = "agrees" if time_gru < time_lstm else "disagrees"
+            word = ("agrees" if time_gru < time_lstm else "disagrees") + ", on this machine"
         lines.append(
             f"[{task}] 'GRU trains faster': {time_gru:.3f} s/epoch "
             f"against the LSTM's {time_lstm:.3f} "
-            f"(GRU {faster:+.0f}% faster): {word}, on this machine."
+            f"(GRU {faster:+.0f}% faster): {word}."
         )
         better_lstm = (
             lstm["mean"] < gru["mean"] if lstm["lower_is_better"] else lstm["mean"] > gru["mean"]
@@ -620,6 +817,15 @@ def markdown_table(rows, device, verdict_lines):
         "",
         f"Device: {device}",
         "",
+    ]
+    if not all(row["timed_alone"] for row in rows):
+        lines += [
+            "The s/epoch and train s columns were measured with other fits running beside them "
+            "(--jobs above 1, or a cluster): they say nothing about the cells' speed. Only a "
+            "--jobs 1 run measures it.",
+            "",
+        ]
+    lines += [
         "| " + " | ".join(columns) + " |",
         "|" + "---|" * len(columns),
     ]
@@ -735,7 +941,43 @@ def build_parser():
         default=3,
         help="seeds per task and cell (default: %(default)s)",
     )
+    parser.add_argument(
+        "--jobs",
+        type=cli.positive_int,
+        default=1,
+        help=(
+            "fits trained at once, each in its own worker process with the same numbers as "
+            "--jobs 1 (default: %(default)s; the s/epoch column is only measured with 1)"
+        ),
+    )
+    parser.add_argument(
+        "--shard",
+        type=shard,
+        default=None,
+        metavar="K/N",
+        help="train only every N-th fit from the K-th (machine K of N); merge: see above",
+    )
+    parser.add_argument(
+        "--cluster",
+        default=None,
+        metavar="ADDRESS",
+        help=(
+            "train the fits on a Dask cluster, e.g. tcp://host:8786 (workers started with "
+            "--nthreads 1 in this folder; needs dask[distributed])"
+        ),
+    )
     return parser
+
+
+def shard(text):
+    """--shard K/N: (K, N) with 1 <= K <= N."""
+    try:
+        number, count = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected K/N such as 1/4, got {text!r}") from None
+    if not 1 <= number <= count:
+        raise argparse.ArgumentTypeError(f"K/N needs 1 <= K <= N, got {text!r}")
+    return number, count
 
 
 @cli.user_errors(build_parser)
@@ -751,84 +993,96 @@ def main(argv=None):
             f"unknown cell {unknown[0]!r}: choose from {', '.join(models.CELL_FACTS)}"
         )
     training.check_tensorboard(args.tensorboard)
+    if args.cluster and importlib.util.find_spec("distributed") is None:
+        raise cli.UsageError(
+            '--cluster needs Dask\'s distributed scheduler: pip install "dask[distributed]"'
+        )
     output_dir = prepare_output_dir(args.output_dir)
     seeds = [args.seed] if args.quick else list(range(args.seed, args.seed + args.seeds))
     device = device_name()
 
-    report.step(1, "Prepare each task's data, as its case does")
-    tasks = [
-        text_task(args.quick, args.data, cells_for("text", args.cells))
-        if name == "text"
-        else TASK_BUILDERS[name](args.quick)
-        for name in args.tasks
-    ]
-    for task in tasks:
-        if args.epochs:
-            task.epochs = args.epochs
-        if args.batch_size:
-            task.batch_size = args.batch_size
-        print(
-            f"   {task.name}: {task.description}; {len(task.train[1])} training samples; "
-            f"best baseline {task.baseline['name']} = {task.baseline['value']:.4g}"
-        )
+    report.step(1, "List the fits, and find those already saved with the same settings")
+    plan = fit_plan(args, seeds, output_dir)
+    mine = plan  # with --shard K/N: every N-th fit from the K-th, the rest for other machines
+    if args.shard:
+        number, count = args.shard
+        mine = [planned for index, planned in enumerate(plan) if index % count == number - 1]
+    todo = [(arguments, path) for arguments, path in mine if not path.exists()]
+    where = (
+        f"on the Dask cluster at {args.cluster}"
+        if args.cluster
+        else f"{args.jobs} at a time in worker processes"
+        if args.jobs > 1
+        else "one after another in this process"
+    )
+    print(
+        f"   {len(plan)} fits (tasks x cells x {len(seeds)} seed(s))"
+        + (f"; shard {args.shard[0]} of {args.shard[1]}: {len(mine)}" if args.shard else "")
+        + f"; {len(mine) - len(todo)} already in {output_dir / 'fits'} (kept: delete a file "
+        f"there to train its fit again); {len(todo)} to train"
+    )
 
-    report.step(2, f"Train every cell on every task ({len(seeds)} seed(s) each) on {device}")
+    report.step(2, f"Train {len(todo)} fit(s) {where}, on {device}")
+    (output_dir / "fits").mkdir(exist_ok=True)
+    paths = {(a["task"], a["cell"], a["seed"]): path for a, path in todo}
+    progress = Progress(len(todo))
+    fits_at_once = "cluster" if args.cluster else args.jobs
+    for arguments, outcome in parallel.run(
+        fit, [arguments for arguments, _ in todo], args.jobs, args.cluster
+    ):
+        record = {
+            "task": arguments["task"],
+            "cell": arguments["cell"],
+            "seed": arguments["seed"],
+            "settings": arguments["settings"],
+            "fits_at_once": fits_at_once,  # 1: the seconds per epoch were measured alone
+            **outcome,
+        }
+        # Saved as each fit finishes (atomically): a crash or Ctrl-C loses only the fits running.
+        write_json(paths[arguments["task"], arguments["cell"], arguments["seed"]], record)
+        label = f"{arguments['task']} {arguments['cell']} seed {arguments['seed']}"
+        print(f"   {progress.done(label)}", flush=True)
+
+    missing = [path for _, path in plan if not path.exists()]
+    if missing:
+        print(
+            f"   {len(missing)} of {len(plan)} fits are not in {output_dir / 'fits'} yet (other "
+            "shards'); once every shard is done, put their fits/ files in one folder and run the "
+            "same command there without --shard: it trains nothing and writes the comparison."
+        )
+        return {"device": device, "rows": None, "missing": len(missing)}
+
+    report.step(3, "One row per task and cell, from the saved fits")
+    records = [read_fit(path) for _, path in plan]
     rows = []
-    fits = sum(len(cells_for(task.name, args.cells)) for task in tasks) * len(seeds)
-    progress = Progress(fits)
-    for task in tasks:
-        for cell in cells_for(task.name, args.cells):
-            runs = []
-            for seed in seeds:
-                run_logs = output_dir / "logs" / f"{task.name}_{cell}_seed{seed}"
-                tensorboard_dir = run_logs if args.tensorboard else None
-                run = train_once(task, cell, seed, args.clipnorm, args.eager, tensorboard_dir)
-                runs.append(run)
-                print(f"   {progress.done(f'{task.name} {cell} seed {seed}')}", flush=True)
-            mean, spread = mean_and_spread([run["metric_value"] for run in runs])
-            per_epoch, per_epoch_spread = mean_and_spread(
-                [run["seconds_per_epoch"] for run in runs]
-            )
-            rows.append(
-                {
-                    "task": task.name,
-                    "cell": cell,
-                    "units": task.units,
-                    "input_features": task.input_features,
-                    "recurrent_params": runs[0]["recurrent_params"],
-                    "formula_params": formula_params(cell, task.units, task.input_features),
-                    "total_params": runs[0]["total_params"],
-                    "seconds_per_epoch": per_epoch,
-                    "seconds_per_epoch_spread": per_epoch_spread,
-                    "epochs_run": float(np.mean([run["epochs_run"] for run in runs])),
-                    "train_seconds": float(np.mean([run["train_seconds"] for run in runs])),
-                    "metric": task.metric,
-                    "lower_is_better": task.lower_is_better,
-                    "mean": mean,
-                    "spread": spread,
-                    "seeds": [
-                        {"seed": seed, "value": run["metric_value"], **run["details"]}
-                        for seed, run in zip(seeds, runs, strict=True)
-                    ],
-                    "baseline": task.baseline,
-                    "verdict": row_verdict(runs, task),
-                }
-            )
+    for task_name in args.tasks:
+        task_records = [record for record in records if record["task"] == task_name]
+        facts = task_records[0]["task_facts"]
+        print(
+            f"   {task_name}: {facts['description']}; {facts['training_samples']} training "
+            f"samples; best baseline {facts['baseline']['name']} = "
+            f"{facts['baseline']['value']:.4g}"
+        )
+        for cell in cells_for(task_name, args.cells):
+            cell_records = [record for record in task_records if record["cell"] == cell]
+            rows.append(table_row(task_name, cell, cell_records))
             row = rows[-1]
             print(
-                f"   {task.name:8s} {cell:18s} {task.metric} {mean:.4g} ± {spread:.2g}   "
-                f"{per_epoch:.3f} s/epoch   {row['epochs_run']:.0f} epochs   "
-                f"{row['recurrent_params']} recurrent params"
+                f"   {task_name:8s} {cell:18s} {row['metric']} {row['mean']:.4g} ± "
+                f"{row['spread']:.2g}   {row['seconds_per_epoch']:.3f} s/epoch   "
+                f"{row['epochs_run']:.0f} epochs   {row['recurrent_params']} recurrent params"
             )
             if row["verdict"]:
                 print(f"   {'':27s} {describe_verdict(row['verdict'])}")
+    devices = sorted({record["device"] for record in records})
+    device = "; ".join(devices)
 
-    report.step(3, "Check the course's table against the measurements")
+    report.step(4, "Check the course's table against the measurements")
     verdict_lines = verdicts(rows)
     for line in verdict_lines:
         print(f"   {line}")
 
-    report.step(4, "Save comparison.md, comparison.json and comparison.png")
+    report.step(5, "Save comparison.md, comparison.json and comparison.png")
     written = [
         write_text(output_dir / "comparison.md", markdown_table(rows, device, verdict_lines)),
         write_json(

@@ -3,6 +3,7 @@
     python benchmarks/bench_coverage.py                        # embedded files, seeds 1, 2, 3, 42
     COURSE_DATA_DIR=/path/to/course-files python benchmarks/bench_coverage.py   # + course milk
     python benchmarks/bench_coverage.py --seeds 42 --runs electricity-1
+    python benchmarks/bench_coverage.py --jobs 4               # four runs at a time
 
 Runs each forecasting case in a fresh process and reads its metrics.json: the share of test
 (origin, step) pairs inside the 80 % and 95 % intervals, pooled and per step, with a binomial
@@ -23,6 +24,7 @@ import time
 from pathlib import Path
 
 from scipy import stats
+from side_by_side import pinned_environment, run_side_by_side
 
 ROOT = Path(__file__).resolve().parents[1]
 GOALS = {"80": (0.72, 0.88), "95": (0.90, 0.99)}
@@ -50,7 +52,9 @@ def run_case(root, script, arguments):
     with tempfile.TemporaryDirectory() as output_dir:
         started = time.perf_counter()
         command = [sys.executable, str(Path(root) / script), *arguments, "--output-dir", output_dir]
-        result = subprocess.run(command, capture_output=True, text=True, cwd=root)
+        result = subprocess.run(
+            command, capture_output=True, text=True, cwd=root, env=pinned_environment()
+        )
         seconds = time.perf_counter() - started
         if result.returncode != 0:
             raise SystemExit(f"{script} {' '.join(arguments)} failed:\n{result.stderr[-2000:]}")
@@ -78,28 +82,40 @@ def main():
     parser.add_argument("--runs", default="", help="names of the runs to do (default: all)")
     parser.add_argument("--root", default=str(ROOT), help="the checkout whose cases run")
     parser.add_argument("--save", default="", help="write every run's metrics to this JSON file")
+    parser.add_argument("--jobs", type=int, default=1, help="case processes at a time (default: 1)")
     args = parser.parse_args()
     seeds = [int(seed) for seed in args.seeds.split(",")]
     chosen = runs(os.environ.get("COURSE_DATA_DIR"))
     if args.runs:
         chosen = [run for run in chosen if run[0] in args.runs.split(",")]
     summary, saved = [], {}
-    for name, script, arguments, goals in chosen:
-        for seed in seeds:
-            seconds, metrics = run_case(args.root, script, [*arguments, "--seed", str(seed)])
-            saved[f"{name}/{seed}"] = {"seconds": seconds, "metrics": metrics}
-            pairs = pairs_scored(metrics)
-            print(f"\n{name}, seed {seed}: {seconds:.0f} s, {pairs} (origin, step) pairs")
-            print(f"   intervals: {metrics['protocol'].get('interval_method', '')}")
-            for level in ("80", "95"):
-                block = metrics["intervals"][level]
-                low, high = binomial_interval(block["coverage"], pairs)
-                steps = " ".join(f"{share:.2f}" for share in block["by_horizon"])
-                print(
-                    f"   {level} %: pooled {block['coverage']:.3f} [{low:.3f}, {high:.3f}]"
-                    f"   by step {steps}"
-                )
-            summary.append((name, seed, goals, metrics, pairs, seconds))
+    plan = [(run, seed) for run in chosen for seed in seeds]
+
+    def call(run, seed):
+        _, script, arguments, _ = run
+        return lambda: run_case(args.root, script, [*arguments, "--seed", str(seed)])
+
+    def label(index):
+        return f"{plan[index][0][0]}, seed {plan[index][1]}"
+
+    if args.jobs > 1:
+        print(f"{args.jobs} runs at a time: the times are shared time, not each run's")
+    found = dict(run_side_by_side([call(*planned) for planned in plan], args.jobs, label))
+    for index, ((name, _, _, goals), seed) in enumerate(plan):
+        seconds, metrics = found[index]
+        saved[f"{name}/{seed}"] = {"seconds": seconds, "metrics": metrics}
+        pairs = pairs_scored(metrics)
+        print(f"\n{name}, seed {seed}: {seconds:.0f} s, {pairs} (origin, step) pairs")
+        print(f"   intervals: {metrics['protocol'].get('interval_method', '')}")
+        for level in ("80", "95"):
+            block = metrics["intervals"][level]
+            low, high = binomial_interval(block["coverage"], pairs)
+            steps = " ".join(f"{share:.2f}" for share in block["by_horizon"])
+            print(
+                f"   {level} %: pooled {block['coverage']:.3f} [{low:.3f}, {high:.3f}]"
+                f"   by step {steps}"
+            )
+        summary.append((name, seed, goals, metrics, pairs, seconds))
     print("\n== Summary (markdown)")
     print(
         "| run | seed | 80 % held [binomial 95 %] | 95 % held [binomial 95 %] | worst step "

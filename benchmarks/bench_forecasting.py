@@ -22,8 +22,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_case(script, *args):
-    """Run a case in a fresh process; return (seconds, metrics dict)."""
+def run_case(script, *args, environment=None):
+    """Run a case in a fresh process; return (seconds, metrics dict).
+
+    environment: the process's environment variables (default: this one's).
+    """
     with tempfile.TemporaryDirectory() as output_dir:
         started = time.perf_counter()
         result = subprocess.run(
@@ -31,6 +34,7 @@ def run_case(script, *args):
             capture_output=True,
             text=True,
             cwd=ROOT,
+            env=environment,
         )
         seconds = time.perf_counter() - started
         if result.returncode != 0:

@@ -3,6 +3,7 @@
     python benchmarks/generalization.py                 # every file, seed 1
     python benchmarks/generalization.py --seeds 1,2,3   # the goal figures
     python benchmarks/generalization.py --only fulda_temperature,rotten_tomatoes_1k
+    python benchmarks/generalization.py --jobs 4       # four runs at a time, the same numbers
 
 The files come from packages on PyPI (benchmarks/public_files.py says which, and why none of
 them is a copy of a collection used elsewhere to check the project). Each one runs through its
@@ -29,6 +30,7 @@ from pathlib import Path
 
 from bench_forecasting import run_case
 from public_files import fetch_all
+from side_by_side import pinned_environment, run_side_by_side
 
 SIMPLE = ["naive", "seasonal_naive", "last_year_change", "climatology", "mean"]
 LSTM_RMSE = ("case8_2_lstm.py", "rmse")
@@ -54,7 +56,7 @@ def forecasting_row(public_file, seed, inputs=None):
     arguments += ["--target", columns["target"], "--seed", str(seed)]
     if inputs:
         arguments += ["--inputs", inputs]
-    seconds, metrics = run_case(script, *arguments)
+    seconds, metrics = run_case(script, *arguments, environment=pinned_environment())
     scores = {name: block[metric] for name, block in metrics["baselines"].items()}
     simple = {name: score for name, score in scores.items() if name in SIMPLE}
     best = min(simple, key=simple.get)
@@ -81,7 +83,7 @@ def forecasting_row(public_file, seed, inputs=None):
 def text_row(public_file, seed):
     arguments = ["--data", str(public_file.path), "--text-columns", public_file.columns["text"]]
     arguments += ["--label-column", public_file.columns["label"], "--seed", str(seed)]
-    seconds, metrics = run_case("case8_1_rnn.py", *arguments)
+    seconds, metrics = run_case("case8_1_rnn.py", *arguments, environment=pinned_environment())
     network = metrics["model"]["roc_auc"]
     tfidf = metrics["baselines"]["tfidf_logreg"]["roc_auc"]
     return {
@@ -177,35 +179,52 @@ def main():
     parser.add_argument("--seeds", default="1", help="comma-separated seeds (default: 1)")
     parser.add_argument("--only", help="comma-separated file names (default: all)")
     parser.add_argument("--json", type=Path, help="also write every row to this JSON file")
+    parser.add_argument("--jobs", type=int, default=1, help="case processes at a time (default: 1)")
     args = parser.parse_args()
     seeds = [int(seed) for seed in args.seeds.split(",")]
     files = fetch_all()
     if args.only:
         wanted = set(args.only.split(","))
         files = [public_file for public_file in files if public_file.name in wanted]
-    rows = []
+    # Every run of the benchmark, in the tables' order; --jobs N runs N of them at a time.
+    plan = []
     for public_file in files:
         for seed in seeds:
+            plan.append((public_file, seed, None))
+            if public_file.kind != "text" and "inputs" in public_file.columns:
+                plan.append((public_file, seed, "all"))
+
+    def call(public_file, seed, inputs):
+        def run():
             try:
                 if public_file.kind == "text":
-                    runs = [text_row(public_file, seed)]
-                else:
-                    runs = [forecasting_row(public_file, seed)]
-                    if "inputs" in public_file.columns:
-                        runs.append(forecasting_row(public_file, seed, inputs="all"))
+                    return text_row(public_file, seed)
+                return forecasting_row(public_file, seed, inputs=inputs)
             except SystemExit as refused:  # the case refused the file: say why, go on
-                print(f"{public_file.name} seed {seed}: REFUSED: {str(refused)[-300:]}")
-                continue
-            for row in runs:
-                rows.append(row)
-                shown = {key: row[key] for key in ("network", "ratio", "gap") if key in row}
-                with_inputs = " --inputs all" if row.get("inputs") else ""
-                print(
-                    f"{public_file.name}{with_inputs} seed {seed}: "
-                    + ", ".join(f"{key} {value:.3f}" for key, value in shown.items())
-                    + f" ({row['seconds']:.0f} s)",
-                    flush=True,
-                )
+                return {"refused": str(refused)[-300:]}
+
+        return run
+
+    def label(index):
+        public_file, seed, inputs = plan[index]
+        return f"{public_file.name}{' --inputs all' if inputs else ''} seed {seed}"
+
+    if args.jobs > 1:
+        print(f"{args.jobs} runs at a time: the seconds columns are shared time, not each run's")
+    found = {}
+    for index, row in run_side_by_side([call(*planned) for planned in plan], args.jobs, label):
+        found[index] = row
+        if "refused" in row:
+            print(f"   {label(index)}: REFUSED: {row['refused']}", flush=True)
+            continue
+        shown = {key: row[key] for key in ("network", "ratio", "gap") if key in row}
+        print(
+            f"   {label(index)}: "
+            + ", ".join(f"{key} {value:.3f}" for key, value in shown.items())
+            + f" ({row['seconds']:.0f} s)",
+            flush=True,
+        )
+    rows = [found[index] for index in range(len(plan)) if "refused" not in found[index]]
     print_tables(rows)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1) + "\n")

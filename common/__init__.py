@@ -10,9 +10,9 @@ that you set yourself is honoured and then nothing is hidden, e.g. to see why a 
 import importlib.util
 import os
 
-QUIET = "TF_CPP_MIN_LOG_LEVEL" not in os.environ  # the user chose no log level: keep start-up quiet
-if QUIET:
-    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"  # 3 = errors only, for TensorFlow's C++ log
+# 3 = errors only, for TensorFlow's C++ log. Quiet when no level was chosen, or errors only (as
+# in the worker processes of compare_cells.py --jobs N, which inherit this process's setting).
+QUIET = os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3") == "3"
 
 
 def _import_tensorflow_quietly():
