@@ -204,6 +204,7 @@ def budget(samples, updates, patience_updates, batch_size=None, epochs=None):
 
 
 KEEP_MARGIN = 0.01  # training's weights must beat the start by 1 % of its loss in every block
+STRONG_P = 0.001  # or a gain this significant over all the blocks, the check block agreeing
 
 
 def keep_if_it_helps(model, callbacks, validation, check, loss, margin=KEEP_MARGIN):
@@ -216,10 +217,11 @@ def keep_if_it_helps(model, callbacks, validation, check, loss, margin=KEEP_MARG
     in one stretch of time and hurts in another can still win on the whole. So the judgement
     is block by block: the two halves of the watched validation part, and the check block
     after it, which early stopping never saw. A correction is kept only where all three agree
-    it helps, by a margin, and where the Diebold-Mariano test on the check block says the gain
-    is real (p < 0.05), the same test every "beats" of the project needs. (A series too short
-    for a check block has an empty one: the validation part is judged in three blocks, the
-    test on all of it.)
+    it helps, by a margin, and where the Diebold-Mariano test says the gain is real, the test
+    every "beats" of the project needs: on the check block alone (p < 0.05), or, where a noisy
+    check block cannot tell on its own, over all three blocks with p < STRONG_P. (A series too
+    short for a check block has an empty one: the validation part is judged in three blocks,
+    the test on all of it at p < 0.05.)
     callbacks: fit()'s callbacks, one of them EarlyStoppingFromStart (which holds the starting
     weights); validation, check: (windows, targets) each (targets None: a WindowDataset's
     own); loss: "mse" or "mae", the training loss.
@@ -256,14 +258,15 @@ def keep_if_it_helps(model, callbacks, validation, check, loss, margin=KEEP_MARG
         {"start": s, "trained": t}
         for s, t in zip(block_losses(start), block_losses(trained), strict=True)
     ]
-    test = significance.diebold_mariano(
-        trained[-1],
-        start[-1],
-        "squared" if loss == "mse" else "absolute",
-        horizon=trained[-1].shape[1],
+    kind, horizon = ("squared" if loss == "mse" else "absolute"), trained[-1].shape[1]
+    test = significance.diebold_mariano(trained[-1], start[-1], kind, horizon=horizon)
+    overall = significance.diebold_mariano(  # every judged origin, in time order
+        np.concatenate(trained), np.concatenate(start), kind, horizon=horizon
     )
     better = all(block["trained"] < (1 - margin) * block["start"] for block in judged)
-    kept = better and test["statistic"] < 0 and test["p"] < 0.05
+    confirmed = test["statistic"] < 0 and test["p"] < 0.05
+    overwhelming = len(parts) == 2 and overall["statistic"] < 0 and overall["p"] < STRONG_P
+    kept = better and (confirmed or overwhelming)
     if kept:
         model.set_weights(trained_weights)
     losses = ", ".join(f"{block['trained']:.4f} vs {block['start']:.4f}" for block in judged)
@@ -273,9 +276,10 @@ def keep_if_it_helps(model, callbacks, validation, check, loss, margin=KEEP_MARG
         else ("the validation part's three blocks")
     )
     tested = "the check block" if len(parts) == 2 else "the validation part"
+    overall_text = f", on every block {overall['p']:.2g}" if len(parts) == 2 else ""
     print(
-        f"   loss in {where}, trained vs start: {losses}; Diebold-Mariano test on {tested}: "
-        f"p = {test['p']:.2g}: "
+        f"   loss in {where}, trained vs start: {losses}; Diebold-Mariano p on {tested} "
+        f"{test['p']:.2g}{overall_text}: "
         + (
             f"better by {margin:.0%} in every block and significantly, training's weights kept"
             if kept
@@ -283,4 +287,4 @@ def keep_if_it_helps(model, callbacks, validation, check, loss, margin=KEEP_MARG
             "weights (the linear forecast) come back"
         )
     )
-    return {"kept": kept, "blocks": judged, "p": float(test["p"])}
+    return {"kept": kept, "blocks": judged, "p": float(test["p"]), "p_all": float(overall["p"])}

@@ -197,3 +197,15 @@ def test_without_a_check_block_the_validation_part_is_judged_in_three_blocks():
     targets = np.concatenate([np.ones(20), -np.ones(10)]).astype("float32")
     judged = training.keep_if_it_helps(model, [stopper], (x, targets), (x[:0], targets[:0]), "mae")
     assert len(judged["blocks"]) == 3 and judged["kept"] is False  # the last block disagrees
+
+
+def test_an_overwhelming_gain_is_kept_when_the_noisy_check_block_agrees():
+    """The validation part shows a large, clear gain (targets near 1, a bias of 0.1 takes a
+    fifth off the loss); the check block's 20 noisy targets agree by 4 % but cannot confirm it
+    alone (p > 0.05). Over all three blocks the test is overwhelming (p < 0.001): kept."""
+    rng = np.random.default_rng(0)
+    noisy_check = (0.1 + np.random.default_rng(16).normal(size=60))[40:]
+    targets = np.concatenate([1 + 0.1 * rng.normal(size=40), noisy_check]).astype("float32")
+    judged, bias = keep_or_drop(targets, 0.1)
+    assert judged["p"] > 0.05 and judged["p_all"] < training.STRONG_P
+    assert judged["kept"] is True and bias == pytest.approx(0.1)
