@@ -530,24 +530,25 @@ def calibrate_intervals(scaled, ridge, test_start, test_errors, test_origins, se
             f"(a fold needs {MIN_FOLD_WINDOWS}): use a longer file, a smaller --window or "
             "--horizon, or a smaller --test-fraction"
         )
+
+    def errors_in_real_units(predictions, origins):  # (origins, H): forecast minus actual
+        errors = preprocessing.in_real_units(predictions, values, origins, recipe)
+        errors = errors - windows.target_paths(values, origins, horizon)
+        return np.reshape(errors, (len(origins), -1))
+
     origins = before_test[positions]
-    calibration_errors = preprocessing.in_real_units(
-        forecasts, values, origins, recipe
-    ) - windows.target_paths(values, origins, horizon)
+    calibration_errors = errors_in_real_units(forecasts, origins)
     filled = windows.target_paths(series.frame.index.isin(series.filled_dates), origins, horizon)
-    calibration_errors = np.where(filled, np.nan, calibration_errors)  # filled: not errors
-    train_errors = preprocessing.in_real_units(
-        baselines.predict_linear(ridge, all_windows[: positions[0]]),
-        values,
-        before_test[: positions[0]],
-        recipe,
-    ) - windows.target_paths(values, before_test[: positions[0]], horizon)
-    calibration_errors = np.reshape(calibration_errors, (len(origins), -1))
+    calibration_errors[np.reshape(filled, calibration_errors.shape)] = np.nan  # not errors
+    fitted = before_test[: positions[0]]  # the origins the first fold's ridge was fitted on
+    train_errors = errors_in_real_units(
+        baselines.predict_linear(ridge, all_windows[: positions[0]]), fitted
+    )
     walk = intervals.adaptive_walk(
         calibration_errors,
         np.reshape(test_errors, (len(test_origins), -1)),
         test_origins,
-        scale_errors=np.reshape(train_errors, (len(train_errors), -1)),
+        scale_errors=train_errors,
     )
     recipe.intervals = walk["final"]
     recipe.interval_method = (

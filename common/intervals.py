@@ -35,11 +35,18 @@ STEP = 0.05  # adaptive conformal inference's learning rate (gamma): Gibbs and C
 # times larger corrects a wrong width within a few dozen of them.
 
 
+def conformal_rank(count, level):
+    """Which of `count` sorted scores is the conformal quantile at `level` (a fraction): the
+    ceil((count + 1) * level)-th smallest. Above `count`, the level cannot be guaranteed by
+    that many scores (19 are needed for 0.95)."""
+    return math.ceil((count + 1) * level)
+
+
 def conformal_quantile(absolute_errors, level):
     """The ceil((n + 1) * level / 100)-th smallest of n absolute errors; None when n is too
     small for that (the level cannot be guaranteed by n errors)."""
     errors = np.sort(np.asarray(absolute_errors, dtype=float).reshape(-1))
-    rank = math.ceil((len(errors) + 1) * level / 100)
+    rank = conformal_rank(len(errors), level / 100)
     return float(errors[rank - 1]) if rank <= len(errors) else None
 
 
@@ -66,8 +73,7 @@ def scores(errors, scale_errors=None, levels=LEVELS):
     errors = np.abs(np.asarray(errors, dtype=float))
     errors = errors.reshape(len(errors), -1)
     columns = [np.sort(column[~np.isnan(column)]) for column in errors.T]
-    needed = max(math.ceil(100 / (100 - level)) - 1 for level in levels)  # 19 for 95 %
-    if all(len(column) >= needed for column in columns):
+    if all(conformal_rank(len(column), max(levels) / 100) <= len(column) for column in columns):
         return columns, np.ones(len(columns)), "per step"
     scale = per_step_scale(errors if scale_errors is None else scale_errors)
     pooled = np.sort(np.concatenate([column / s for column, s in zip(columns, scale, strict=True)]))
@@ -80,7 +86,7 @@ def quantile_of_sorted(sorted_scores, level):
     infinite interval in theory): the largest score is used. A level at or below 0: 0."""
     if level <= 0 or len(sorted_scores) == 0:
         return 0.0
-    rank = min(math.ceil((len(sorted_scores) + 1) * level), len(sorted_scores))
+    rank = min(conformal_rank(len(sorted_scores), level), len(sorted_scores))
     return float(sorted_scores[rank - 1])
 
 

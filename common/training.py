@@ -209,8 +209,8 @@ STRONG_P = 0.001  # or a gain this significant over all the blocks, the check bl
 
 def keep_if_it_helps(model, callbacks, validation, check, loss, margin=KEEP_MARGIN):
     """After fit(): keep what training learned only if it beats the starting weights in every
-    block, by at least `margin` of the start's loss, and significantly on the check block;
-    else put the starting weights back.
+    block, by at least `margin` of the start's loss, and significantly; else put the starting
+    weights back.
 
     Early stopping picks the epoch with the best loss over the validation part it watches: the
     best of a hundred noisy epochs looks better there than it is, and a correction that helps
@@ -225,12 +225,12 @@ def keep_if_it_helps(model, callbacks, validation, check, loss, margin=KEEP_MARG
     callbacks: fit()'s callbacks, one of them EarlyStoppingFromStart (which holds the starting
     weights); validation, check: (windows, targets) each (targets None: a WindowDataset's
     own); loss: "mse" or "mae", the training loss.
-    Returns {"kept": bool, "blocks": [{"start": loss, "trained": loss}, ...], "p": the test's
-    p-value}, prints a line.
+    Returns {"kept": bool, "blocks": [{"start": loss, "trained": loss}, ...], "p": the check
+    block's p-value, "p_all": all blocks'}, prints a line.
     """
     stopper = next(each for each in callbacks if isinstance(each, EarlyStoppingFromStart))
     if stopper.kept_start:
-        return {"kept": False, "blocks": [], "p": None}
+        return {"kept": False, "blocks": [], "p": None, "p_all": None}
     trained_weights = model.get_weights()
     parts = ((2, validation), (1, check)) if len(check[0]) else ((3, validation),)
 
@@ -270,13 +270,15 @@ def keep_if_it_helps(model, callbacks, validation, check, loss, margin=KEEP_MARG
     if kept:
         model.set_weights(trained_weights)
     losses = ", ".join(f"{block['trained']:.4f} vs {block['start']:.4f}" for block in judged)
-    where = (
-        "the validation part's two halves and the check block"
-        if len(parts) == 2
-        else ("the validation part's three blocks")
-    )
-    tested = "the check block" if len(parts) == 2 else "the validation part"
-    overall_text = f", on every block {overall['p']:.2g}" if len(parts) == 2 else ""
+    if len(parts) == 2:
+        where, tested = "the validation part's two halves and the check block", "the check block"
+        overall_text = f", on every block {overall['p']:.2g}"
+    else:
+        where, tested, overall_text = (
+            "the validation part's three blocks",
+            "the validation part",
+            "",
+        )
     print(
         f"   loss in {where}, trained vs start: {losses}; Diebold-Mariano p on {tested} "
         f"{test['p']:.2g}{overall_text}: "
