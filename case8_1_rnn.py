@@ -38,7 +38,7 @@ import time
 from pathlib import Path
 
 from common import cli, plots, report, text, training
-from common.artifacts import prepare_output_dir, save_model, write_history, write_json
+from common.machinery.artifacts import prepare_output_dir, save_model, write_history, write_json
 
 # `common` comes first: it keeps TensorFlow's start-up log quiet, which must happen before
 # TensorFlow (and so Keras) is imported.

@@ -54,7 +54,6 @@ from common import (
     cli,
     forecasting,
     models,
-    parallel,
     plots,
     preprocessing,
     report,
@@ -62,8 +61,9 @@ from common import (
     training,
     windows,
 )
-from common.artifacts import prepare_output_dir, write_json, write_text
 from common.cells import parameter_count
+from common.machinery import parallel
+from common.machinery.artifacts import prepare_output_dir, write_json, write_text
 
 # `common` comes first: it keeps TensorFlow's start-up log quiet, which must happen before
 # TensorFlow (and so Keras) is imported.

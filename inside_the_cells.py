@@ -40,8 +40,8 @@ from pathlib import Path
 
 import case8_2_lstm
 from common import cells, cli, gradients, models, plots, preprocessing, report, training
-from common.artifacts import prepare_output_dir, write_json
-from common.series import load_series
+from common.machinery.artifacts import prepare_output_dir, write_json
+from common.machinery.series import load_series
 
 # `common` comes first: it keeps TensorFlow's start-up log quiet, which must happen before
 # TensorFlow (and so Keras) is imported.

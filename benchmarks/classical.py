@@ -48,8 +48,9 @@ sys.path.insert(0, str(ROOT))
 # `common` comes first: it keeps TensorFlow's start-up log quiet (the case modules import Keras).
 import case8_2_lstm  # noqa: E402
 import case8_3_gru  # noqa: E402
-from common import baselines, frequencies, windows  # noqa: E402
-from common.series import load_series  # noqa: E402
+from common import baselines, windows  # noqa: E402
+from common.machinery import frequencies  # noqa: E402
+from common.machinery.series import load_series  # noqa: E402
 
 import numpy as np  # noqa: E402
 from statsmodels.tools.sm_exceptions import ConvergenceWarning  # noqa: E402

@@ -64,7 +64,7 @@ sys.path.insert(0, str(ROOT))
 # `common` comes first: it keeps TensorFlow's start-up log quiet, which must happen before
 # TensorFlow (and so Keras) is imported.
 from common import baselines, text, training, windows  # noqa: E402
-from common.series import load_series  # noqa: E402
+from common.machinery.series import load_series  # noqa: E402
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402

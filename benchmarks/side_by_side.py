@@ -3,7 +3,7 @@
 Each run is already a fresh process (`python case8_x.py ...`); `--jobs N` keeps N of them going at
 once. Every run, whatever N, gets the same thread settings through its environment (one thread
 for TensorFlow's pools and the linear-algebra libraries, as compare_cells.py's fits in
-common/parallel.py), so a run gives the same numbers alone as beside others. The seconds a run
+machinery/parallel.py), so a run gives the same numbers alone as beside others. The seconds a run
 reports are its own only with `--jobs 1`: side by side, runs share the cores.
 """
 
@@ -11,7 +11,7 @@ import os
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
-# common/parallel.py's thread_environment(), repeated here so that a benchmark's driver does not
+# machinery/parallel.py's thread_environment(), repeated here so that a benchmark's driver does not
 # import TensorFlow (tests/test_parallel.py checks that the two agree).
 THREADS_PER_RUN = 1
 THREAD_VARIABLES = {

@@ -8,9 +8,10 @@ targets all lie in it is scored ("rolling forecast origins"), step by step.
 import types
 from pathlib import Path
 
-from common import frequencies, preprocessing, report
-from common import series as series_io
-from common.errors import UsageError
+from common import preprocessing, report
+from common.machinery import frequencies
+from common.machinery import series as series_io
+from common.machinery.errors import UsageError
 
 import keras
 

@@ -6,7 +6,7 @@ positions, and returns one forecast per test target, using only values before th
 
 from dataclasses import dataclass
 
-from common.frequencies import climatology_keys
+from common.machinery.frequencies import climatology_keys
 from common.windows import in_order, path_positions
 
 import numpy as np
@@ -66,7 +66,7 @@ def mean(values, test_origins, test_start, horizon=1):
 def climatology(values, dates, test_origins, test_start, horizon=1, by="day of year"):
     """Training mean for the same point of the calendar: `by` the day of the year (month and
     day; 29 February uses 28 February if unseen), the hour of day, the month, ...
-    (common/frequencies.climatology_keys); a point the training part never saw gets the
+    (common/machinery/frequencies.climatology_keys); a point the training part never saw gets the
     training mean."""
     dates = pd.DatetimeIndex(dates)
     training = pd.Series(np.asarray(values, dtype=float)[:test_start], index=dates[:test_start])
@@ -102,7 +102,7 @@ def forecasting_baselines(
     """Forecasts of every simple baseline of docs/PROTOCOL.md on the test targets, by name:
     (origins,) one step ahead, (origins, horizon) from each origin when horizon > 1.
 
-    Those the step has (common/frequencies.py): seasonal_naive with a `season` (None: none),
+    Those the step has (machinery/frequencies.py): seasonal_naive with a `season` (None: none),
     last_year_change where a year is `year_steps` steps (monthly 12, weekly 52, quarterly 4),
     climatology `climatology_by` a point of the calendar ("day of year", "month", ...).
     (The `linear` baseline needs the model's windows: see `linear_on_windows`.)

@@ -11,8 +11,8 @@ import math
 import signal
 import sys
 
-from common.errors import UsageError
-from common.interrupts import (
+from common.machinery.errors import UsageError
+from common.machinery.interrupts import (
     INTERRUPTED,
     INTERRUPTED_MESSAGE,
     TRAINING,
@@ -197,7 +197,7 @@ def forecasting_parser(doc, script_name):
     """The parser of a forecasting case (8-2 LSTM, 8-3 GRU): every script's flags and the
     forecasting ones. Epochs and the batch size follow the case's budget of optimizer updates;
     the window candidates, the season and the calendar terms follow the file's step
-    (common/frequencies.py)."""
+    (common/machinery/frequencies.py)."""
     parser = base_parser(doc, script_name, epochs=None, batch_size=None)
     flag = parser.add_argument
     flag(

@@ -2,7 +2,7 @@
 
 Case 8-2 (LSTM, monthly by default) and case 8-3 (GRU, daily by default) tell the same story
 with another cell, other data and other words; both read any regular step from a minute to a
-year (common/frequencies.py decides the season, the windows tried and the calendar terms).
+year (common/machinery/frequencies.py decides the season, the windows tried and the calendar terms).
 Their `main` writes out the lesson (scale, cut windows, build, compile, fit, predict);
 everything that checks the lesson rather than teaches it is one call here:
 
@@ -35,7 +35,6 @@ from common import (
     ahead,
     baselines,
     diagnostics,
-    frequencies,
     intervals,
     plots,
     preprocessing,
@@ -45,10 +44,11 @@ from common import (
     training,
     windows,
 )
-from common import series as series_io
-from common.artifacts import prepare_output_dir, save_model, write_history, write_json
 from common.cli import DEFAULT_TEST_FRACTION
-from common.errors import UsageError
+from common.machinery import frequencies
+from common.machinery import series as series_io
+from common.machinery.artifacts import prepare_output_dir, save_model, write_history, write_json
+from common.machinery.errors import UsageError
 
 import numpy as np
 
@@ -282,7 +282,7 @@ def noise_check(training_values, season, output_dir=None):
 
 def recipe_for(series, lags, window, horizon):
     """A fresh Preprocessing for one (differencing lags, window) candidate; calendar terms as
-    the series' step has them (common/frequencies.py)."""
+    the series' step has them (common/machinery/frequencies.py)."""
     return preprocessing.Preprocessing(
         window=window,
         target=series.target,
@@ -390,7 +390,7 @@ def forecast_baselines(
 ):
     """Step 6: every common-sense forecast of the test targets in real units, each printed with
     its score: naive, seasonal naive, last year's change, the training mean, climatology (those
-    the series' step has: common/frequencies.py), and `linear`, a ridge regression on the
+    the series' step has: common/machinery/frequencies.py), and `linear`, a ridge regression on the
     network's own windows, flattened (baselines.ridge_on_windows).
 
     fitted_windows: (train_windows, train_targets, validation_windows, validation_targets): the

@@ -4,9 +4,9 @@
 which needs no display, so the scripts work over SSH and in CI.
 """
 
-from common import frequencies
-from common.artifacts import atomic_path
 from common.diagnostics import format_p_value, white_noise_band
+from common.machinery import frequencies
+from common.machinery.artifacts import atomic_path
 
 import matplotlib
 import numpy as np
@@ -45,7 +45,7 @@ def series_overview(frame, target, step, path):
     """data.png: the whole series, and its profile over the calendar the climatology baseline
     uses (mean by month, by day of the year, by hour of day, ...; none for yearly data).
 
-    step: the series' Frequency (common/frequencies.py)."""
+    step: the series' Frequency (common/machinery/frequencies.py)."""
     plt = pyplot()
     figure, (whole, profile) = plt.subplots(
         1, 2, figsize=(12, 4), gridspec_kw={"width_ratios": [2, 1]}

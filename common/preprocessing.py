@@ -18,8 +18,8 @@ and the forecast in real units is y[t] = z[t] + y[t-1] + y[t-12] - y[t-13].
 import json
 from dataclasses import asdict, dataclass, field
 
-from common import frequencies
-from common.artifacts import write_text
+from common.machinery import frequencies
+from common.machinery.artifacts import write_text
 
 import keras
 import numpy as np
@@ -34,7 +34,7 @@ class Preprocessing:
     window: int  # input steps per forecast
     target: str  # column forecast
     inputs: list  # other measured columns fed beside the target
-    frequency: str  # the step's name in common/frequencies.py: "daily", "monthly", "hourly", ...
+    frequency: str  # the step's name in machinery/frequencies.py: "daily", "monthly", "hourly", ...
     differencing_lags: list  # e.g. [12, 1]: seasonal then first difference; [] = none
     calendar_features: bool  # add sin/cos of the step's calendar cycles (day, week, year)
     differencing: str = ""  # the --differencing name of differencing_lags, e.g. "seasonal"

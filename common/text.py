@@ -17,8 +17,8 @@ holds the vectoriser loads with `keras.saving.load_model(path)` (safe mode on, n
 
 from dataclasses import dataclass, field
 
-from common.errors import UsageError
-from common.series import closest_column, read_table
+from common.machinery.errors import UsageError
+from common.machinery.series import closest_column, read_table
 
 import keras
 import numpy as np

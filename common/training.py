@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 from common import significance
-from common.errors import UsageError
-from common.interrupts import TRAINING, check_interrupted
+from common.machinery.errors import UsageError
+from common.machinery.interrupts import TRAINING, check_interrupted
 
 import keras
 import numpy as np

@@ -1,11 +1,11 @@
-"""common/artifacts.py: the output folder's checks, atomic writes, ordinary file permissions."""
+"""machinery/artifacts.py: the output folder's checks, atomic writes, ordinary file permissions."""
 
 import os
 import stat
 import sys
 
-from common import artifacts
 from common.cli import UsageError
+from common.machinery import artifacts
 
 import pytest
 

@@ -3,8 +3,8 @@
 import math
 
 import case8_2_lstm
+from common.machinery.series import load_series
 from common.preprocessing import Preprocessing, forecast_ahead
-from common.series import load_series
 from helpers import read_json
 
 import keras

@@ -8,7 +8,8 @@ import case8_2_lstm
 import case8_3_gru
 import compare_cells
 import inside_the_cells
-from common import cli, interrupts
+from common import cli
+from common.machinery import interrupts
 
 import pytest
 

@@ -6,8 +6,8 @@ import types
 import case8_2_lstm
 import case8_3_gru
 from common import forecasting
-from common.errors import UsageError
-from common.series import Series
+from common.machinery.errors import UsageError
+from common.machinery.series import Series
 
 import numpy as np
 import pandas as pd

@@ -1,7 +1,7 @@
-from common import frequencies
-from common.errors import UsageError
-from common.frequencies import by_name, calendar_columns, infer, season_for
-from common.series import load_series
+from common.machinery import frequencies
+from common.machinery.errors import UsageError
+from common.machinery.frequencies import by_name, calendar_columns, infer, season_for
+from common.machinery.series import load_series
 
 import numpy as np
 import pandas as pd

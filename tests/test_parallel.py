@@ -13,7 +13,7 @@ import sys
 import time
 
 import compare_cells
-from common import parallel
+from common.machinery import parallel
 from helpers import ROOT, exit_code_and_error, read_json, run_script
 
 import pytest

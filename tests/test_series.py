@@ -1,5 +1,5 @@
 from common.cli import UsageError
-from common.series import load_series
+from common.machinery.series import load_series
 
 import numpy as np
 import pandas as pd

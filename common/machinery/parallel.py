@@ -23,7 +23,7 @@ import os
 import sys
 from pathlib import Path
 
-from common.errors import UsageError
+from common.machinery.errors import UsageError
 
 # Threads per fit. One: N fits then use N cores without competing for them, and a fit gives the
 # same numbers alone (--jobs 1) as beside others. Small recurrent models gain little from more.

@@ -3,7 +3,7 @@
 Real records are messy: dates day-first or month-first, rows out of order, stamps missing or
 repeated, empty cells written as `-` or `NA`, decimal commas. `load_series` turns any CSV with a
 date column and numeric columns into a `Series` whose index has every step (a minute to a year:
-common/frequencies.py) exactly once, fills short gaps with the last observed value, refuses long
+machinery/frequencies.py) exactly once, fills short gaps with the last observed value, refuses long
 ones, and says in `notes` what it did. Every problem a user can fix raises `UsageError`.
 """
 
@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from common import frequencies
-from common.errors import UsageError
+from common.machinery import frequencies
+from common.machinery.errors import UsageError
 
 import numpy as np
 import pandas as pd
@@ -34,7 +34,7 @@ class Series:
     target: str
     inputs: list
     date_column: str
-    frequency: str  # the step's name in common/frequencies.py: "daily", "monthly", "hourly", ...
+    frequency: str  # the step's name in machinery/frequencies.py: "daily", "monthly", "hourly", ...
     notes: list = field(default_factory=list)
     # dates whose target value was missing and filled: never scored as targets
     filled_dates: pd.DatetimeIndex = field(default_factory=lambda: pd.DatetimeIndex([]))
@@ -51,7 +51,7 @@ class Series:
 
     @property
     def step(self):
-        """The Frequency row of the series' step (common/frequencies.py)."""
+        """The Frequency row of the series' step (common/machinery/frequencies.py)."""
         return frequencies.by_name(self.frequency)
 
 
@@ -371,7 +371,7 @@ def regular_calendar(values, frequency):
 
 def load_series(path, date_column=None, target=None, inputs=None, date_format=None, resample=None):
     """Read `path` and return a `Series` on a complete calendar of its step (a minute to a
-    year, inferred from the dates: common/frequencies.py).
+    year, inferred from the dates: common/machinery/frequencies.py).
 
     target: the column to forecast (default: the only numeric column).
     inputs: other numeric columns to keep beside it (default: none; ["all"]: every other).

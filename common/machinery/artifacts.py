@@ -8,8 +8,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from common.errors import UsageError
-from common.interrupts import check_interrupted
+from common.machinery.errors import UsageError
+from common.machinery.interrupts import check_interrupted
 
 import pandas as pd
 

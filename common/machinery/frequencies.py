@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from common.errors import UsageError
+from common.machinery.errors import UsageError
 
 import numpy as np
 import pandas as pd

@@ -2,7 +2,7 @@
 
 During model.fit() a Ctrl-C is only noted (`INTERRUPTED`); the training callback stops at the
 next batch, where TensorFlow is in a clean state. Elsewhere, or on a second Ctrl-C, the script
-stops at once. Artifacts are written atomically (common/artifacts.py), so an interrupted run
+stops at once. Artifacts are written atomically (machinery/artifacts.py), so an interrupted run
 leaves the previous run's files as they were. A debugger that installed its own handler keeps it.
 """
 
