@@ -1,4 +1,9 @@
-"""What a run prints: step headers, array traces (--trace) and the results table."""
+"""What a run prints: step headers, array traces (--trace) and the results table.
+
+Every line a run prints is printed here, in `common/report/`: the other modules compute and
+return values. One submodule per script family: `forecasting` (cases 8-2 and 8-3), `text` (case
+8-1), `comparison` (compare_cells.py), `cells` (inside_the_cells.py).
+"""
 
 import math
 
