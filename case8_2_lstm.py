@@ -31,20 +31,9 @@ Good places for a breakpoint (the debugger's variables panel shows the values):
   - inside Keras' LSTMCell.call with --eager (see the README, "Step through it").
 """
 
-import time
 from pathlib import Path
 
-from common import (
-    ahead,
-    baselines,
-    cli,
-    forecasting,
-    plots,
-    preprocessing,
-    report,
-    training,
-    windows,
-)
+from common import ahead, cli, forecasting, report, training, windows
 
 # `common` comes first: it keeps TensorFlow's start-up log quiet, which must happen before
 # TensorFlow (and so Keras) is imported.
@@ -67,6 +56,9 @@ SETTINGS = forecasting.Settings(
     embedded_units="billion kWh",  # US net electricity generation per month
     loss=LOSS,
     size=LSTM_SIZE,
+    max_updates=MAX_UPDATES,
+    patience_updates=PATIENCE_UPDATES,
+    quick_epochs=QUICK_EPOCHS,
     min_training_windows=10,  # fewer cannot give a training and a validation part
     quick_train_windows=64,  # --quick trains on the most recent 64 windows
 )
@@ -109,164 +101,92 @@ def build_model(window, features, recurrent_layer=None, horizon=1, linear_weight
 def main(argv=None):
     args = build_parser().parse_args(argv)
     if args.forecast:  # the saved model forecasts the file's next H months; nothing is trained
-        return ahead.forecast_only(args, SETTINGS)
-    output_dir, started = forecasting.start(args)  # seeds, plots, the output folder, the clock
+        saved = ahead.forecast_only(args, SETTINGS)
+        print(saved)
+        return saved.forecasts
+    start = forecasting.start(args)  # seeds, the output folder, the clock
 
-    report.step(1, "Load the series (monthly by default) on a complete calendar")
-    series = forecasting.load(args, SETTINGS)
-    frame = series.frame  # (months, 1 + inputs), indexed by month
-    values = frame[series.target].to_numpy()  # (months,) in real units
+    print("\n== Step 1. Load the series (monthly by default) on a complete calendar")
+    series = forecasting.load(args, SETTINGS)  # series.frame: (months, 1 + inputs) by month
+    print(series)
 
-    report.step(2, "Look at the data: trend and yearly seasonality")
-    test_start = forecasting.look(series, args, SETTINGS, output_dir)  # first test target
+    print("\n== Step 2. Look at the data: trend and yearly seasonality")
+    look = forecasting.look(series, args, SETTINGS)  # where the test part starts, the season
+    print(look)
 
-    report.step(3, "Noise check: is there anything to learn from the past?")
-    noise = forecasting.noise_check(values[:test_start], series.season, output_dir)  # training
+    print("\n== Step 3. Noise check: is there anything to learn from the past?")
+    noise = forecasting.noise_check(look)  # Ljung-Box on the training part
+    print(noise)
 
-    report.step(4, "Choose what the LSTM learns, and how far back it reads (on validation)")
-    # A level model cannot extrapolate a trend: the LSTM learns a difference, which one (and one
-    # year of inputs or two) measured, e.g. z[t] = (y[t] - y[t-12]) - (y[t-1] - y[t-13]).
-    recipe, noise["learned"] = forecasting.choose(series, test_start, args, SETTINGS)
+    print("\n== Step 4. Choose what the LSTM learns, and how far back it reads (on validation)")
+    # A level model cannot extrapolate a trend: the LSTM learns a difference, chosen on validation.
+    choice = forecasting.choose(look, args, SETTINGS)
+    print(choice)
+
+    print("\n== Step 5. Prepare: difference, scale, cut windows")
+    prepared = forecasting.prepare(look, choice, args, SETTINGS)
+    recipe, scaled, origins = prepared.recipe, prepared.scaled, prepared.origins
     window, horizon = recipe.window, recipe.horizon  # months read, months forecast at once
-
-    report.step(5, "Prepare: difference, scale, cut windows")
-    features, scaled = preprocessing.prepare(frame, recipe, test_start)  # (months, features)
-    train_origins, validation_origins, check_origins, test_origins = forecasting.origins(
-        series, recipe, test_start, args, SETTINGS
-    )
     targets = scaled[:, 0]  # (months,) the model forecasts the scaled change of the target
-    # What the LSTM reads. Windows that fit in memory (this file's, and any of its size) are
-    # (samples, window, features) arrays, stride views of `scaled`, with their targets; a long
-    # file's are windows.WindowDataset objects (keras.utils.PyDataset) that cut each batch of
-    # windows and targets as Keras reads it: their targets are then None.
-    train_windows, train_targets = windows.model_windows(
-        scaled, targets, train_origins, window, horizon, args.batch_size, seed=args.seed
+    train_windows, train_targets = windows.model_windows(  # (samples, window, features)
+        scaled, targets, origins["train"], window, horizon, args.batch_size, seed=args.seed
     )
-    validation_windows, validation_targets = windows.model_windows(
-        scaled, targets, validation_origins, window, horizon
-    )
-    check_windows, check_targets = windows.model_windows(  # judges training afterwards
-        scaled, targets, check_origins, window, horizon
-    )
-    test_windows, _ = windows.model_windows(scaled, targets, test_origins, window, horizon)
-    test_values = windows.target_paths(values, test_origins, horizon)  # real units: scored
-    print(
-        f"   windows: {len(train_origins)} train, {len(validation_origins)} validation, "
-        f"{len(check_origins)} check, {len(test_origins)} test; each {window} "
-        f"{series.step.units} x {recipe.feature_names}"
-    )
+    validation = windows.model_windows(scaled, targets, origins["validation"], window, horizon)
+    check = windows.model_windows(scaled, targets, origins["check"], window, horizon)
+    test_windows, _ = windows.model_windows(scaled, targets, origins["test"], window, horizon)
+    print(prepared)
 
-    report.step(6, "Baselines: last value, a season earlier, last year's change, the mean")
+    print("\n== Step 6. Baselines: last value, a season earlier, last year's change, the mean")
     # `linear`: a ridge regression on the LSTM's own windows. Does the LSTM add anything to it?
-    fitted = (train_windows, train_targets, validation_windows, validation_targets)
-    baseline_forecasts, ridge = forecasting.forecast_baselines(
-        series, test_start, fitted, test_windows, test_origins, test_values, recipe, SETTINGS
-    )
+    fitted = (train_windows, train_targets, *validation)
+    baseline = forecasting.forecast_baselines(prepared, fitted, test_windows, SETTINGS)
+    print(baseline)
 
-    report.step(7, "Build the LSTM beside a linear path")
+    print("\n== Step 7. Build the LSTM beside a linear path that starts at the `linear` baseline")
     keras.utils.set_random_seed(args.seed)  # the same seed, the same starting weights
-    # The linear path starts where the `linear` baseline ended: training can only add to it.
-    linear_weights = baselines.dense_weights(ridge)  # [kernel (window * features, H), bias (H,)]
+    linear_weights = baseline.linear_weights  # [kernel (window * features, H), bias (H,)]
     model = build_model(window, scaled.shape[1], horizon=horizon, linear_weights=linear_weights)
-    # AdamW: Adam plus weight decay, which shrinks every weight a little at each step. With a
-    # hundred training windows, it keeps the LSTM's correction small unless the data insist.
+    # AdamW: Adam plus weight decay, which keeps the correction small unless the data insist.
     optimizer = keras.optimizers.AdamW(LEARNING_RATE, WEIGHT_DECAY, clipnorm=args.clipnorm)
     model.compile(optimizer=optimizer, loss=LOSS, run_eagerly=args.eager)
     model.summary()
-    # Before training the forecast is the linear one: training must beat its validation loss,
-    # and if no epoch does, early stopping puts the starting weights back.
-    start_loss = float(model.evaluate(validation_windows, validation_targets, verbose=0))
-    print(f"   validation loss before training (the linear path, LSTM at 0): {start_loss:.4f}")
+    start_loss = float(model.evaluate(*validation, verbose=0))  # the linear path alone
 
-    report.step(8, "Train the LSTM (a budget of optimizer updates; early stopping keeps the best)")
-    # A budget of weight updates, not of epochs: 100 windows need many epochs, 10,000 few.
-    epochs = args.epochs or (QUICK_EPOCHS if args.quick else None)  # None: from the budget
-    epoch_windows = windows.windows_per_epoch(train_windows)  # all, or a long file's share
-    plan = training.budget(epoch_windows, MAX_UPDATES, PATIENCE_UPDATES, args.batch_size, epochs)
-    batch, patience = plan["batch_size"], plan["patience"]
-    first_windows, first_targets = windows.first_batch(train_windows, train_targets, batch)
-    print(
-        f"   {plan['epochs']} epochs at most, patience {patience}; one batch of {batch} windows "
-        f"of {window} {series.step.units}: {first_windows.shape} -> {first_targets.shape}"
-    )
-    logs = output_dir / "logs" if args.tensorboard else None  # TensorBoard's, one folder a run
-    callbacks = training.callbacks("val_loss", "min", patience, logs, start_loss)
-    fit_started = time.time()
-    # Here train_windows is (samples, window, features) and train_targets (samples,) or
-    # (samples, H): Keras shuffles them and cuts the batches. On a long file train_windows is a
-    # WindowDataset that cuts each shuffled batch as fit() asks for it (train_targets is None),
-    # each epoch reading the next share of the windows (windows.STREAMED_EPOCH_WINDOWS).
+    print("\n== Step 8. Train the LSTM (a budget of updates; early stopping keeps the best)")
+    plan = forecasting.plan_training((train_windows, train_targets), args, SETTINGS, start_loss)
+    print(plan)
     history = model.fit(
         train_windows,
         train_targets,
-        validation_data=(validation_windows, validation_targets),
-        epochs=plan["epochs"],
-        batch_size=batch,
-        callbacks=callbacks,
-        verbose=plan["verbose"],
+        validation_data=validation,
+        epochs=plan.epochs,
+        batch_size=plan.batch_size,
+        callbacks=plan.callbacks,
+        verbose=plan.verbose,
     )
-    # Early stopping chose the best of many epochs on the validation months: it looks better
-    # there than it is. Keep the LSTM's correction only if it beats the start (the linear
-    # forecast) by 1 % in each half of the validation part and in the check block, which early
-    # stopping never saw; else the linear forecast comes back.
-    judged = training.keep_if_it_helps(
-        model,
-        callbacks,
-        (validation_windows, validation_targets),
-        (check_windows, check_targets),
-        LOSS,
-    )
-    summary = forecasting.training_summary(
-        history, plan, start_loss, fit_started, judged, model, args.seed, output_dir
-    )
+    # Keep training's weights only if the validation part and the check block (which early
+    # stopping never saw) agree that they beat the start; else the linear forecast comes back.
+    kept = training.keep_if_it_helps(model, history, plan, (validation, check), LOSS)
+    model.set_weights(kept.weights)
+    print(kept)
     report.trace(args.trace, train_windows=train_windows, train_targets=train_targets)
 
-    report.step(9, "Evaluate on the test part, in the series' units")
-    test_predictions = model.predict(test_windows, verbose=0)  # (origins, horizon) scaled changes
-    model_forecasts = preprocessing.in_real_units(test_predictions, values, test_origins, recipe)
+    print("\n== Step 9. Evaluate on the test part, in the series' units")
+    test_predictions = model.predict(test_windows, verbose=0)  # (origins, H) scaled changes
+    # Back to the series' units, then the scores, the verdict, and 80 % and 95 % intervals.
+    evaluation = forecasting.evaluate(test_predictions, baseline, noise, SETTINGS)
+    model_forecasts = evaluation.model_forecasts  # (origins, H) in the series' units
     report.trace(args.trace, test_windows=test_windows, model_forecasts=model_forecasts)
-    results, verdict = forecasting.evaluate(
-        test_values, model_forecasts, baseline_forecasts, ridge, noise, series, SETTINGS
-    )
-    # How far off may a forecast be? Errors of forecasts that no fit saw (the linear path refitted
-    # on rolling folds before the test part) give 80 % and 95 % intervals; along the test months
-    # each interval widens after misses already known, and narrows after hits.
-    intervals, test_half_widths = forecasting.calibrate_intervals(
-        scaled, ridge, test_start, model_forecasts - test_values, test_origins, series, recipe
-    )
+    print(evaluation)
 
-    report.step(10, "Forecast the steps after the last date in the file")
-    next_forecasts = forecasting.forecast_next(model, recipe, series)
+    print("\n== Step 10. Forecast the steps after the last date in the file")
+    next_forecasts = forecasting.forecast_next(model, evaluation)
+    print(next_forecasts)
 
-    report.step(11, "Save the LSTM, its pictures and its metrics")
-    forecasting.plot_forecasts(
-        series,
-        test_origins,
-        model_forecasts,
-        baseline_forecasts,
-        verdict,
-        next_forecasts,
-        test_half_widths,
-        recipe,
-        SETTINGS,
-        output_dir,
-    )
-    metrics = forecasting.metrics(
-        args,
-        SETTINGS,
-        series,
-        recipe,
-        test_origins,
-        noise,
-        results,
-        verdict,
-        intervals,
-        next_forecasts,
-        summary,
-        started,
-    )
-    forecasting.save(output_dir, model, recipe, history, metrics)
-    plots.show(args.show)
+    print("\n== Step 11. Save the LSTM, its pictures and its metrics")
+    trained = (history, plan, kept)  # Step 8's records
+    metrics, written = forecasting.save(start, model, trained, evaluation, next_forecasts)
+    print(written)
     return metrics
 
 

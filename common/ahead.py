@@ -6,12 +6,14 @@ targets all lie in it is scored ("rolling forecast origins"), step by step.
 """
 
 import types
+from dataclasses import dataclass
 from pathlib import Path
 
-from common import preprocessing, report
+from common import preprocessing
 from common.machinery import frequencies
 from common.machinery import series as series_io
 from common.machinery.errors import UsageError
+from common.report import decimals_for
 
 import keras
 
@@ -19,7 +21,7 @@ import keras
 def describe_forecasts(forecasts, target):
     """Lines for the next H values: date, value and the 80 % and 95 % intervals."""
     lines = []
-    places = report.decimals_for([entry["value"] for entry in forecasts])
+    places = decimals_for([entry["value"] for entry in forecasts])
     for entry in forecasts:
         line = f"   {target} in {entry['date']}: {entry['value']:.{places}f}"
         if "lower80" in entry:
@@ -29,40 +31,6 @@ def describe_forecasts(forecasts, target):
             )
         lines.append(line)
     return lines
-
-
-def print_by_horizon(results, metric, title):
-    """One row per model, one column per step h: the `metric` over the origins."""
-    table = {
-        name: {
-            **{f"h={step['h']}": step[metric] for step in scores["by_horizon"]},
-            "pooled": scores[metric],
-        }
-        for name, scores in results.items()
-    }
-    columns = list(next(iter(table.values())))
-    report.results_table(table, columns, title)
-
-
-def print_coverage(coverage, method, origins):
-    """The test part's coverage of the 80 % and 95 % intervals, per step and pooled."""
-    table = {
-        f"{level}% interval": {
-            **{f"h={h + 1}": share for h, share in enumerate(result["by_horizon"])},
-            "pooled": result["coverage"],
-            "CI low": result["coverage_interval"][0],
-            "CI high": result["coverage_interval"][1],
-        }
-        for level, result in coverage.items()
-    }
-    columns = list(next(iter(table.values())))
-    report.results_table(
-        table,
-        columns,
-        f"Share of test values inside the intervals (over {origins} origins; nominal 0.80 and "
-        "0.95; CI: the pooled share's binomial 95 % interval)",
-    )
-    print(f"   intervals: {method}")
 
 
 def load_trained(output_dir, case):
@@ -80,14 +48,19 @@ def load_trained(output_dir, case):
 
 def forecast_only(args, settings):
     """--forecast: the next H values and their intervals from the saved model; train nothing.
+    Returns a SavedForecasts (print it to see them).
 
     The file (--data or the embedded one) may have gained rows since training: the forecast
     starts after its last date. The target and inputs are the ones the model was trained on.
     """
     model, recipe = load_trained(args.output_dir, settings.case)
-    loading = types.SimpleNamespace(**vars(args))
-    loading.target = args.target or recipe.target
-    loading.inputs = args.inputs if args.inputs is not None else recipe.inputs
+    loading = types.SimpleNamespace(
+        **{
+            **vars(args),
+            "target": args.target or recipe.target,
+            "inputs": args.inputs if args.inputs is not None else recipe.inputs,
+        }
+    )
     series = series_io.load_case_series(
         loading, settings.embedded_data, settings.embedded_target, recipe.inputs
     )
@@ -111,11 +84,21 @@ def forecast_only(args, settings):
             f"{data_path} has {len(series.frame)} rows: the model needs the last {needed}"
         )
     forecasts = preprocessing.forecast_ahead(model, recipe, series.frame)
-    print(
+    heading = (
         f"The next {recipe.horizon} value(s) of {recipe.target} after "
         f"{preprocessing.format_date(series.frame.index[-1], recipe.frequency)} "
         f"({data_path.name}), with intervals from {args.output_dir}:"
     )
-    for line in describe_forecasts(forecasts, recipe.target):
-        print(line)
-    return forecasts
+    return SavedForecasts(forecasts, recipe.target, heading)
+
+
+@dataclass(frozen=True)
+class SavedForecasts:
+    """--forecast: the next H values from the saved model, and where they come from."""
+
+    forecasts: list  # one dict per step: {"date", "value", "lower80", "upper80", ...}
+    target: str
+    heading: str
+
+    def __str__(self):
+        return "\n".join([self.heading, *describe_forecasts(self.forecasts, self.target)])

@@ -89,24 +89,19 @@ def scores(actual, forecast):
     }
 
 
-def forecasting_baselines(
-    values,
-    dates,
-    test_origins,
-    test_start,
-    season,
-    horizon=1,
-    climatology_by=None,
-    year_steps=None,
-):
+def forecasting_baselines(values, dates, test, season, climatology_by=None, year_steps=None):
     """Forecasts of every simple baseline of docs/PROTOCOL.md on the test targets, by name:
     (origins,) one step ahead, (origins, horizon) from each origin when horizon > 1.
+
+    test: (test_origins, test_start, horizon): the test origins, the first test target's
+    position, and the steps forecast from each origin.
 
     Those the step has (machinery/frequencies.py): seasonal_naive with a `season` (None: none),
     last_year_change where a year is `year_steps` steps (monthly 12, weekly 52, quarterly 4),
     climatology `climatology_by` a point of the calendar ("day of year", "month", ...).
     (The `linear` baseline needs the model's windows: see `linear_on_windows`.)
     """
+    test_origins, test_start, horizon = test
     forecasts = {"naive": naive(values, test_origins, horizon)}
     seasonal = seasonal_naive(values, test_origins, season, horizon) if season else None
     if seasonal is not None:

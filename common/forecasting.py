@@ -1,32 +1,33 @@
-"""The checks around a forecasting case's lesson, one function per step.
+"""The checks around a forecasting case's lesson: one function per step, each returning a record.
 
 Case 8-2 (LSTM, monthly by default) and case 8-3 (GRU, daily by default) tell the same story
-with another cell, other data and other words; both read any regular step from a minute to a
-year (common/machinery/frequencies.py decides the season, the windows tried and the calendar terms).
-Their `main` writes out the lesson (scale, cut windows, build, compile, fit, predict);
-everything that checks the lesson rather than teaches it is one call here:
+with another cell, other data and other words. Their `main` writes out the lesson (cut the
+windows, build, compile, fit, predict). Everything that checks the lesson, rather than teaches
+it, is one call here. Each call returns a frozen record: nothing is changed after it is made,
+and `print(record)` shows what the step found (the words come from common/report/forecasting.py).
 
-    output_dir, started = start(args)                        # seeds, plots, the output folder
-    series = load(args, SETTINGS)                            # Step 1
-    test_start = look(series, args, SETTINGS, output_dir)    # Step 2: the test part, the season
-    noise = noise_check(values[:test_start], series.season)  # Step 3
-    recipe, learned = choose(...)                            # Step 4: window and differencing
-    train, validation, test = origins(...)                   # Step 5: the forecast origins
-    baseline_forecasts, ridge = forecast_baselines(...)      # Step 6
-    summary = training_summary(history, ...)                 # Step 8, after fit()
-    results, verdict = evaluate(...)                         # Step 9: scores, the verdict
-    intervals = calibrate_intervals(...)                     # Step 9: 80 % and 95 %
-    next_forecasts = forecast_next(model, recipe, series)    # Step 10
-    plot_forecasts(...); metrics(...); save(...)             # Step 11
+    start = forecasting.start(args)                          # seeds, the output folder
+    series = forecasting.load(args, SETTINGS)                # Step 1
+    look = forecasting.look(series, args, SETTINGS)          # Step 2: the test part, the season
+    noise = forecasting.noise_check(look)                    # Step 3
+    choice = forecasting.choose(look, args, SETTINGS)        # Step 4: window, differencing
+    prepared = forecasting.prepare(look, choice, args, SETTINGS)  # Step 5: scaling, origins
+    baseline = forecasting.forecast_baselines(prepared, fitted, test_windows, SETTINGS)  # 6
+    plan = forecasting.plan_training(train, args, SETTINGS, start_loss)  # Step 8, before fit
+    kept = training.keep_if_it_helps(model, history, plan, blocks, SETTINGS.loss)  # after fit
+    evaluation = forecasting.evaluate(model_forecasts, baseline, noise, SETTINGS)  # Step 9
+    next_forecasts = forecasting.forecast_next(model, evaluation)  # Step 10
+    forecasting.save(start, model, run)                      # Step 11
 
 `compare_cells.py` prepares its forecasting tasks through the same functions, so the comparison
 and the cases score the same targets against the same baselines.
 
 Words: an *origin* is the position of the first target a window forecasts (the window is the
-`window` steps just before it); a *step ahead* h counts targets from an origin (1 .. horizon);
-an optimizer *update* is one gradient step on one batch.
+`window` steps just before it). A *step ahead* h counts targets from an origin (1 .. horizon).
+An optimizer *update* is one gradient step on one batch.
 """
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,30 +39,17 @@ from common import (
     intervals,
     plots,
     preprocessing,
-    report,
     selection,
     significance,
     training,
     windows,
 )
-from common.cli import DEFAULT_TEST_FRACTION
-from common.machinery import frequencies
+from common.machinery import checks, frequencies, run_files
 from common.machinery import series as series_io
-from common.machinery.artifacts import prepare_output_dir, save_model, write_history, write_json
 from common.machinery.errors import UsageError
+from common.report import forecasting as words
 
 import numpy as np
-
-ARTIFACTS = [  # what a run writes into its output folder, in the order it writes them
-    "data.png",
-    "acf.png",
-    "history.png",
-    "forecast.png",
-    "model.keras",
-    "preprocessing.json",
-    "history.csv",
-    "metrics.json",
-]
 
 
 @dataclass(frozen=True)
@@ -77,6 +65,9 @@ class Settings:
     embedded_units: str  # the embedded target's units, for the tables
     loss: str  # "mse" or "mae": what the network trains on, and the case's headline score
     size: int  # numbers in the recurrent cell's hidden state (compare_cells.py's units)
+    max_updates: int = 4000  # optimizer updates at most (converted to epochs by the data size)
+    patience_updates: int = 600  # early stopping ends after this many updates with no gain
+    quick_epochs: int = 3  # epochs with --quick
     validation_fraction: float = 0.15  # last share of the origins before the test part
     min_training_windows: int = 10  # fewer cannot give a training and a validation part
     quick_rows: int = None  # --quick keeps the last rows of the file (None: all)
@@ -96,188 +87,100 @@ CALIBRATION_FOLDS = 5  # rolling-origin folds over the later half of the part be
 MIN_FOLD_WINDOWS = 10  # a fold's ridge is fitted on at least this many windows
 
 
+@dataclass(frozen=True)
+class Start:
+    """Before Step 1: where the run writes, when it started, and what Keras runs on."""
+
+    output_dir: Path
+    started: float  # time.time() at the start
+    environment: dict  # metrics.json's `environment` block
+    show: bool  # --show: open the plots at the end
+    seed: int  # --seed
+
+    def __str__(self):
+        return training.describe_environment(self.environment)
+
+
 def start(args):
-    """Before Step 1: seed Python, NumPy and Keras, set up the plots (--show), check that
-    --tensorboard can be honoured, make the output folder, and say what Keras runs on.
-    Returns (output_dir, started): the output folder (a Path) and the start time (time.time()).
-    """
+    """Before Step 1: seed Python, NumPy and Keras; set up the plots (--show); check that
+    --tensorboard can be used; make the output folder. Returns a Start."""
     plots.configure(args.show)
     training.seed_everything(args.seed)
     training.check_tensorboard(args.tensorboard)
-    output_dir = prepare_output_dir(args.output_dir)
-    print(training.describe_environment(training.environment()))
-    return output_dir, time.time()
+    output_dir = run_files.prepare_output_dir(args.output_dir)
+    return Start(output_dir, time.time(), training.environment(), args.show, args.seed)
 
 
 def load(args, settings):
-    """Step 1: the series (--data, or the embedded file), on the complete calendar of its step
-    (a minute to a year), cut to the last `quick_rows` with --quick. Prints the data summary.
+    """Step 1: the series (--data, or the embedded file) on the complete calendar of its step
+    (a minute to a year), cut to the last `quick_rows` rows with --quick.
 
-    Returns the Series: series.frame is (rows, 1 + inputs), indexed by date; series.path the file;
-    series.frequency its step ("monthly", "hourly", ...).
+    Returns the Series: series.frame is (rows, 1 + inputs), indexed by date; series.path is the
+    file; series.frequency is its step ("monthly", "hourly", ...).
     """
     series = series_io.load_case_series(
         args, settings.embedded_data, settings.embedded_target, settings.embedded_inputs
     )
     if args.quick and settings.quick_rows:
-        series.frame = series.frame.iloc[-settings.quick_rows :]
-    for line in series_io.describe(series, series.embedded):
-        print(f"   {line}")
+        return series_io.last_rows(series, settings.quick_rows)
     return series
 
 
-def leaves_enough(rows, window, test_fraction, least):
-    """Whether `rows` steps hold a test part (counted with `window`) and at least `least`
-    training windows before it."""
-    if window >= rows:
-        return False
-    test_points = windows.count_test_points(rows, window, test_fraction)
-    return rows - test_points - window >= least
+@dataclass(frozen=True)
+class Look:
+    """Step 2: where the test part starts, and the season the run uses."""
+
+    series: series_io.Series
+    test_start: int  # the position of the first test target
+    season: int  # steps in one season (None: none)
+    window: int  # the window in force before any choice (--window, or the step's test_window)
+    flags: tuple  # (the --season given, or None; --test-fraction)
+
+    @property
+    def values(self):
+        """(rows,) the target in real units."""
+        return self.series.frame[self.series.target].to_numpy()
+
+    def __str__(self):
+        return words.look(self)
 
 
-def check_sizes(rows, window, args, least, units):
-    """A usage error when `window` (the one in force) and --test-fraction leave fewer than
-    `least` training windows before the test part, naming the flag to change: --test-fraction
-    when the default fraction would fit, --window when a shorter one would, else the series."""
-    fraction = args.test_fraction
-    if leaves_enough(rows, window, fraction, least):
-        return
-    fitting = [each for each in range(1, rows) if leaves_enough(rows, each, fraction, least)]
-    # The window to advise: the longest that leaves twice its length in training windows (see
-    # look's warning), else the longest that fits at all.
-    roomy = [each for each in fitting if leaves_enough(rows, each, fraction, 2 * each)]
-    longest = max(roomy or fitting, default=0)
-    if fraction > DEFAULT_TEST_FRACTION and leaves_enough(
-        rows, window, DEFAULT_TEST_FRACTION, least
-    ):
-        largest = max(
-            each / 100 for each in range(1, 100) if leaves_enough(rows, window, each / 100, least)
-        )
-        test_points = windows.count_test_points(rows, window, fraction)
-        raise UsageError(
-            f"--test-fraction {fraction} holds out {test_points} of {rows} {units}, leaving too "
-            f"few to train on with window {window} (at least {least} training windows): use a "
-            f"smaller --test-fraction (at most {largest:g} here)"
-        )
-    if longest and args.window:
-        raise UsageError(
-            f"--window {window} is too long for {rows} {units} with --test-fraction {fraction} "
-            f"(at least {least} training windows are needed before the test part): use "
-            f"--window {longest} or less, or a longer series"
-        )
-    if longest:
-        raise UsageError(
-            f"{rows} {units} are too few for the default window of {window} with --test-fraction "
-            f"{fraction} (at least {least} training windows are needed before the test part): "
-            f"give a shorter --window ({longest} or less) or use a longer series"
-        )
-    needed = rows
-    while not leaves_enough(needed, window, fraction, least):
-        needed += 1
-    raise UsageError(
-        f"{rows} {units} are too few for window {window} and --test-fraction {fraction} "
-        f"(at least {needed} needed): use a longer series"
-    )
-
-
-def look(series, args, settings, output_dir=None):
-    """Step 2: where the test part starts, checked against the flags; the season the run uses
-    (series.season); and data.png.
+def look(series, args, settings):
+    """Step 2: where the test part starts, checked against the flags, and the season the run
+    uses (--season, else the step's; a week for daily data with under two years to train on).
 
     The test part is counted with the window in force before any choice (--window, else the
-    frequency's `test_window`), so every window candidate is scored on the same test targets.
-    Returns test_start, the position of the first test target.
+    step's `test_window`), so every window candidate is scored on the same test targets.
+    Returns a Look.
     """
-    step = series.step
-    rows, steps = len(series.frame), step.units
-    window = args.window or step.test_window
-    least = settings.min_training_windows
-    check_sizes(rows, window, args, least, steps)
-    test_points = windows.count_test_points(rows, window, args.test_fraction)
-    test_start = rows - test_points
-    if args.horizon > test_points:
-        raise UsageError(
-            f"--horizon {args.horizon} is longer than the {test_points} test {steps}: "
-            "use a smaller --horizon or a larger --test-fraction"
-        )
-    train_origins, _, _ = windows.chronological_split(
-        window, test_start, rows, settings.validation_fraction, args.horizon
-    )
-    if test_start - window - args.horizon + 1 < least or len(train_origins) < 1:
-        raise UsageError(
-            f"--horizon {args.horizon} leaves too few {steps} to train on before the test part: "
-            "use a smaller --horizon or --test-fraction"
-        )
-    series.season = frequencies.season_for(step, test_start, getattr(args, "season", None))
-    if args.differencing and "seasonal" in args.differencing and not series.season:
-        raise UsageError(
-            f"--differencing {args.differencing} needs a season, and {series.frequency} data "
-            "have none: choose none or first, or give one with --season N"
-        )
-    lags = args.differencing and selection.differencing_lags(args.differencing, series.season)
-    if lags and test_start - (sum(lags) + window + args.horizon) < least:
-        raise UsageError(
-            f"--differencing {args.differencing} leaves too few {steps} to train on: "
-            "choose none or first, or a longer series"
-        )
-    first_test = step.label(series.frame.index[test_start])
-    print(
-        f"   test part: the last {test_points} {steps} ({first_test} onwards); "
-        f"everything is fitted on the {test_start} {steps} before"
-    )
-    for line in describe_season(series, test_start, args):
-        print(f"   {line}")
-    if test_start - window < 2 * window:
-        print(
-            f"   warning: window {window} leaves {test_start - window} windows to fit on, fewer "
-            f"than twice the {window} {steps} each holds: the model has about as many weights "
-            "as examples; a smaller --window gives more windows"
-        )
-    if output_dir is not None:
-        path = Path(output_dir) / "data.png"
-        plots.series_overview(series.frame, series.target, step, path)
-    return test_start
+    rows, least = len(series.frame), settings.min_training_windows
+    window = args.window or series.step.test_window
+    checks.check_sizes(rows, window, args, least, series.step.units)
+    test_start = rows - windows.count_test_points(rows, window, args.test_fraction)
+    checks.check_horizon(series, test_start, args, settings)
+    given = getattr(args, "season", None)
+    season = frequencies.season_for(series.step, test_start, given)
+    checks.check_differencing(series, season, test_start, args, least)
+    return Look(series, test_start, season, window, (given, args.test_fraction))
 
 
-def describe_season(series, test_start, args):
-    """Step 2's lines on the season (and, for records finer than 5 minutes, --resample)."""
-    step, season = series.step, series.season
-    if not season:
-        lines = [
-            f"season: none for {series.frequency} data (no seasonal naive, no seasonal "
-            "differencing; --season N gives one)"
-        ]
-    elif getattr(args, "season", None):
-        lines = [f"season: {season} {step.units} (--season)"]
-    elif season != step.season:
-        lines = [
-            f"season: {season} {step.units}, a week: the {test_start} {step.units} before the "
-            f"test part hold less than two years ({2 * step.season})"
-        ]
-    else:
-        lines = [f"season: {season} {step.units} (seasonal naive's lag, the seasonal difference)"]
-    if step.name.endswith("-minute") and step.season > frequencies.LONGEST_MINUTE_WINDOW:
-        lines.append(
-            f"a day is {step.season} {step.units}; windows stop at {step.window_choices[-1]}: "
-            "--resample 5min (or 1h) averages the record to fewer, longer steps"
-        )
-    return lines
+@dataclass(frozen=True)
+class Noise:
+    """Step 3: the noise check of the training part (Ljung-Box and autocorrelations)."""
+
+    block: dict  # metrics.json's `diagnostics` block (its `learned` part comes from Step 4)
+    season: int  # the autocorrelation one season back is shown too
+    samples: int  # training values checked
+
+    def __str__(self):
+        return "\n".join(f"   {line}" for line in diagnostics.explain(self.block, self.season))
 
 
-def noise_check(training_values, season, output_dir=None):
-    """Step 3: Ljung-Box and the autocorrelations of the training part; prints what they say
-    (with the autocorrelation one `season` back, if any) and draws them with the white-noise
-    band (acf.png).
-
-    Returns the `diagnostics` block of metrics.json. (No picture when output_dir is None.)
-    """
-    noise = diagnostics.noise_check(training_values)
-    for line in diagnostics.explain(noise, lag_season=season):
-        print(f"   {line}")
-    if output_dir is not None:
-        path = Path(output_dir) / "acf.png"
-        plots.autocorrelation(noise["acf"], len(training_values), noise["ljung_box_p"], path)
-    return noise
+def noise_check(look):
+    """Step 3: Ljung-Box and the autocorrelations of the training part. Returns a Noise."""
+    training_values = look.values[: look.test_start]
+    block = diagnostics.noise_check(training_values)
+    return Noise(block, look.season, len(training_values))
 
 
 def recipe_for(series, lags, window, horizon):
@@ -294,137 +197,119 @@ def recipe_for(series, lags, window, horizon):
     )
 
 
-def choose(series, test_start, args, settings):
+@dataclass(frozen=True)
+class Choice:
+    """Step 4: the window and the differencing, and why."""
+
+    recipe: preprocessing.Preprocessing  # not scaled yet: Step 5 fits the scaling
+    scores: dict  # {window: {differencing: validation RMSE or None}}
+    forced: tuple  # (--window given, --differencing given)
+    learned: dict  # the noise check of the differenced training part
+
+    def __str__(self):
+        return words.choice(self)
+
+
+def choose(look, args, settings):
     """Step 4: the window and the differencing, chosen on validation (a ridge proxy on three
     rolling blocks before the test part; selection.py), unless --window or --differencing fix
-    them. Prints every candidate's score and the noise check of what the network learns.
-
-    Returns (recipe, learned): the Preprocessing to fit (window, lags, differencing and every
-    candidate's validation RMSE in `validation_rmse`), and the noise check's block of the
-    differenced training part.
+    them. Returns a Choice.
     """
+    series = look.series
     window_choices = [args.window] if args.window else list(series.step.window_choices)
     scores = selection.candidate_scores(
         series.frame,
         lambda lags, window: recipe_for(series, lags, window, args.horizon),
-        series.season,
-        test_start,
-        settings.validation_fraction,
-        settings.min_training_windows,
+        look.season,
+        look.test_start,
+        (settings.validation_fraction, settings.min_training_windows),
         window_choices,
     )
     default_window = args.window or series.step.test_window
     window, differencing = selection.choose(scores, args.differencing, default_window)
-    for line in selection.describe_pairs(
-        scores, window, differencing, bool(args.window), bool(args.differencing)
-    ):
-        print(f"   {line}")
-    lags = selection.differencing_lags(differencing, series.season)
-    recipe = recipe_for(series, lags, window, args.horizon)
-    recipe.differencing = differencing
-    recipe.validation_rmse = {str(each): by_choice for each, by_choice in scores.items()}
-    values = series.frame[series.target].to_numpy()
-    changes = preprocessing.difference(values, lags)[sum(lags) : test_start]
+    lags = selection.differencing_lags(differencing, look.season)
+    recipe = dataclasses.replace(
+        recipe_for(series, lags, window, args.horizon),
+        differencing=differencing,
+        validation_rmse={str(each): by_choice for each, by_choice in scores.items()},
+    )
+    changes = preprocessing.difference(look.values, lags)[sum(lags) : look.test_start]
     learned = {"differencing_lags": lags, **diagnostics.noise_check(changes)}
-    print(f"   {diagnostics.explain_learned(learned, f'the {differencing} series')}")
-    return recipe, learned
+    return Choice(recipe, scores, (bool(args.window), bool(args.differencing)), learned)
 
 
-def origins(series, recipe, test_start, args, settings):
-    """Step 5: the forecast origins of the training, validation and test windows, in time order.
+@dataclass(frozen=True)
+class Prepared:
+    """Step 5: the model's inputs for every step, and which origins train, validate, check and
+    test (each (origins,) positions in time order)."""
+
+    look: Look
+    choice: Choice  # Step 4's
+    recipe: preprocessing.Preprocessing  # the choice's, with the training part's scaling
+    features: np.ndarray  # (rows, features) in real units, differenced; NaN: too little history
+    scaled: np.ndarray  # (rows, features) standardised with the training part's statistics
+    origins: dict  # {"train", "validation", "check", "test"}: (origins,) positions
+    filled: int  # test origins left out: a target was filled (a gap in the file)
+
+    @property
+    def test_values(self):
+        """What the test origins forecast, in real units: (origins,) or (origins, H)."""
+        return windows.target_paths(self.look.values, self.origins["test"], self.recipe.horizon)
+
+    def __str__(self):
+        return words.prepared(self)
+
+
+def prepare(look, choice, args, settings):
+    """Step 5: difference and scale every step (the scaling fitted on the training part only),
+    then set out the forecast origins of the training, validation, check and test windows.
 
     Training and validation origins are those whose H targets all lie before the test part
-    (validation the last `validation_fraction` of them, its last third the check block that
-    early stopping never sees); test origins those whose H targets all lie in it. A test origin
-    with a filled target (a gap in the file) is left out: it is not an observation. With
-    --quick, only the most recent `quick_train_windows` train.
-    Returns (train_origins, validation_origins, check_origins, test_origins), each (origins,)
-    positions in time order.
+    (validation the last `validation_fraction` of them; its last third is the check block, which
+    early stopping never sees). Test origins are those whose H targets all lie in the test part;
+    one with a filled target (a gap in the file) is left out. With --quick, only the most
+    recent `quick_train_windows` train. Returns a Prepared.
     """
-    rows, horizon = len(series.frame), recipe.horizon
+    frame = look.series.frame
+    features, scaled, recipe = preprocessing.prepare(frame, choice.recipe, look.test_start)
+    horizon = recipe.horizon
     first_origin = sum(recipe.differencing_lags) + recipe.window  # first with a full window
-    train_origins, validation_origins, test_origins = windows.chronological_split(
-        first_origin, test_start, rows, settings.validation_fraction, horizon
+    train, validation, test = windows.chronological_split(
+        first_origin, look.test_start, len(frame), settings.validation_fraction, horizon
     )
     if args.quick and settings.quick_train_windows:
-        train_origins = train_origins[-settings.quick_train_windows :]
+        train = train[-settings.quick_train_windows :]
     # The last third of the validation origins is the check block; the paths early stopping
     # watches end before its first target (H - 1 origins left out between them).
-    check_size = max(1, round(CHECK_SHARE * len(validation_origins)))
-    if len(validation_origins) - check_size - (horizon - 1) >= MIN_WATCHED_ORIGINS:
-        check_origins = validation_origins[-check_size:]
-        validation_origins = validation_origins[: -(check_size + horizon - 1)]
+    check_size = max(1, round(CHECK_SHARE * len(validation)))
+    if len(validation) - check_size - (horizon - 1) >= MIN_WATCHED_ORIGINS:
+        check, validation = validation[-check_size:], validation[: -(check_size + horizon - 1)]
     else:  # too short for a check block: training is judged on the validation part alone
-        check_origins = validation_origins[:0]
-        print(
-            f"   {len(validation_origins)} validation origins: too few to set a check block "
-            f"apart ({horizon - 1} would be left out between them); training's weights are "
-            "judged on the validation part's three blocks"
-        )
-    filled_dates = series.frame.index.isin(series.filled_dates)
-    filled = windows.target_paths(filled_dates, test_origins, horizon)
-    filled = filled.reshape(len(test_origins), -1).any(axis=1)  # (origins,)
-    test_origins = test_origins[~filled]
-    steps, test_points = series.step.units, rows - test_start
-    if horizon > 1:
-        print(
-            f"   each window forecasts the next {horizon} {steps} at once; the test part is "
-            f"scored from {len(test_origins)} origins (every one whose {horizon} {steps} all "
-            "lie in it)"
-        )
-    if filled.any() and horizon == 1:
-        print(
-            f"   {int(filled.sum())} test target(s) were filled (gaps in the file) and are not "
-            f"scored: {len(test_origins)} of {test_points} {steps} are"
-        )
-    elif filled.any():
-        print(
-            f"   {int(filled.sum())} test origin(s) have a filled target (a gap in the file) and "
-            f"are not scored: {len(test_origins)} are"
-        )
-    return train_origins, validation_origins, check_origins, test_origins
+        check = validation[:0]
+    filled_dates = frame.index.isin(look.series.filled_dates)
+    filled = windows.target_paths(filled_dates, test, horizon)
+    filled = filled.reshape(len(test), -1).any(axis=1)  # (origins,)
+    origins = {"train": train, "validation": validation, "check": check, "test": test[~filled]}
+    return Prepared(look, choice, recipe, features, scaled, origins, int(filled.sum()))
 
 
-def forecast_baselines(
-    series, test_start, fitted_windows, test_windows, test_origins, test_values, recipe, settings
-):
-    """Step 6: every common-sense forecast of the test targets in real units, each printed with
-    its score: naive, seasonal naive, last year's change, the training mean, climatology (those
-    the series' step has: common/machinery/frequencies.py), and `linear`, a ridge regression on the
-    network's own windows, flattened (baselines.ridge_on_windows).
+@dataclass(frozen=True)
+class BaselineForecasts:
+    """Step 6: every common-sense forecast of the test targets, in real units."""
 
-    fitted_windows: (train_windows, train_targets, validation_windows, validation_targets): the
-    ridge is fitted on the first two, its penalty chosen on the others.
-    test_values: what the test origins forecast, (origins,) or (origins, H), real units.
-    Returns (baseline_forecasts, ridge): {name: forecasts shaped like test_values}, and the
-    fitted baselines.RidgeFit (its penalty in `ridge.alpha`), where the network's linear path
-    starts.
-    """
-    values = series.frame[series.target].to_numpy()
-    baseline_forecasts = baselines.forecasting_baselines(
-        values,
-        series.frame.index,
-        test_origins,
-        test_start,
-        season=series.season,
-        horizon=recipe.horizon,
-        climatology_by=series.step.climatology,
-        year_steps=series.step.year_steps,
-    )
-    ridge, _ = baselines.ridge_on_windows(*fitted_windows)
-    baseline_forecasts["linear"] = preprocessing.in_real_units(
-        baselines.predict_linear(ridge, test_windows), values, test_origins, recipe
-    )
-    metric, units = settings.metric, units_of(series, settings)
-    over = f", pooled over {recipe.horizon} steps ahead" if recipe.horizon > 1 else ""
-    scores = {
-        name: baselines.score_forecasts(test_values, forecast)[metric]
-        for name, forecast in baseline_forecasts.items()
-    }
-    places = report.decimals_for(list(scores.values()))
-    for name, score in scores.items():
-        print(f"   {name:17s} {metric.upper()} {score:.{places}f} ({units}{over})")
-    return baseline_forecasts, ridge
+    prepared: Prepared  # the targets and windows they forecast
+    forecasts: dict  # {name: forecasts shaped like the test values}
+    ridge: baselines.RidgeFit  # the `linear` baseline, where the network's linear path starts
+    scores: dict  # {name: the case's headline score}
+    labels: tuple  # (metric, units in words, horizon)
+
+    @property
+    def linear_weights(self):
+        """The ridge as the weights of a Dense layer: [kernel (window * features, H), bias]."""
+        return baselines.dense_weights(self.ridge)
+
+    def __str__(self):
+        return words.baselines(self)
 
 
 def units_of(series, settings):
@@ -434,90 +319,161 @@ def units_of(series, settings):
     return f"the units of {series.target}"
 
 
-def evaluate(test_values, model_forecasts, baseline_forecasts, ridge, noise, series, settings):
-    """Step 9: the network and every baseline scored on the same test targets in real units, the
-    Diebold-Mariano test of the network against each baseline (squared errors with RMSE,
-    absolute with MAE), the table, and the one verdict line against the best baseline.
+def forecast_baselines(prepared, fitted_windows, test_windows, settings):
+    """Step 6: naive, seasonal naive, last year's change, the training mean, climatology (those
+    the series' step has: common/machinery/frequencies.py), and `linear`, a ridge regression
+    on the network's own windows, flattened (baselines.ridge_on_windows).
 
-    ridge: the `linear` baseline's model (its penalty is recorded); noise: Step 3's block.
-    Returns (results, verdict): results {name: {"rmse", "mae"[, "by_horizon"][, "dm"]}} with the
-    network first (a baseline's "dm" is its test against the network), and the verdict block of
-    metrics.json.
+    fitted_windows: (train_windows, train_targets, validation_windows, validation_targets): the
+    ridge is fitted on the first two; its penalty is chosen on the others.
+    Returns a BaselineForecasts.
     """
-    metric, cell, steps = settings.metric, settings.cell, series.step.units
+    look, recipe, test_origins = prepared.look, prepared.recipe, prepared.origins["test"]
+    series = look.series
+    forecasts = baselines.forecasting_baselines(
+        look.values,
+        series.frame.index,
+        (test_origins, look.test_start, recipe.horizon),
+        season=look.season,
+        climatology_by=series.step.climatology,
+        year_steps=series.step.year_steps,
+    )
+    ridge, _ = baselines.ridge_on_windows(*fitted_windows)
+    forecasts["linear"] = preprocessing.in_real_units(
+        baselines.predict_linear(ridge, test_windows), look.values, test_origins, recipe
+    )
+    metric, test_values = settings.metric, prepared.test_values
+    scores = {
+        name: baselines.score_forecasts(test_values, forecast)[metric]
+        for name, forecast in forecasts.items()
+    }
+    labels = (metric, units_of(series, settings), recipe.horizon)
+    return BaselineForecasts(prepared, forecasts, ridge, scores, labels)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Step 8: how long training may go on, in epochs and batches, and its callbacks."""
+
+    budget: dict  # training.budget's: epochs (at most), batch_size, patience, verbose, ...
+    callbacks: list  # Ctrl-C, a stop on NaN, early stopping from the start, a clock, TensorBoard
+    first_batch: tuple  # the shapes of the first batch: (windows, targets)
+    start_loss: float  # the validation loss before training (the linear path alone)
+    device: str  # what Keras trains on, e.g. "Keras 3.15.1 (tensorflow backend, ...) on CPU"
+
+    epochs = property(lambda self: self.budget["epochs"])  # at most: early stopping stops sooner
+    batch_size = property(lambda self: self.budget["batch_size"])
+    patience = property(lambda self: self.budget["patience"])  # epochs with no better loss
+    verbose = property(lambda self: self.budget["verbose"])  # Keras' progress display
+
+    @property
+    def fit_seconds(self):
+        """The time fit() took (after training)."""
+        return next(each for each in self.callbacks if isinstance(each, training.Clock)).seconds
+
+    def __str__(self):
+        return words.plan(self)
+
+
+def plan_training(train, args, settings, start_loss):
+    """Step 8: epochs from the case's budget of optimizer updates (a short file trains for more
+    epochs, a long one for fewer), the batch size, and the callbacks.
+
+    train: (train_windows, train_targets) as windows.model_windows returned them (arrays, or a
+    long file's WindowDataset with targets None: then an epoch reads a part of its windows).
+    start_loss: the validation loss before training; early stopping keeps the start if no
+    epoch beats it. Returns a Plan.
+    """
+    epochs = args.epochs or (settings.quick_epochs if args.quick else None)  # None: the budget
+    budget = training.budget(
+        windows.windows_per_epoch(train[0]),
+        settings.max_updates,
+        settings.patience_updates,
+        args.batch_size,
+        epochs,
+    )
+    first_windows, first_targets = windows.first_batch(*train, budget["batch_size"])
+    logs = Path(args.output_dir) / "logs" if args.tensorboard else None  # one folder per run
+    callbacks = training.callbacks("val_loss", "min", budget["patience"], logs, start_loss)
+    shapes = (tuple(first_windows.shape), tuple(first_targets.shape))
+    device = training.describe_environment(training.environment())
+    return Plan(budget, [*callbacks, training.Clock()], shapes, start_loss, device)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Step 9: the network and every baseline on the same test targets, in real units."""
+
+    prepared: Prepared
+    model_forecasts: np.ndarray  # (origins,) or (origins, H), real units
+    baseline: BaselineForecasts
+    noise: Noise
+    results: dict  # {name: {"rmse", "mae"[, "by_horizon"][, "dm"]}}, the network first
+    verdict: dict  # {"baseline", "outcome", "p"}
+    intervals: dict  # metrics.json's `intervals` block
+    half_widths: dict  # {"80": (origins, H), "95": ...}: each test forecast's half-width
+    settings: Settings
+
+    @property
+    def recipe(self):
+        """The recipe with the intervals for the forecasts after the file's last date."""
+        return dataclasses.replace(
+            self.prepared.recipe,
+            intervals=self.intervals["final"],
+            interval_method=self.intervals["method"],
+        )
+
+    def __str__(self):
+        return words.evaluation(self)
+
+
+def evaluate(test_predictions, baseline, noise, settings):
+    """Step 9: the network's test predictions back in the series' units (undifferenced and
+    unscaled: preprocessing.in_real_units); then the network and every baseline scored on the
+    same test targets in real units,
+    the Diebold-Mariano test of the network against each baseline (squared errors with RMSE,
+    absolute with MAE), the verdict against the best baseline, and 80 % and 95 % intervals
+    with the share of test targets they hold (`calibrate_intervals`). Returns an Evaluation.
+    """
+    prepared, metric, cell = baseline.prepared, settings.metric, settings.cell
+    look, test_origins = prepared.look, prepared.origins["test"]
+    model_forecasts = preprocessing.in_real_units(
+        test_predictions, look.values, test_origins, prepared.recipe
+    )
+    test_values = prepared.test_values
     results = {cell: baselines.score_forecasts(test_values, model_forecasts)}
     # Is each difference real? Only p < 0.05 earns a "beats" or a "loses to".
     dm_tests = significance.compare_with_baselines(
-        test_values, model_forecasts, baseline_forecasts, metric
+        test_values, model_forecasts, baseline.forecasts, metric
     )
-    for name, forecast in baseline_forecasts.items():
+    for name, forecast in baseline.forecasts.items():
         results[name] = {**baselines.score_forecasts(test_values, forecast), "dm": dm_tests[name]}
-    results["linear"]["penalty"] = float(ridge.alpha)
-    best = min(baseline_forecasts, key=lambda name: results[name][metric])
-    verdict, verdict_line = significance.verdict(
+    results["linear"]["penalty"] = float(baseline.ridge.alpha)
+    best = min(baseline.forecasts, key=lambda name: results[name][metric])
+    verdict, _ = significance.verdict(
         cell, best, results[cell][metric], results[best][metric], dm_tests[best]
     )
-    units = units_of(series, settings)
-    origins = len(test_values)
-    if np.ndim(test_values) == 1:
-        title = f"One-step-ahead test errors over {origins} {steps}, in {units}"
-    else:
-        horizon = np.shape(test_values)[1]
-        title = (
-            f"Test errors 1 to {horizon} {steps} ahead from {origins} origins, "
-            f"pooled over every origin and step, in {units}"
-        )
-    other = [name for name in ("rmse", "mae") if name != metric]
-    report.results_table(
-        results,
-        [metric, *other],
-        title,
-        p_values={name: test["p"] for name, test in dm_tests.items()},
+    block, half_widths = calibrate_intervals(prepared, baseline.ridge, model_forecasts)
+    return Evaluation(
+        prepared, model_forecasts, baseline, noise, results, verdict, block, half_widths, settings
     )
-    print(
-        "   (DM p: Diebold-Mariano test of each baseline against the "
-        f"{cell}; p < 0.05 is a real gap)"
-    )
-    if np.ndim(test_values) == 2:
-        ahead.print_by_horizon(
-            results, metric, f"Test {metric.upper()} by {steps} ahead, in {units}"
-        )
-    print(verdict_line)
-    ratios = [
-        f"{cell} {metric.upper()} / {name} {metric.upper()} = "
-        f"{results[cell][metric] / results[name][metric]:.3f}"
-        for name in ("naive", "mean")
-    ]
-    print(f"   {'; '.join(ratios)}")
-    if noise["white_noise"]:
-        print(
-            "   As the noise check said: on white noise the best possible forecast is the mean, "
-            f"and the {cell} ends up there."
-        )
-    return results, verdict
 
 
-def calibrate_intervals(scaled, ridge, test_start, test_errors, test_origins, series, recipe):
-    """Step 9: 80 % and 95 % intervals, calibrated on honest errors and adapted along the test
-    part (common/intervals.py), and the share of test targets they hold.
+def calibration_errors(prepared, ridge):
+    """The out-of-sample errors the intervals are calibrated on, (n, H) in real units, and the
+    ridge's own training errors (each step's scale where steps are pooled).
 
-    The calibration errors: every origin before the test part is forecast by the `linear`
-    path (the ridge the network starts from, penalty `ridge.alpha`) refitted on rolling-origin
-    folds, each fold on the origins whose targets all lie before it: out-of-sample errors that
-    no fit and no early stopping saw (the network keeps a correction to that path only where
-    every validation block says it helps). Each step's scale, where steps must be pooled, comes
-    from the ridge's training errors. Then, walking the test part origin by origin, each
-    step's level follows the misses already known (adaptive conformal inference).
-    scaled: (rows, features) the network's scaled inputs; test_errors: the network's test
-    forecasts minus the actual values, (origins,) or (origins, H), real units.
-    Returns (the `intervals` block of metrics.json, test_half_widths {"80": (origins, H), ...}:
-    the half-width of each test forecast's interval). The half-widths for the forecasts after
-    the file's last date go in `recipe.intervals`.
+    Every origin before the test part is forecast by the `linear` path (the ridge the network
+    starts from, penalty `ridge.alpha`) refitted on rolling-origin folds, each fold on the
+    origins whose targets all lie before it. No fit and no early stopping saw these errors;
+    the window, the differencing and the penalty were chosen on the same part, so they are
+    honest about the fits, not about those choices. Filled targets give no error (NaN).
     """
-    values = series.frame[series.target].to_numpy()
+    look, recipe = prepared.look, prepared.recipe
     horizon = recipe.horizon
     first_origin = sum(recipe.differencing_lags) + recipe.window
-    before_test = np.arange(first_origin, test_start - horizon + 1)  # every path before the test
+    before_test = np.arange(first_origin, look.test_start - horizon + 1)
+    scaled = prepared.scaled
     all_windows, all_targets = windows.make_windows(
         scaled, scaled[:, 0], before_test, recipe.window, horizon
     )
@@ -530,197 +486,95 @@ def calibrate_intervals(scaled, ridge, test_start, test_errors, test_origins, se
             f"(a fold needs {MIN_FOLD_WINDOWS}): use a longer file, a smaller --window or "
             "--horizon, or a smaller --test-fraction"
         )
-
-    def errors_in_real_units(predictions, origins):  # (origins, H): forecast minus actual
-        errors = preprocessing.in_real_units(predictions, values, origins, recipe)
-        errors = errors - windows.target_paths(values, origins, horizon)
-        return np.reshape(errors, (len(origins), -1))
-
     origins = before_test[positions]
-    calibration_errors = errors_in_real_units(forecasts, origins)
-    filled = windows.target_paths(series.frame.index.isin(series.filled_dates), origins, horizon)
-    calibration_errors[np.reshape(filled, calibration_errors.shape)] = np.nan  # not errors
+    errors = errors_in_real_units(prepared, forecasts, origins)
+    filled = look.series.frame.index.isin(look.series.filled_dates)
+    errors[np.reshape(windows.target_paths(filled, origins, horizon), errors.shape)] = np.nan
     fitted = before_test[: positions[0]]  # the origins the first fold's ridge was fitted on
-    train_errors = errors_in_real_units(
-        baselines.predict_linear(ridge, all_windows[: positions[0]]), fitted
-    )
-    walk = intervals.adaptive_walk(
-        calibration_errors,
-        np.reshape(test_errors, (len(test_origins), -1)),
-        test_origins,
-        scale_errors=train_errors,
-    )
-    recipe.intervals = walk["final"]
-    recipe.interval_method = (
+    predictions = baselines.predict_linear(ridge, all_windows[: positions[0]])
+    return errors, errors_in_real_units(prepared, predictions, fitted)
+
+
+def errors_in_real_units(prepared, predictions, origins):
+    """Scaled predictions from `origins` -> forecast minus actual, (origins, H), real units."""
+    values, recipe = prepared.look.values, prepared.recipe
+    errors = preprocessing.in_real_units(predictions, values, origins, recipe)
+    errors = errors - windows.target_paths(values, origins, recipe.horizon)
+    return np.reshape(errors, (len(origins), -1))
+
+
+def calibrate_intervals(prepared, ridge, model_forecasts):
+    """Step 9: 80 % and 95 % intervals, calibrated on honest errors (`calibration_errors`) and
+    adapted along the test part: walking the test part origin by origin, each step's level
+    follows the misses already known (adaptive conformal inference, common/intervals.py).
+
+    Returns (the `intervals` block of metrics.json, with the half-widths for the forecasts
+    after the file's last date in "final"; the test half-widths {"80": (origins, H), ...}).
+    """
+    test_origins = prepared.origins["test"]
+    test_errors = np.reshape(model_forecasts - prepared.test_values, (len(test_origins), -1))
+    errors, train_errors = calibration_errors(prepared, ridge)
+    walk = intervals.adaptive_walk(errors, test_errors, test_origins, scale_errors=train_errors)
+    method = (
         f"conformal, {walk['method']}, on {walk['calibration_errors']} out-of-sample errors per "
         f"step (the linear path on {CALIBRATION_FOLDS} rolling-origin folds), adapted along the "
         f"test part (adaptive conformal inference, step {intervals.STEP})"
     )
     coverage = intervals.coverage(test_errors, walk["half_widths"])
-    ahead.print_coverage(coverage, recipe.interval_method, len(test_origins))
     block = {  # the half-widths at the first test origin (before any test target is known), and
         level: {  # after the file's last date
             **coverage[level],
             "first_half_widths": walk["half_widths"][level][0].tolist(),
-            "half_widths": recipe.intervals[level],
+            "half_widths": walk["final"][level],
         }
         for level in coverage
     }
     block.update(
-        method=recipe.interval_method,
-        pooling=walk["method"],
-        calibration_errors=walk["calibration_errors"],
+        method=method, pooling=walk["method"], calibration_errors=walk["calibration_errors"]
     )
-    return block, walk["half_widths"]
+    return {**block, "final": walk["final"]}, walk["half_widths"]
 
 
-def forecast_next(model, recipe, series):
-    """Step 10: the H values after the file's last date, with their intervals; printed.
-    Returns the `next` list of metrics.json."""
-    next_forecasts = preprocessing.forecast_ahead(model, recipe, series.frame)
-    for line in ahead.describe_forecasts(next_forecasts, series.target):
-        print(line)
-    return next_forecasts
+@dataclass(frozen=True)
+class NextForecasts:
+    """Step 10: the H values after the file's last date, with their intervals."""
+
+    forecasts: list  # one dict per step: {"date", "value", "lower80", "upper80", ...}
+    target: str
+
+    def __str__(self):
+        return "\n".join(ahead.describe_forecasts(self.forecasts, self.target))
 
 
-def plot_forecasts(
-    series,
-    test_origins,
-    model_forecasts,
-    baseline_forecasts,
-    verdict,
-    next_forecasts,
-    test_half_widths,
-    recipe,
-    settings,
-    output_dir,
-):
-    """Step 11: forecast.png in `output_dir`. One step ahead: the test part beside the whole
-    series, with the network and its 80 % interval, the naive forecast (does the network only
-    copy the last value?) and the baseline the verdict names. Several steps ahead: paths from
-    the last test origins with their intervals, and the next H values."""
-    path = Path(output_dir) / "forecast.png"
-    values, dates = series.frame[series.target].to_numpy(), series.frame.index
-    if recipe.horizon > 1:
-        return plots.forecast_paths(
-            dates,
-            values,
-            test_origins,
-            model_forecasts,
-            test_half_widths,
-            next_forecasts,
-            series.target,
-            path,
-        )
-    compared = {settings.cell: model_forecasts, "naive": baseline_forecasts["naive"]}
-    compared[verdict["baseline"]] = baseline_forecasts[verdict["baseline"]]
-    band = test_half_widths["80"][:, 0]  # (origins,) each test forecast's 80 % half-width
-    recent = settings.recent_steps
-    return plots.forecast(dates, values, test_origins, compared, series.target, path, band, recent)
+def forecast_next(model, evaluation):
+    """Step 10: the H values after the file's last date, with their intervals. The recipe
+    carries the intervals Step 9 calibrated. Returns a NextForecasts."""
+    series = evaluation.prepared.look.series
+    forecasts = preprocessing.forecast_ahead(model, evaluation.recipe, series.frame)
+    return NextForecasts(forecasts, series.target)
 
 
-def training_summary(history, plan, start_loss, fit_started, judged, model, seed, output_dir):
-    """Step 8, after fit(): prints how many epochs ran and which weights early stopping kept,
-    draws history.png (the loss early stopping watched, the kept epoch marked).
+@dataclass(frozen=True)
+class Run:
+    """What one run learned. metrics.json, the plots and the list of files are made from it."""
 
-    judged: training.keep_if_it_helps' answer: were training's weights kept, block by block?
+    evaluation: Evaluation  # Step 9, linked to Steps 1-6 (prepared, look, series, baselines)
+    history: object  # Keras' History from fit()
+    plan: Plan  # Step 8: the budget
+    kept: training.Kept  # Step 8: which weights were kept, and why
+    next_forecasts: NextForecasts  # Step 10
 
-    Returns the `training` block of metrics.json (its `total_seconds` is filled in at the end).
+
+def save(start, model, trained, evaluation, next_forecasts):
+    """Step 11: the plots, model.keras, preprocessing.json, history.csv and metrics.json, each
+    written atomically (a Ctrl-C never leaves half a file). --show opens the plots at the end.
+
+    trained: (history, plan, kept), Step 8's records. Returns (the metrics.json dict, the
+    lines that name each file written).
     """
-    seconds = time.time() - fit_started  # the time in fit() alone
-    validation_losses = history.history["val_loss"]
-    best_loss = min([start_loss, *validation_losses])
-    kept_start = not judged["kept"]
-    kept_epoch = 0 if kept_start else 1 + validation_losses.index(best_loss)
-    kept = f"epoch {kept_epoch}" if judged["kept"] else "the starting point"
-    print(
-        f"   {len(history.epoch)} epochs in {seconds:.1f} s; best validation loss "
-        f"{best_loss:.4f}; the weights kept: {kept}"
-    )
-    path = Path(output_dir) / "history.png"
-    plots.history(history, path, kept_epoch=kept_epoch, start_value=start_loss)
-    return {
-        "epochs_run": len(history.epoch),
-        "batch_size": plan["batch_size"],
-        "max_epochs": plan["epochs"],
-        "kept_start": kept_start,
-        "validation_blocks": judged["blocks"],
-        "kept_p": judged.get("p"),
-        "seconds": round(seconds, 2),
-        "params": model.count_params(),
-        "seed": seed,
-    }
-
-
-def metrics(
-    args,
-    settings,
-    series,
-    recipe,
-    test_origins,
-    noise,
-    results,
-    verdict,
-    intervals_block,
-    next_forecasts,
-    training_block,
-    started,
-):
-    """Step 11: the metrics.json dict (docs/PROTOCOL.md), from what the steps returned.
-
-    results: `evaluate`'s, the network first; intervals_block: `calibrate_intervals`';
-    training_block: `training_summary`'s; started: the run's start (time.time()).
-    """
-    rows, horizon, cell = len(series.frame), recipe.horizon, settings.cell
-    test_points = windows.count_test_points(
-        rows, args.window or series.step.test_window, args.test_fraction
-    )
-    scoreable = test_points - horizon + 1  # test origins before any is left out
-    window_scores = recipe.validation_rmse
-    protocol = {
-        "window": recipe.window,
-        "differencing": recipe.differencing,
-        "differencing_validation_rmse": window_scores[str(recipe.window)],
-        "window_validation_rmse": {
-            each: selection.lowest(scores) for each, scores in window_scores.items()
-        },
-        "test_fraction": args.test_fraction,
-        "test_points": test_points,
-        "scored_points": len(test_origins),
-        "unscored_filled_targets": scoreable - len(test_origins),
-        "horizon": horizon,
-        "interval_method": intervals_block["pooling"],
-    }
-    if horizon > 1:
-        protocol["origins"] = len(test_origins)
-    return {
-        "schema": 2,
-        "case": settings.case,
-        "data": {
-            "path": str(series.path),
-            "rows": rows,
-            "embedded": series.embedded,
-            "target": series.target,
-            "frequency": series.frequency,
-            "season": series.season,
-        },
-        "protocol": protocol,
-        "model": results[cell],
-        "baselines": {name: scores for name, scores in results.items() if name != cell},
-        "verdict": verdict,
-        "intervals": intervals_block,
-        "diagnostics": noise,
-        "next": next_forecasts,
-        "training": {**training_block, "total_seconds": round(time.time() - started, 2)},
-        "environment": training.environment(),
-    }
-
-
-def save(output_dir, model, recipe, history, metrics):
-    """Step 11: model.keras, preprocessing.json, history.csv and metrics.json, each written
-    atomically (a Ctrl-C never leaves half a file); prints every artifact of the run."""
-    save_model(Path(output_dir) / "model.keras", model)
-    recipe.save(Path(output_dir) / "preprocessing.json")
-    write_history(Path(output_dir) / "history.csv", history)
-    write_json(Path(output_dir) / "metrics.json", metrics)
-    report.written(Path(output_dir), ARTIFACTS)
+    run = Run(evaluation, *trained, next_forecasts)
+    run_files.save_plots(start.output_dir, run)
+    metrics = run_files.metrics(run, start, model.count_params())
+    written = run_files.save(start.output_dir, model, run, metrics)
+    plots.show(start.show)
+    return metrics, words.written(start.output_dir, written)

@@ -95,15 +95,17 @@ def history(history, path, metric="loss", kept_epoch=None, start_value=None):
     return save(figure, path)
 
 
-def forecast(dates, values, test_origins, forecasts, target, path, band=None, recent=None):
+def forecast(series, test_origins, forecasts, path, band=None, recent=None):
     """forecast.png, one step ahead: the whole series with the test part shaded (left), and the
     test part at a readable scale (right): the actual values and each forecast, the first one
     (the network's) with its 80 % interval.
 
+    series: (dates, values, target): the dates, the values in real units, the target's name.
     forecasts: {label: (origins,) forecasts in real units}, the network's first; band: the 80 %
     interval's half-width at each origin, (origins,); recent: the right panel shows only the
     last `recent` test targets (a long daily test part is a blur otherwise).
     """
+    dates, values, target = series
     plt = pyplot()
     figure, (whole, test) = plt.subplots(1, 2, figsize=(14, 4.5), width_ratios=[2, 3])
     whole.plot(dates, values, color="black", linewidth=0.6)
@@ -131,14 +133,16 @@ def forecast(dates, values, test_origins, forecasts, target, path, band=None, re
     return save(figure, path)
 
 
-def forecast_paths(dates, values, origins, paths, half_widths, next_forecasts, target, path):
+def forecast_paths(series, origins, paths, half_widths, next_forecasts, path):
     """forecast.png for H steps ahead: paths from the last test origins with their 80 % and 95 %
     bands (left), and the fan chart of the H periods after the file's last date (right).
 
+    series: (dates, values, target): the dates, the values in real units, the target's name.
     origins: (origins,) positions of each path's first target; paths: (origins, H) real units;
     half_widths: {"80": (origins, H), "95": ...} each path's half-widths; next_forecasts:
     forecast_ahead's list of dicts.
     """
+    dates, values, target = series
     plt = pyplot()
     horizon = paths.shape[1]
     figure, (left, right) = plt.subplots(1, 2, figsize=(14, 4.5), width_ratios=[3, 2])

@@ -15,6 +15,7 @@ pattern. With lags [12, 1] the model forecasts
 and the forecast in real units is y[t] = z[t] + y[t-1] + y[t-12] - y[t-13].
 """
 
+import dataclasses
 import json
 from dataclasses import asdict, dataclass, field
 
@@ -27,9 +28,12 @@ import pandas as pd
 from sklearn.preprocessing import StandardScaler
 
 
-@dataclass
+@dataclass(frozen=True)
 class Preprocessing:
-    """What turns raw history into the model's input, and its output back into real units."""
+    """What turns raw history into the model's input, and its output back into real units.
+
+    Frozen: a step that learns something (the scaling, the intervals) makes a new one with
+    `dataclasses.replace`, and the case assigns it where the learner sees it."""
 
     window: int  # input steps per forecast
     target: str  # column forecast
@@ -156,27 +160,31 @@ def feature_names(recipe):
 
 
 def fit_scaling(recipe, training_features):
-    """Fit a StandardScaler on the training part's features (NaNs ignored); store it in `recipe`.
+    """A StandardScaler fitted on the training part's features (NaNs ignored). Returns a new
+    recipe that holds its statistics (`feature_mean`, `feature_scale`) and the features' names.
 
     training_features: (steps, features), the steps before the first test target only.
     """
     scaler = StandardScaler().fit(training_features)
-    recipe.feature_names = feature_names(recipe)
-    recipe.feature_mean = scaler.mean_.tolist()
-    recipe.feature_scale = scaler.scale_.tolist()
-    return recipe
+    return dataclasses.replace(
+        recipe,
+        feature_names=feature_names(recipe),
+        feature_mean=scaler.mean_.tolist(),
+        feature_scale=scaler.scale_.tolist(),
+    )
 
 
 def prepare(frame, recipe, fitted_rows):
-    """The model's inputs for every row of `frame`: (features, scaled).
+    """The model's inputs for every row of `frame`: (features, scaled, scaled_recipe).
 
     features: raw_features (rows, features) in real units and differenced (NaN where a row has
     too little history); scaled: the same standardised with the statistics of the first
-    `fitted_rows` rows only (the part before the test targets), stored in `recipe`.
+    `fitted_rows` rows only (the part before the test targets); scaled_recipe: `recipe` with
+    those statistics (`fit_scaling`).
     """
     features = raw_features(frame, recipe)
-    fit_scaling(recipe, features[:fitted_rows])
-    return features, scale(features, recipe)
+    scaled_recipe = fit_scaling(recipe, features[:fitted_rows])
+    return features, scale(features, scaled_recipe), scaled_recipe
 
 
 def scale(features, recipe):

@@ -41,34 +41,26 @@ def differencing_choices(season):
     return [choice for choice in DIFFERENCING_CHOICES if season or "seasonal" not in choice]
 
 
-def candidate_scores(
-    frame,
-    recipe_for,
-    season,
-    test_start,
-    validation_fraction,
-    min_windows,
-    window_choices,
-    folds=FOLDS,
-):
+def candidate_scores(frame, recipe_for, season, test_start, sizes, window_choices, folds=FOLDS):
     """{window: {choice: rmse or None}}: the validation RMSE (real units) of ridge on each
     (window, differencing) candidate's windows; over all H steps of each path when the recipe
     forecasts H steps ahead (recipe.horizon).
 
     recipe_for(lags, window) -> a fresh Preprocessing with those differencing lags and that
     window (inputs and calendar terms as the case uses them). season: the seasonal lag (None:
-    the seasonal candidates are left out). window_choices: the windows to try;
-    the blocks are sized with the longest. A single validation block of a short monthly series
-    is 17 months: too few to tell the candidates apart (course milk's would pick the wrong one).
-    So each candidate is scored on `folds` consecutive blocks of that size at the end of the part
-    before `test_start`, each forecast by a ridge fitted on everything before the block (a
-    rolling origin), and the errors are pooled. Every candidate is scored on the same targets;
-    one that leaves fewer than `min_windows` training windows before the first block is skipped
-    (its score is None); fewer blocks are used when every candidate would be, and every score
-    is None when a single block is still too many. On a file with more than SELECTION_WINDOWS
-    windows before the blocks, the ridges read every k-th of them (k the same for all).
+    the seasonal candidates are left out). sizes: (validation_fraction, min_windows).
+    window_choices: the windows to try; the blocks are sized with the longest.
+    A single validation block of a short monthly series is 17 months: too few to tell the
+    candidates apart (course milk's would pick the wrong one). So each candidate is scored on
+    `folds` consecutive blocks of that size at the end of the part before `test_start`, each
+    forecast by a ridge fitted on everything before the block (a rolling origin), and the
+    errors are pooled. Every candidate is scored on the same targets. A candidate that leaves
+    fewer than `min_windows` training windows before the first block is skipped (its score is
+    None); fewer blocks are used when every candidate would be, and every score is None when a
+    single block is still too many. On a file with more than SELECTION_WINDOWS windows before
+    the blocks, the ridges read every k-th of them (k the same for all).
     """
-    horizon = recipe_for([], window_choices[0]).horizon  # each candidate scored on H-step paths
+    validation_fraction, min_windows = sizes
     choices = differencing_choices(season)
     candidates = [
         (window, choice, differencing_lags(choice, season))
@@ -87,40 +79,53 @@ def candidate_scores(
             break
     scores = {window: dict.fromkeys(choices) for window in window_choices}
     stride = math.ceil(max(first_target, 1) / SELECTION_WINDOWS)  # 1: every window
+    blocks = range(first_target, test_start, block), block, test_start
     for window, choice, lags in usable:
         recipe = recipe_for(lags, window)
-        values = frame[recipe.target].to_numpy()
-        _, scaled = preprocessing.prepare(frame, recipe, test_start)
-        first_origin = sum(lags) + window  # the first with a full window of differenced inputs
-        # Each block's ridge is fitted on every window before it: the next block's training
-        # windows are the last one's plus those in between, so the sums grow block by block
-        # and no window is read twice (nor are they ever all in memory: stride views).
-        equations, added = baselines.NormalEquations(), first_origin
-        errors = []
-        for start in range(first_target, test_start, block):
-            # origins whose H targets lie before the block, and in the block (and before the test)
-            train_end = start - horizon + 1
-            new_origins = np.arange(added, train_end)
-            new_origins = new_origins[(new_origins - first_origin) % stride == 0]
-            new_windows, new_targets = windows.make_windows(
-                scaled, scaled[:, 0], new_origins, window, horizon
-            )
-            equations.add(new_windows, new_targets)
-            added = max(added, train_end)
-            validation_origins = np.arange(start, min(start + block, test_start - horizon + 1))
-            if len(validation_origins) == 0 or train_end - first_origin < min_windows:
-                continue
-            validation_windows, validation_targets = windows.make_windows(
-                scaled, scaled[:, 0], validation_origins, window, horizon
-            )
-            ridge = baselines.choose_penalty(equations, validation_windows, validation_targets)
-            predictions = baselines.predict_linear(ridge, validation_windows)
-            forecasts = preprocessing.in_real_units(predictions, values, validation_origins, recipe)
-            paths = windows.target_paths(values, validation_origins, horizon)
-            errors.append((forecasts - paths).reshape(-1))
+        errors = rolling_errors(frame, recipe, blocks, stride, min_windows)
         if errors:
             scores[window][choice] = float(np.sqrt(np.mean(np.concatenate(errors) ** 2)))
     return scores
+
+
+def rolling_errors(frame, recipe, blocks, stride, min_windows):
+    """One candidate's validation errors, real units: [(block targets,), ...] one array per
+    block, each forecast by a ridge fitted on every window before the block.
+
+    blocks: (the first target of each block, the block's size, test_start); stride: every
+    k-th training window is read.
+    """
+    starts, block, test_start = blocks
+    values, horizon, window = frame[recipe.target].to_numpy(), recipe.horizon, recipe.window
+    _, scaled, recipe = preprocessing.prepare(frame, recipe, test_start)
+    first_origin = sum(recipe.differencing_lags) + window  # the first with a full window
+    # Each block's ridge is fitted on every window before it: the next block's training
+    # windows are the last one's plus those in between, so the sums grow block by block
+    # and no window is read twice (nor are they ever all in memory: stride views).
+    equations, added = baselines.NormalEquations(), first_origin
+    errors = []
+    for start in starts:
+        # origins whose H targets lie before the block, and in the block (and before the test)
+        train_end = start - horizon + 1
+        new_origins = np.arange(added, train_end)
+        new_origins = new_origins[(new_origins - first_origin) % stride == 0]
+        new_windows, new_targets = windows.make_windows(
+            scaled, scaled[:, 0], new_origins, window, horizon
+        )
+        equations.add(new_windows, new_targets)
+        added = max(added, train_end)
+        validation_origins = np.arange(start, min(start + block, test_start - horizon + 1))
+        if len(validation_origins) == 0 or train_end - first_origin < min_windows:
+            continue
+        validation_windows, validation_targets = windows.make_windows(
+            scaled, scaled[:, 0], validation_origins, window, horizon
+        )
+        ridge = baselines.choose_penalty(equations, validation_windows, validation_targets)
+        predictions = baselines.predict_linear(ridge, validation_windows)
+        forecasts = preprocessing.in_real_units(predictions, values, validation_origins, recipe)
+        paths = windows.target_paths(values, validation_origins, horizon)
+        errors.append((forecasts - paths).reshape(-1))
+    return errors
 
 
 def describe(scores, chosen, forced=False):

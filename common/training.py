@@ -6,6 +6,7 @@ import os
 import random
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from common import significance
@@ -136,6 +137,16 @@ def describe_environment(block):
     )
 
 
+class Clock(keras.callbacks.Callback):
+    """The time fit() takes, in seconds (`seconds`, after training)."""
+
+    def on_train_begin(self, logs=None):
+        self.started, self.seconds = time.time(), None
+
+    def on_train_end(self, logs=None):
+        self.seconds = time.time() - self.started
+
+
 class EarlyStoppingFromStart(keras.callbacks.EarlyStopping):
     """EarlyStopping whose candidates include the weights training started from.
 
@@ -207,57 +218,89 @@ KEEP_MARGIN = 0.01  # training's weights must beat the start by 1 % of its loss 
 STRONG_P = 0.001  # or a gain this significant over all the blocks, the check block agreeing
 
 
-def keep_if_it_helps(model, callbacks, validation, check, loss, margin=KEEP_MARGIN):
-    """After fit(): keep what training learned only if it beats the starting weights in every
-    block, by at least `margin` of the start's loss, and significantly; else put the starting
-    weights back.
+@dataclass(frozen=True)
+class Kept:
+    """After fit(): which weights the model keeps (training's, or the ones it started from),
+    and the evidence. The case assigns them: `model.set_weights(kept.weights)`."""
 
-    Early stopping picks the epoch with the best loss over the validation part it watches: the
-    best of a hundred noisy epochs looks better there than it is, and a correction that helps
-    in one stretch of time and hurts in another can still win on the whole. So the judgement
-    is block by block: the two halves of the watched validation part, and the check block
-    after it, which early stopping never saw. A correction is kept only where all three agree
-    it helps, by a margin, and where the Diebold-Mariano test says the gain is real, the test
-    every "beats" of the project needs: on the check block alone (p < 0.05), or, where a noisy
-    check block cannot tell on its own, over all three blocks with p < STRONG_P. (A series too
-    short for a check block has an empty one: the validation part is judged in three blocks,
-    the test on all of it at p < 0.05.)
-    callbacks: fit()'s callbacks, one of them EarlyStoppingFromStart (which holds the starting
-    weights); validation, check: (windows, targets) each (targets None: a WindowDataset's
-    own); loss: "mse" or "mae", the training loss.
-    Returns {"kept": bool, "blocks": [{"start": loss, "trained": loss}, ...], "p": the check
-    block's p-value, "p_all": all blocks'}, prints a line.
-    """
-    stopper = next(each for each in callbacks if isinstance(each, EarlyStoppingFromStart))
-    if stopper.kept_start:
-        return {"kept": False, "blocks": [], "p": None, "p_all": None}
-    trained_weights = model.get_weights()
-    parts = ((2, validation), (1, check)) if len(check[0]) else ((3, validation),)
+    kept: bool  # True: training's weights; False: the starting weights (the linear path)
+    weights: list  # the weights to keep
+    blocks: list  # [{"start": loss, "trained": loss}, ...], one per judged block
+    p: float  # the Diebold-Mariano p-value on the check block (None: early stopping kept start)
+    p_all: float  # the same over every judged block
+    epochs: tuple  # (epochs run, the kept epoch: 0 for the start, the best validation loss)
+    check_block: bool = True  # False: a short series, judged on three validation blocks
 
-    def errors():  # each part's errors with the model's current weights, (origins, H)
-        found = []
-        for _, (windows, targets) in parts:
-            if targets is None:  # a long file's streamed windows hold their own targets
-                targets = windows.targets
-            predictions = np.reshape(model.predict(windows, verbose=0), (len(targets), -1))
-            found.append(predictions - np.reshape(targets, (len(targets), -1)))
-        return found
+    def __str__(self):
+        return describe_kept(self)
 
-    def block_losses(found):  # the mean loss of each block
-        measure = np.square if loss == "mse" else np.abs
-        return [
-            float(np.mean(measure(block)))
-            for (halves, _), part in zip(parts, found, strict=True)
-            for block in np.array_split(part, halves)
-        ]
 
-    trained = errors()
-    model.set_weights(stopper.start_weights)
-    start = errors()
-    judged = [
-        {"start": s, "trained": t}
-        for s, t in zip(block_losses(start), block_losses(trained), strict=True)
+def judged_parts(validation, check):
+    """The parts judged and how many blocks each is cut into: the two halves of the watched
+    validation part and the check block, or three validation blocks with no check block."""
+    return ((2, validation), (1, check)) if len(check[0]) else ((3, validation),)
+
+
+def part_errors(model, parts):
+    """Each part's errors with the model's current weights: [(origins, H), ...], scaled."""
+    found = []
+    for _, (windows, targets) in parts:
+        if targets is None:  # a long file's streamed windows hold their own targets
+            targets = windows.targets
+        predictions = np.reshape(model.predict(windows, verbose=0), (len(targets), -1))
+        found.append(predictions - np.reshape(targets, (len(targets), -1)))
+    return found
+
+
+def block_losses(parts, errors, loss):
+    """The mean loss of each block of each part."""
+    measure = np.square if loss == "mse" else np.abs
+    return [
+        float(np.mean(measure(block)))
+        for (halves, _), part in zip(parts, errors, strict=True)
+        for block in np.array_split(part, halves)
     ]
+
+
+def epochs_summary(history, start_loss, kept):
+    """(epochs run, the kept epoch: 0 for the starting weights, the best validation loss)."""
+    validation_losses = history.history["val_loss"]
+    best_loss = min([start_loss, *validation_losses])
+    kept_epoch = 1 + validation_losses.index(best_loss) if kept else 0
+    return len(history.epoch), kept_epoch, best_loss
+
+
+def keep_if_it_helps(model, history, plan, blocks, loss, margin=KEEP_MARGIN):
+    """After fit(): keep what training learned only if it beats the starting weights in every
+    block, by at least `margin` of the start's loss, and significantly. Else the starting
+    weights come back. Returns a Kept; the model is left as it was given.
+
+    Why block by block: early stopping picks the epoch with the best loss over the validation
+    part it watches. The best of a hundred noisy epochs looks better there than it is, and a
+    correction that helps in one stretch of time and hurts in another can still win on the
+    whole. So the judgement uses the two halves of the watched validation part and the check
+    block after it, which early stopping never saw. A correction is kept only where all three
+    agree it helps, by a margin, and where the Diebold-Mariano test says the gain is real (the
+    test every "beats" of the project needs): on the check block alone (p < 0.05), or, where a
+    noisy check block cannot tell on its own, over all three blocks with p < STRONG_P. A series
+    too short for a check block has an empty one: the validation part is judged in three
+    blocks, and the test is on all of it at p < 0.05.
+    plan: the training Plan (its callbacks hold the starting weights, its start_loss the
+    validation loss before training); blocks: (validation, check), each (windows, targets),
+    targets None for a WindowDataset; loss: "mse" or "mae", the training loss.
+    """
+    stopper = next(each for each in plan.callbacks if isinstance(each, EarlyStoppingFromStart))
+    if stopper.kept_start:
+        epochs = epochs_summary(history, plan.start_loss, kept=False)
+        return Kept(False, model.get_weights(), [], None, None, epochs)
+    trained_weights = model.get_weights()
+    parts = judged_parts(*blocks)
+    trained = part_errors(model, parts)
+    model.set_weights(stopper.start_weights)
+    start = part_errors(model, parts)
+    model.set_weights(trained_weights)  # as it was given: the case decides
+    start_losses, trained_losses = (block_losses(parts, e, loss) for e in (start, trained))
+    judged = [{"start": s, "trained": t} for s, t in zip(start_losses, trained_losses, strict=True)]
     kind, horizon = ("squared" if loss == "mse" else "absolute"), trained[-1].shape[1]
     test = significance.diebold_mariano(trained[-1], start[-1], kind, horizon=horizon)
     overall = significance.diebold_mariano(  # every judged origin, in time order
@@ -267,26 +310,32 @@ def keep_if_it_helps(model, callbacks, validation, check, loss, margin=KEEP_MARG
     confirmed = test["statistic"] < 0 and test["p"] < 0.05
     overwhelming = len(parts) == 2 and overall["statistic"] < 0 and overall["p"] < STRONG_P
     kept = better and (confirmed or overwhelming)
-    if kept:
-        model.set_weights(trained_weights)
-    losses = ", ".join(f"{block['trained']:.4f} vs {block['start']:.4f}" for block in judged)
-    if len(parts) == 2:
+    weights = trained_weights if kept else stopper.start_weights
+    epochs = epochs_summary(history, plan.start_loss, kept)
+    p_values = float(test["p"]), float(overall["p"])
+    return Kept(kept, weights, judged, *p_values, epochs, check_block=len(parts) == 2)
+
+
+def describe_kept(kept, margin=KEEP_MARGIN):
+    """The run's lines for a Kept: the epochs, and the block losses with the test's p-value."""
+    epochs_run, kept_epoch, best_loss = kept.epochs
+    where = f"epoch {kept_epoch}" if kept.kept else "the starting point"
+    first = f"   {epochs_run} epochs; best validation loss {best_loss:.4f}; weights kept: {where}"
+    if not kept.blocks:
+        return first
+    losses = ", ".join(f"{block['trained']:.4f} vs {block['start']:.4f}" for block in kept.blocks)
+    if kept.check_block:
         where, tested = "the validation part's two halves and the check block", "the check block"
-        overall_text = f", on every block {overall['p']:.2g}"
+        overall = f", on every block {kept.p_all:.2g}"
     else:
-        where, tested, overall_text = (
-            "the validation part's three blocks",
-            "the validation part",
-            "",
-        )
-    print(
-        f"   loss in {where}, trained vs start: {losses}; Diebold-Mariano p on {tested} "
-        f"{test['p']:.2g}{overall_text}: "
-        + (
-            f"better by {margin:.0%} in every block and significantly, training's weights kept"
-            if kept
-            else f"not better by {margin:.0%} in every block and significantly: the starting "
-            "weights (the linear forecast) come back"
-        )
+        where, tested, overall = "the validation part's three blocks", "the validation part", ""
+    outcome = (
+        f"better by {margin:.0%} in every block and significantly, training's weights kept"
+        if kept.kept
+        else f"not better by {margin:.0%} in every block and significantly: the starting "
+        "weights (the linear forecast) come back"
     )
-    return {"kept": kept, "blocks": judged, "p": float(test["p"]), "p_all": float(overall["p"])}
+    return (
+        f"{first}\n   loss in {where}, trained vs start: {losses}; Diebold-Mariano p on "
+        f"{tested} {kept.p:.2g}{overall}: {outcome}"
+    )

@@ -54,14 +54,14 @@ def test_forecasting_baselines_names():
     dates = pd.date_range("2001-01-01", periods=800, freq="D")
     values = np.sin(np.arange(800) / 58.0)
     names = forecasting_baselines(
-        values, dates, np.arange(700, 800), 700, season=365, climatology_by="day of year"
+        values, dates, (np.arange(700, 800), 700, 1), season=365, climatology_by="day of year"
     )
     assert list(names) == ["naive", "seasonal_naive", "mean", "climatology"]
 
 
 def test_yearly_baselines_have_no_season():
     dates = pd.date_range("1900-01-01", periods=80, freq="YS")
-    names = forecasting_baselines(np.arange(80.0), dates, np.arange(60, 80), 60, season=None)
+    names = forecasting_baselines(np.arange(80.0), dates, (np.arange(60, 80), 60, 1), season=None)
     assert list(names) == ["naive", "mean"]
 
 
@@ -95,7 +95,7 @@ def test_last_year_change_carries_trend_and_season_forward():
 def test_monthly_baselines_include_last_year_change():
     dates = pd.date_range("2001-01-01", periods=60, freq="MS")
     names = forecasting_baselines(
-        np.arange(60.0), dates, np.arange(48, 60), 48, 12, climatology_by="month", year_steps=12
+        np.arange(60.0), dates, (np.arange(48, 60), 48, 1), 12, climatology_by="month", year_steps=12
     )
     assert list(names) == ["naive", "seasonal_naive", "last_year_change", "mean", "climatology"]
 

@@ -25,11 +25,11 @@ def flags(**given):
     return types.SimpleNamespace(**{**defaults, "season": None, **given})
 
 
-def test_the_course_milk_shape_gives_32_test_months_and_a_season_of_12(capsys):
-    series = monthly_series()
-    assert forecasting.look(series, flags(), case8_2_lstm.SETTINGS) == 168 - 32
-    assert series.season == 12
-    assert "season: 12 months" in capsys.readouterr().out
+def test_the_course_milk_shape_gives_32_test_months_and_a_season_of_12():
+    look = forecasting.look(monthly_series(), flags(), case8_2_lstm.SETTINGS)
+    assert look.test_start == 168 - 32
+    assert look.season == 12
+    assert "season: 12 months" in str(look)
 
 
 @pytest.mark.parametrize(
@@ -66,23 +66,21 @@ def test_a_series_too_short_says_which_window_fits_or_how_long_it_must_be():
         forecasting.look(monthly_series(12), flags(), case8_2_lstm.SETTINGS)
 
 
-def test_a_window_that_leaves_few_training_windows_is_warned_about(capsys):
-    forecasting.look(monthly_series(), flags(window=60), case8_2_lstm.SETTINGS)
-    out = capsys.readouterr().out
-    assert "warning: window 60 leaves 86 windows to fit on, fewer than twice the 60" in out
-    forecasting.look(monthly_series(), flags(window=24), case8_2_lstm.SETTINGS)
-    assert "warning" not in capsys.readouterr().out
+def test_a_window_that_leaves_few_training_windows_is_warned_about():
+    look = forecasting.look(monthly_series(), flags(window=60), case8_2_lstm.SETTINGS)
+    assert "warning: window 60 leaves 86 windows to fit on, fewer than twice the 60" in str(look)
+    look = forecasting.look(monthly_series(), flags(window=24), case8_2_lstm.SETTINGS)
+    assert "warning" not in str(look)
 
 
-def test_daily_data_with_under_two_years_to_train_on_use_the_week_as_season(capsys):
+def test_daily_data_with_under_two_years_to_train_on_use_the_week_as_season():
     dates = pd.date_range("2020-01-01", periods=600, freq="D")
     frame = pd.DataFrame({"Tmax": np.sin(np.arange(600) / 9.0)}, index=dates)
     series = Series(frame=frame, target="Tmax", inputs=[], date_column="Date", frequency="daily")
-    forecasting.look(series, flags(), case8_3_gru.SETTINGS)
-    assert series.season == 7
-    assert "season: 7 days, a week" in capsys.readouterr().out
-    forecasting.look(series, flags(season=30), case8_3_gru.SETTINGS)
-    assert series.season == 30
+    look = forecasting.look(series, flags(), case8_3_gru.SETTINGS)
+    assert look.season == 7 and series.season == 365  # the run's season; the series unchanged
+    assert "season: 7 days, a week" in str(look)
+    assert forecasting.look(series, flags(season=30), case8_3_gru.SETTINGS).season == 30
 
 
 @pytest.mark.parametrize("horizon", [1, 3, 12])
@@ -90,11 +88,13 @@ def test_no_part_reaches_into_a_later_one(horizon):
     """A toy monthly series, 20 years: the targets of the training, validation, check and test
     paths (forecasting.origins) lie in that order, none reaching into a later part. (The
     calibration folds: test_baselines.py, test_rolling_origin_forecasts_never_see_...)"""
-    series = monthly_series(240)
-    args = flags(horizon=horizon, quick=False)
-    test_start = forecasting.look(series, args, case8_2_lstm.SETTINGS)
-    recipe = forecasting.recipe_for(series, [], 12, horizon)
-    parts = forecasting.origins(series, recipe, test_start, args, case8_2_lstm.SETTINGS)
+    args = flags(horizon=horizon, quick=False, window=12, differencing="none")
+    look = forecasting.look(monthly_series(240), args, case8_2_lstm.SETTINGS)
+    test_start = look.test_start
+    choice = forecasting.choose(look, args, case8_2_lstm.SETTINGS)
+    assert (choice.recipe.window, choice.recipe.differencing_lags) == (12, [])
+    prepared = forecasting.prepare(look, choice, args, case8_2_lstm.SETTINGS)
+    parts = [prepared.origins[name] for name in ("train", "validation", "check", "test")]
     targets = [origins[:, None] + np.arange(horizon) for origins in parts]  # positions
     assert all(len(part) for part in parts)
     for earlier, later in zip(targets[:-1], targets[1:], strict=True):

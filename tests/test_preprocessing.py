@@ -56,14 +56,14 @@ def test_scaling_uses_the_training_part_only():
         differencing_lags=[],
         calendar_features=False,
     )
-    features, scaled = prepare(monthly_frame(values), recipe, 60)
+    features, scaled, recipe = prepare(monthly_frame(values), recipe, 60)
     assert recipe.feature_mean[0] == pytest.approx(150.0)  # the mean of 100 .. 200
     assert recipe.feature_scale[0] == pytest.approx(np.std(np.linspace(100, 200, 60)))
     assert scaled[:60, 0].mean() == pytest.approx(0.0, abs=1e-12)
     assert scaled[-1, 0] == pytest.approx((1e6 - 150.0) / recipe.feature_scale[0])
     changed = values.copy()
     changed[60:] = -5.0  # whatever the test part holds, the statistics stay the same
-    _, scaled_again = prepare(monthly_frame(changed), recipe, 60)
+    _, scaled_again, _ = prepare(monthly_frame(changed), recipe, 60)
     assert recipe.feature_mean[0] == pytest.approx(150.0)
     np.testing.assert_array_equal(scaled_again[:60], scaled[:60])
 
@@ -79,7 +79,7 @@ def test_scaled_model_output_maps_back_to_real_units():
         calendar_features=False,
     )
     features = raw_features(monthly_frame(values), recipe)
-    fit_scaling(recipe, features[:48])
+    recipe = fit_scaling(recipe, features[:48])
     scaled = scale(features, recipe)
     steps = np.arange(48, 60)
     # A perfect model outputs the true scaled change; its real-unit forecast is then exact.

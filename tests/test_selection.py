@@ -18,7 +18,7 @@ def scores_for(values):
     frame = monthly_frame(values)
     test_start = len(values) - 60
 
-    return selection.candidate_scores(frame, recipe_for, SEASON, test_start, 0.15, 10, [WINDOW])
+    return selection.candidate_scores(frame, recipe_for, SEASON, test_start, (0.15, 10), [WINDOW])
 
 
 def recipe_for(lags, window):
@@ -66,7 +66,7 @@ def test_a_candidate_without_enough_history_is_skipped():
     # windows before the validation blocks.
     values = np.sin(np.arange(90) / 3.0)
     frame = monthly_frame(values)
-    scores = selection.candidate_scores(frame, recipe_for, SEASON, 45, 0.15, 10, [WINDOW])
+    scores = selection.candidate_scores(frame, recipe_for, SEASON, 45, (0.15, 10), [WINDOW])
     by_choice = scores[WINDOW]
     assert by_choice["seasonal"] is None and by_choice["seasonal+first"] is None
     assert by_choice["none"] is not None and best(scores) in {"none", "first"}
@@ -82,7 +82,7 @@ def test_choose_prefers_the_simpler_choice_and_the_shorter_window_on_a_tie():
 def test_a_series_too_short_for_any_validation_block_keeps_the_series_itself():
     # 11 windows before the test part: a validation block of 2 leaves 9, fewer than 10, to train on.
     frame = monthly_frame(np.sin(np.arange(30) / 3.0))
-    scores = selection.candidate_scores(frame, recipe_for, SEASON, 23, 0.15, 10, [WINDOW])
+    scores = selection.candidate_scores(frame, recipe_for, SEASON, 23, (0.15, 10), [WINDOW])
     assert all(score is None for score in scores[WINDOW].values())
     assert best(scores) == "none"
 
@@ -103,7 +103,7 @@ def test_the_window_that_reaches_back_to_the_pattern_is_chosen():
     rng = np.random.default_rng(2)
     values = np.tile(rng.normal(0, 3, 20), 24) + rng.normal(0, 0.5, 480)
     frame = monthly_frame(values)
-    scores = selection.candidate_scores(frame, recipe_for, SEASON, 420, 0.15, 10, [12, 24])
+    scores = selection.candidate_scores(frame, recipe_for, SEASON, 420, (0.15, 10), [12, 24])
     assert set(scores) == {12, 24} and set(scores[12]) == set(selection.DIFFERENCING_CHOICES)
     assert selection.choose(scores) == (24, "none"), scores
     assert scores[24]["none"] < 0.5 * selection.lowest(scores[12])

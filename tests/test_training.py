@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import common
@@ -149,10 +150,17 @@ def keep_or_drop(targets, trained_bias):
     stopper.on_train_begin()
     stopper.best_epoch, stopper.kept_start = 3, False  # as if an epoch had won
     layer.bias.assign([trained_bias])
-    judged = training.keep_if_it_helps(
-        model, [stopper], (x[:40], targets[:40]), (x[40:], targets[40:]), "mse"
-    )
+    blocks = (x[:40], targets[:40]), (x[40:], targets[40:])
+    judged = training.keep_if_it_helps(model, *fit_records(stopper), blocks, "mse")
+    assert float(keras.ops.convert_to_numpy(layer.bias)[0]) == pytest.approx(trained_bias)
+    model.set_weights(judged.weights)  # as the case does
     return judged, float(keras.ops.convert_to_numpy(layer.bias)[0])
+
+
+def fit_records(stopper):
+    """Stand-ins for what fit() leaves and the Plan it read: (history, plan)."""
+    history = types.SimpleNamespace(history={"val_loss": [2.0, 1.5, 1.0]}, epoch=[0, 1, 2])
+    return history, types.SimpleNamespace(callbacks=[stopper], start_loss=1e9)
 
 
 def test_training_is_kept_only_where_every_block_agrees_by_a_margin():
@@ -162,16 +170,16 @@ def test_training_is_kept_only_where_every_block_agrees_by_a_margin():
     targets = np.concatenate([np.ones(40), -np.ones(20)]).astype("float32")
     assert np.mean((targets - 0.5) ** 2) < np.mean(targets**2)
     judged, bias = keep_or_drop(targets, 0.5)
-    assert judged["kept"] is False and bias == 0.0
-    assert [block["trained"] < block["start"] for block in judged["blocks"]] == [True, True, False]
+    assert judged.kept is False and bias == 0.0
+    assert [block["trained"] < block["start"] for block in judged.blocks] == [True, True, False]
     noisy_ones = (1 + 0.1 * np.random.default_rng(0).normal(size=60)).astype("float32")
     judged, bias = keep_or_drop(noisy_ones, 0.5)  # helps in every block, significantly: kept
-    assert judged["kept"] is True and bias == 0.5 and len(judged["blocks"]) == 3
-    assert judged["p"] < 1e-6
+    assert judged.kept is True and bias == 0.5 and len(judged.blocks) == 3
+    assert judged.p < 1e-6
     # Better in every block by 0.8 % only (a loss of 0.992 against 1): not enough, dropped.
     judged, bias = keep_or_drop(noisy_ones, 0.004)
-    assert judged["kept"] is False and bias == 0.0
-    assert all(block["trained"] < block["start"] for block in judged["blocks"])
+    assert judged.kept is False and bias == 0.0
+    assert all(block["trained"] < block["start"] for block in judged.blocks)
 
 
 def test_a_gain_the_check_block_cannot_confirm_is_dropped():
@@ -180,8 +188,8 @@ def test_a_gain_the_check_block_cannot_confirm_is_dropped():
     rng = np.random.default_rng(16)
     targets = (0.1 + rng.normal(size=60)).astype("float32")  # a bias of 0.1 helps a little
     judged, bias = keep_or_drop(targets, 0.1)
-    assert all(block["trained"] < 0.99 * block["start"] for block in judged["blocks"])
-    assert judged["p"] > 0.05 and judged["kept"] is False and bias == 0.0
+    assert all(block["trained"] < 0.99 * block["start"] for block in judged.blocks)
+    assert judged.p > 0.05 and judged.kept is False and bias == 0.0
 
 
 def test_without_a_check_block_the_validation_part_is_judged_in_three_blocks():
@@ -195,8 +203,9 @@ def test_without_a_check_block_the_validation_part_is_judged_in_three_blocks():
     stopper.best_epoch, stopper.kept_start = 3, False
     layer.bias.assign([0.5])
     targets = np.concatenate([np.ones(20), -np.ones(10)]).astype("float32")
-    judged = training.keep_if_it_helps(model, [stopper], (x, targets), (x[:0], targets[:0]), "mae")
-    assert len(judged["blocks"]) == 3 and judged["kept"] is False  # the last block disagrees
+    blocks = (x, targets), (x[:0], targets[:0])
+    judged = training.keep_if_it_helps(model, *fit_records(stopper), blocks, "mae")
+    assert len(judged.blocks) == 3 and judged.kept is False  # the last block disagrees
 
 
 def test_an_overwhelming_gain_is_kept_when_the_noisy_check_block_agrees():
@@ -207,5 +216,5 @@ def test_an_overwhelming_gain_is_kept_when_the_noisy_check_block_agrees():
     noisy_check = (0.1 + np.random.default_rng(16).normal(size=60))[40:]
     targets = np.concatenate([1 + 0.1 * rng.normal(size=40), noisy_check]).astype("float32")
     judged, bias = keep_or_drop(targets, 0.1)
-    assert judged["p"] > 0.05 and judged["p_all"] < training.STRONG_P
-    assert judged["kept"] is True and bias == pytest.approx(0.1)
+    assert judged.p > 0.05 and judged.p_all < training.STRONG_P
+    assert judged.kept is True and bias == pytest.approx(0.1)

@@ -7,6 +7,7 @@ machinery/frequencies.py) exactly once, fills short gaps with the last observed 
 ones, and says in `notes` what it did. Every problem a user can fix raises `UsageError`.
 """
 
+import dataclasses
 import difflib
 import io
 import re
@@ -26,9 +27,10 @@ MISSING_MARKERS = ("", "na", "nan", "-", "?", "null")
 NUMBERS_FIRST = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d{2,4})\b")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Series:
-    """A cleaned series. `frame` has a DatetimeIndex with no gaps and columns [target, *inputs]."""
+    """A cleaned series. `frame` has a DatetimeIndex with no gaps and columns [target, *inputs].
+    Frozen: nothing changes it after it is made."""
 
     frame: pd.DataFrame
     target: str
@@ -40,14 +42,16 @@ class Series:
     filled_dates: pd.DatetimeIndex = field(default_factory=lambda: pd.DatetimeIndex([]))
     embedded: bool = False  # read from the case's embedded file in data/
     path: Path = None  # the file it was read from
-    # Steps in one season (None: none). The frequency's until the test part is known; then
-    # forecasting.look sets the one the run uses (--season, or daily's 365 or 7).
-    season: int = None
     read_as: list = field(default_factory=list)  # how the dates were read, e.g. day-first
 
-    def __post_init__(self):
-        if self.season is None:
-            self.season = self.step.season
+    @property
+    def season(self):
+        """Steps in one season of the series' step (None: none). The run may use another
+        (--season, or a week for a short daily record): forecasting.look decides."""
+        return self.step.season
+
+    def __str__(self):
+        return "\n".join(f"   {line}" for line in describe(self, self.embedded))
 
     @property
     def step(self):
@@ -442,6 +446,11 @@ def load_series(path, date_column=None, target=None, inputs=None, date_format=No
     )
 
 
+def last_rows(series, rows):
+    """A new Series with the last `rows` rows of `series` (--quick)."""
+    return dataclasses.replace(series, frame=series.frame.iloc[-rows:])
+
+
 def load_case_series(args, embedded_path, embedded_target, embedded_inputs):
     """The series a forecasting case trains on: --data,
     or the embedded file with its documented columns.
@@ -459,8 +468,7 @@ def load_case_series(args, embedded_path, embedded_target, embedded_inputs):
         date_format=getattr(args, "date_format", None),
         resample=getattr(args, "resample", None),
     )
-    series.embedded, series.path = embedded, data_path
-    return series
+    return dataclasses.replace(series, embedded=embedded, path=data_path)
 
 
 def describe(series, embedded):

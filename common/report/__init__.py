@@ -48,26 +48,31 @@ def decimals_for(values, significant=3, least=3):
     return max(least, significant - 1 - exponent)
 
 
-def results_table(results, columns, title, p_values=None, p_title="DM p"):
-    """Print a table: one row per method (model and baselines), one column per metric.
+def format_table(results, columns, title, p_values=None, p_title="DM p"):
+    """A table as text: one row per method (model and baselines), one column per metric.
 
     results: {"LSTM": {"rmse": 7.1, "mae": 5.5}, "naive": {...}, ...}
     p_values: optional {"naive": 0.003, ...}: each baseline's significance test against the
-    model, printed in a last column (empty for the model's own row).
+    model, in a last column (empty for the model's own row).
     """
     width = max(len(name) for name in results) + 2
     places = decimals_for([scores[column] for scores in results.values() for column in columns])
     cell = max(10, places + 6)  # room for the digits before the point
-    print(f"\n{title}")
     header = "".ljust(width) + "".join(column.rjust(cell) for column in columns)
-    print(header + (p_title.rjust(10) if p_values else ""))
+    lines = [f"\n{title}", header + (p_title.rjust(10) if p_values else "")]
     for name, scores in results.items():
         row = name.ljust(width) + "".join(
             f"{scores[column]:{cell}.{places}f}" for column in columns
         )
         if p_values and name in p_values:
             row += f"{p_values[name]:10.3g}"
-        print(row)
+        lines.append(row)
+    return "\n".join(lines)
+
+
+def results_table(results, columns, title, p_values=None, p_title="DM p"):
+    """Print `format_table`'s table."""
+    print(format_table(results, columns, title, p_values, p_title))
 
 
 def written(output_dir, names):

@@ -1,0 +1,223 @@
+"""The words of the forecasting cases: each step's record as the lines a run prints.
+
+Each function takes one record of common/forecasting.py and returns text; the case prints it
+with `print(record)`. Nothing here computes a result.
+"""
+
+from common import ahead, diagnostics, selection, significance
+from common.machinery import frequencies
+from common.report import decimals_for, format_table
+
+import numpy as np
+
+
+def indent(lines):
+    """The lines of a step, indented under its heading."""
+    return "\n".join(f"   {line}" for line in lines)
+
+
+def season_lines(look):
+    """Step 2's lines on the season (and, for records finer than 5 minutes, --resample)."""
+    series, season, given = look.series, look.season, look.flags[0]
+    step = series.step
+    if not season:
+        lines = [
+            f"season: none for {series.frequency} data (no seasonal naive, no seasonal "
+            "differencing; --season N gives one)"
+        ]
+    elif given:
+        lines = [f"season: {season} {step.units} (--season)"]
+    elif season != step.season:
+        lines = [
+            f"season: {season} {step.units}, a week: the {look.test_start} {step.units} before "
+            f"the test part hold less than two years ({2 * step.season})"
+        ]
+    else:
+        lines = [f"season: {season} {step.units} (seasonal naive's lag, the seasonal difference)"]
+    if step.name.endswith("-minute") and step.season > frequencies.LONGEST_MINUTE_WINDOW:
+        lines.append(
+            f"a day is {step.season} {step.units}; windows stop at {step.window_choices[-1]}: "
+            "--resample 5min (or 1h) averages the record to fewer, longer steps"
+        )
+    return lines
+
+
+def look(record):
+    """Step 2: where the test part starts, the season, and a warning when the window leaves
+    few windows to fit on."""
+    series, test_start, window = record.series, record.test_start, record.window
+    steps = series.step.units
+    test_points = len(series.frame) - test_start
+    first_test = series.step.label(series.frame.index[test_start])
+    lines = [
+        f"test part: the last {test_points} {steps} ({first_test} onwards); "
+        f"everything is fitted on the {test_start} {steps} before",
+        *season_lines(record),
+    ]
+    if test_start - window < 2 * window:
+        lines.append(
+            f"warning: window {window} leaves {test_start - window} windows to fit on, fewer "
+            f"than twice the {window} {steps} each holds: the model has about as many weights "
+            "as examples; a smaller --window gives more windows"
+        )
+    return indent(lines)
+
+
+def choice(record):
+    """Step 4: every candidate's validation score, the one used, and the noise check of what
+    the network learns."""
+    recipe, (window_given, differencing_given) = record.recipe, record.forced
+    lines = selection.describe_pairs(
+        record.scores, recipe.window, recipe.differencing, window_given, differencing_given
+    )
+    lines.append(diagnostics.explain_learned(record.learned, f"the {recipe.differencing} series"))
+    return indent(lines)
+
+
+def prepared(record):
+    """Step 5: how many windows each part has, the check block, and unscored filled targets."""
+    origins, recipe = record.origins, record.recipe
+    steps = record.look.series.step.units
+    horizon, test = recipe.horizon, len(origins["test"])
+    lines = []
+    if len(origins["check"]) == 0:
+        lines.append(
+            f"{len(origins['validation'])} validation origins: too few to set a check block "
+            f"apart ({horizon - 1} would be left out between them); training's weights are "
+            "judged on the validation part's three blocks"
+        )
+    if horizon > 1:
+        lines.append(
+            f"each window forecasts the next {horizon} {steps} at once; the test part is "
+            f"scored from {test} origins (every one whose {horizon} {steps} all lie in it)"
+        )
+    test_points = len(record.look.series.frame) - record.look.test_start
+    if record.filled and horizon == 1:
+        lines.append(
+            f"{record.filled} test target(s) were filled (gaps in the file) and are not "
+            f"scored: {test} of {test_points} {steps} are"
+        )
+    elif record.filled:
+        lines.append(
+            f"{record.filled} test origin(s) have a filled target (a gap in the file) and "
+            f"are not scored: {test} are"
+        )
+    lines.append(
+        f"windows: {len(origins['train'])} train, {len(origins['validation'])} validation, "
+        f"{len(origins['check'])} check, {test} test; each {recipe.window} {steps} x "
+        f"{recipe.feature_names}"
+    )
+    return indent(lines)
+
+
+def baselines(record):
+    """Step 6: each baseline's score on the test targets."""
+    metric, units, horizon = record.labels
+    over = f", pooled over {horizon} steps ahead" if horizon > 1 else ""
+    places = decimals_for(list(record.scores.values()))
+    return indent(
+        f"{name:17s} {metric.upper()} {score:.{places}f} ({units}{over})"
+        for name, score in record.scores.items()
+    )
+
+
+def plan(record):
+    """Step 8: the budget, and the shapes of the first batch the model reads."""
+    first_windows, first_targets = record.first_batch
+    return (
+        f"   {record.device}\n"
+        f"   {record.epochs} epochs at most, patience {record.patience}; one batch of "
+        f"{record.batch_size} windows: {first_windows} -> {first_targets}"
+    )
+
+
+def results_title(evaluation):
+    """The title of Step 9's table: one step ahead, or pooled over H steps."""
+    series, settings = evaluation.prepared.look.series, evaluation.settings
+    units = settings.embedded_units if series.embedded else f"the units of {series.target}"
+    origins, steps = len(evaluation.model_forecasts), series.step.units
+    if np.ndim(evaluation.model_forecasts) == 1:
+        return f"One-step-ahead test errors over {origins} {steps}, in {units}", units
+    horizon = np.shape(evaluation.model_forecasts)[1]
+    return (
+        f"Test errors 1 to {horizon} {steps} ahead from {origins} origins, "
+        f"pooled over every origin and step, in {units}"
+    ), units
+
+
+def by_horizon(results, metric, title):
+    """One row per model, one column per step h: the `metric` over the origins."""
+    table = {
+        name: {
+            **{f"h={step['h']}": step[metric] for step in scores["by_horizon"]},
+            "pooled": scores[metric],
+        }
+        for name, scores in results.items()
+    }
+    return format_table(table, list(next(iter(table.values()))), title)
+
+
+def coverage(block, origins):
+    """The test part's coverage of the 80 % and 95 % intervals, per step and pooled."""
+    table = {
+        f"{level}% interval": {
+            **{f"h={h + 1}": share for h, share in enumerate(block[level]["by_horizon"])},
+            "pooled": block[level]["coverage"],
+            "CI low": block[level]["coverage_interval"][0],
+            "CI high": block[level]["coverage_interval"][1],
+        }
+        for level in ("80", "95")
+    }
+    title = (
+        f"Share of test values inside the intervals (over {origins} origins; nominal 0.80 and "
+        "0.95; CI: the pooled share's binomial 95 % interval)"
+    )
+    table_text = format_table(table, list(next(iter(table.values()))), title)
+    return f"{table_text}\n   intervals: {block['method']}"
+
+
+def evaluation(record):
+    """Step 9: the results table, the verdict, and the intervals' coverage."""
+    settings, results, verdict = record.settings, record.results, record.verdict
+    metric, cell = settings.metric, settings.cell
+    title, units = results_title(record)
+    other = [name for name in ("rmse", "mae") if name != metric]
+    p_values = {name: scores["dm"]["p"] for name, scores in results.items() if "dm" in scores}
+    parts = [
+        format_table(results, [metric, *other], title, p_values=p_values),
+        f"   (DM p: Diebold-Mariano test of each baseline against the {cell}; p < 0.05 is a "
+        "real gap)",
+    ]
+    if np.ndim(record.model_forecasts) == 2:
+        steps = record.prepared.look.series.step.units
+        parts.append(
+            by_horizon(results, metric, f"Test {metric.upper()} by {steps} ahead, in {units}")
+        )
+    best = verdict["baseline"]
+    _, line = significance.verdict(
+        cell, best, results[cell][metric], results[best][metric], results[best]["dm"]
+    )
+    parts.append(line)
+    ratios = [
+        f"{cell} {metric.upper()} / {name} {metric.upper()} = "
+        f"{results[cell][metric] / results[name][metric]:.3f}"
+        for name in ("naive", "mean")
+    ]
+    parts.append(f"   {'; '.join(ratios)}")
+    if record.noise.block["white_noise"]:
+        parts.append(
+            "   As the noise check said: on white noise the best possible forecast is the mean, "
+            f"and the {cell} ends up there."
+        )
+    parts.append(coverage(record.intervals, len(record.model_forecasts)))
+    return "\n".join(parts)
+
+
+def next_forecasts(forecasts, target):
+    """Step 10, or --forecast: the next H values and their intervals."""
+    return "\n".join(ahead.describe_forecasts(forecasts, target))
+
+
+def written(output_dir, names):
+    """One line per file written to `output_dir`."""
+    return "\n".join(f"   wrote {output_dir / name}" for name in names)
