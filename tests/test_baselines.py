@@ -95,7 +95,12 @@ def test_last_year_change_carries_trend_and_season_forward():
 def test_monthly_baselines_include_last_year_change():
     dates = pd.date_range("2001-01-01", periods=60, freq="MS")
     names = forecasting_baselines(
-        np.arange(60.0), dates, (np.arange(48, 60), 48, 1), 12, climatology_by="month", year_steps=12
+        np.arange(60.0),
+        dates,
+        (np.arange(48, 60), 48, 1),
+        12,
+        climatology_by="month",
+        year_steps=12,
     )
     assert list(names) == ["naive", "seasonal_naive", "last_year_change", "mean", "climatology"]
 
