@@ -182,7 +182,9 @@ def throughput(path, window, batches, resample, seed=42):
         start_index=first,
         end_index=last + window,  # the last row a training window reads, plus one
     )
-    stream = windows.WindowDataset(scaled, targets, train_origins, window, 1, batch_size, seed)
+    stream = windows.WindowDataset(
+        scaled, targets, train_origins, window, 1, batch_size, (seed, None)
+    )
     kind = "arrays" if isinstance(train_windows, np.ndarray) else "WindowDataset"
     fed = {
         f"case pipeline (model_windows: {kind})": (train_windows, train_targets),

@@ -173,15 +173,24 @@ def forecast_paths(series, origins, paths, half_widths, next_forecasts, path):
     )
     left.legend(loc="upper left")
 
+    next_periods(right, (dates, values, target), horizon, next_forecasts)
+    figure.autofmt_xdate()
+    return save(figure, path)
+
+
+def next_periods(axis, series, horizon, next_forecasts):
+    """forecast.png's right panel: the last 3 H values, then the fan chart of the H periods
+    after the file's last date."""
+    dates, values, target = series
     history = max(0, len(values) - 3 * horizon)
-    right.plot(dates[history:], values[history:], color="black", linewidth=1, label="actual")
+    axis.plot(dates[history:], values[history:], color="black", linewidth=1, label="actual")
     next_dates = pd.DatetimeIndex(
         [frequencies.from_label(entry["date"]) for entry in next_forecasts]
     )
     centre = np.array([entry["value"] for entry in next_forecasts])
     for level, alpha in (("95", 0.12), ("80", 0.25)):
         if f"lower{level}" in next_forecasts[0]:
-            right.fill_between(
+            axis.fill_between(
                 next_dates,
                 [entry[f"lower{level}"] for entry in next_forecasts],
                 [entry[f"upper{level}"] for entry in next_forecasts],
@@ -190,11 +199,9 @@ def forecast_paths(series, origins, paths, half_widths, next_forecasts, path):
                 linewidth=0,
                 label=f"{level}% interval",
             )
-    right.plot(next_dates, centre, color="tab:orange", marker=".", label="forecast")
-    right.set(title="The next periods after the file's last date", xlabel="date", ylabel=target)
-    right.legend(loc="upper left")
-    figure.autofmt_xdate()
-    return save(figure, path)
+    axis.plot(next_dates, centre, color="tab:orange", marker=".", label="forecast")
+    axis.set(title="The next periods after the file's last date", xlabel="date", ylabel=target)
+    axis.legend(loc="upper left")
 
 
 def autocorrelation(acf, samples, p_value, path):

@@ -66,7 +66,7 @@ def test_a_long_files_windows_stream_through_fit_and_predict_on_jax(tmp_path):
         "import numpy as np, keras\n"
         "from common.windows import WindowDataset, make_windows\n"
         "series = np.random.default_rng(0).normal(size=(400, 3))\n"
-        "train = WindowDataset(series, series[:, 0], np.arange(24, 300), 24, 1, 32, seed=1)\n"
+        "train = WindowDataset(series, series[:, 0], np.arange(24, 300), 24, 1, 32, (1, None))\n"
         "ordered = WindowDataset(series, series[:, 0], np.arange(300, 400), 24, 1, 64)\n"
         "layers = [keras.Input((24, 3)), keras.layers.GRU(4), keras.layers.Dense(1)]\n"
         "model = keras.Sequential(layers)\n"

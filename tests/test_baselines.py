@@ -188,7 +188,7 @@ def test_the_ridge_reads_a_stream_as_it_reads_arrays():
     train, validation = np.arange(20, 500), np.arange(500, 700)
     arrays = [make_windows(series, series[:, 0], part, 20) for part in (train, validation)]
     streams = [
-        (WindowDataset(series, series[:, 0], part, 20, seed=1), None)
+        (WindowDataset(series, series[:, 0], part, 20, shuffle=(1, None)), None)
         for part in (train, validation)
     ]
     from_arrays, penalty = ridge_on_windows(*arrays[0], *arrays[1])
@@ -215,7 +215,9 @@ def peak_of_windows_and_ridge(rows, columns, window):
         fitted = [make_windows(series, series[:, 0], part, window) for part in (train, validation)]
         ridge, _ = ridge_on_windows(*fitted[0], *fitted[1])
         predict_linear(ridge, make_windows(series, series[:, 0], test, window)[0])
-        stream = WindowDataset(series, series[:, 0], train, window, batch_size=256, seed=1)
+        stream = WindowDataset(
+            series, series[:, 0], train, window, batch_size=256, shuffle=(1, None)
+        )
         for index in range(len(stream)):
             stream[index]
         return tracemalloc.get_traced_memory()[1]

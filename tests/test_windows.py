@@ -70,7 +70,9 @@ def test_a_stream_serves_the_same_windows_each_epoch_in_a_seeded_order():
     features = np.random.default_rng(1).normal(size=(500, 2))
     origins = np.arange(20, 480)
     windows, targets = make_windows(features, features[:, 0], origins, window=20, horizon=2)
-    stream = WindowDataset(features, features[:, 0], origins, 20, horizon=2, batch_size=64, seed=7)
+    stream = WindowDataset(
+        features, features[:, 0], origins, 20, horizon=2, batch_size=64, shuffle=(7, None)
+    )
     assert len(stream) == 8 and stream.shape == windows.shape  # ceil(460 / 64) batches
     seen = []
     for index in range(len(stream)):
@@ -80,7 +82,9 @@ def test_a_stream_serves_the_same_windows_each_epoch_in_a_seeded_order():
         np.testing.assert_array_equal(batch_targets, targets[chosen])
         seen.extend(chosen)
     assert sorted(seen) == list(range(460))  # every window once an epoch
-    again = WindowDataset(features, features[:, 0], origins, 20, horizon=2, batch_size=64, seed=7)
+    again = WindowDataset(
+        features, features[:, 0], origins, 20, horizon=2, batch_size=64, shuffle=(7, None)
+    )
     np.testing.assert_array_equal(again.epoch_samples(0), stream.epoch_samples(0))  # same seed
     assert not np.array_equal(stream.epoch_samples(1), stream.epoch_samples(0))  # reshuffled
     in_time_order = WindowDataset(features, features[:, 0], origins, 20, horizon=2, batch_size=64)
@@ -90,7 +94,7 @@ def test_a_stream_serves_the_same_windows_each_epoch_in_a_seeded_order():
 def test_a_streamed_epoch_reads_the_next_share_of_a_shuffled_pass():
     features = np.arange(1000.0)[:, None]
     stream = WindowDataset(
-        features, features[:, 0], np.arange(10, 1000), 10, seed=0, batch_size=100, epoch_windows=300
+        features, features[:, 0], np.arange(10, 1000), 10, batch_size=100, shuffle=(0, 300)
     )
     assert len(stream) == 3  # batches an epoch: 300 windows
     first_pass = np.concatenate([stream.epoch_samples(epoch) for epoch in range(3)])
@@ -104,7 +108,7 @@ def test_in_order_chunks_rebuild_the_windows_from_arrays_or_a_stream():
     features = np.random.default_rng(2).normal(size=(300, 2))
     origins = np.arange(30, 300)
     windows, targets = make_windows(features, features[:, 0], origins, window=30)
-    stream = WindowDataset(features, features[:, 0], origins, 30, seed=3)
+    stream = WindowDataset(features, features[:, 0], origins, 30, shuffle=(3, None))
     for source, source_targets in ((windows, targets), (stream, None)):
         pieces = list(in_order(source, source_targets, 50))
         assert len(pieces) == 6
@@ -136,7 +140,7 @@ def test_keras_trains_and_predicts_on_a_stream():
 
     features = np.random.default_rng(4).normal(size=(300, 2)).astype("float32")
     origins = np.arange(12, 300)
-    stream = WindowDataset(features, features[:, 0], origins, 12, batch_size=32, seed=5)
+    stream = WindowDataset(features, features[:, 0], origins, 12, batch_size=32, shuffle=(5, None))
     ordered = WindowDataset(features, features[:, 0], origins, 12, batch_size=100)
     keras.utils.set_random_seed(0)
     model = keras.Sequential([keras.Input((12, 2)), keras.layers.Flatten(), keras.layers.Dense(1)])

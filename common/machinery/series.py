@@ -373,6 +373,47 @@ def regular_calendar(values, frequency):
     return values, calendar
 
 
+def fill_short_gaps(frame, target, frequency, resample=None):
+    """Trim leading and trailing rows with missing values, refuse a gap longer than the step's
+    `max_gap`, and fill the shorter ones with the last observed value.
+
+    Returns (frame, filled_dates: the dates whose target was missing, notes: what was done).
+    """
+    notes = []
+    missing = frame.isna().any(axis=1).to_numpy()
+    # Leading and trailing gaps cannot be filled from both sides: trim them.
+    kept = np.flatnonzero(~missing)
+    if len(kept) == 0:
+        raise UsageError(f"no row has all of {', '.join(frame.columns)} filled in")
+    if kept[0] > 0 or kept[-1] < len(frame) - 1:
+        notes.append(
+            f"dropped {kept[0] + len(frame) - 1 - kept[-1]} leading/trailing rows "
+            "with missing values"
+        )
+        frame = frame.iloc[kept[0] : kept[-1] + 1]
+        missing = missing[kept[0] : kept[-1] + 1]
+    gap, start = longest_gap(missing)
+    if gap > frequency.max_gap:
+        first, last = frame.index[start], frame.index[start + gap - 1]
+        raise UsageError(
+            f"{gap} {frequency.units} in a row are missing ({frequency.label(first)} to "
+            f"{frequency.label(last)}); at most {frequency.max_gap} are filled: fill them in "
+            "the file or use the part of the series without the gap"
+            + ("" if resample else " (or average to a coarser step with --resample)")
+        )
+    filled_dates = frame.index[frame[target].isna().to_numpy()]
+    if missing.any():
+        # The last observed value carried forward: a filled value is built from earlier
+        # observations only, so no forecast reads a value computed from its own target (linear
+        # interpolation would use the next observation).
+        frame = frame.ffill()
+        notes.append(
+            f"filled {int(missing.sum())} {frequency.units} with missing values with the last "
+            f"observed value (longest gap: {gap})"
+        )
+    return frame, filled_dates, notes
+
+
 def load_series(path, date_column=None, target=None, inputs=None, date_format=None, resample=None):
     """Read `path` and return a `Series` on a complete calendar of its step (a minute to a
     year, inferred from the dates: common/machinery/frequencies.py).
@@ -403,44 +444,14 @@ def load_series(path, date_column=None, target=None, inputs=None, date_format=No
 
     frame = values.reindex(calendar)
     frame.index.name = date_column
-    missing = frame.isna().any(axis=1).to_numpy()
-    # Leading and trailing gaps cannot be filled from both sides: trim them.
-    kept = np.flatnonzero(~missing)
-    if len(kept) == 0:
-        raise UsageError(f"no row has all of {', '.join([target, *inputs])} filled in")
-    if kept[0] > 0 or kept[-1] < len(frame) - 1:
-        notes.append(
-            f"dropped {kept[0] + len(frame) - 1 - kept[-1]} leading/trailing rows "
-            "with missing values"
-        )
-        frame = frame.iloc[kept[0] : kept[-1] + 1]
-        missing = missing[kept[0] : kept[-1] + 1]
-    gap, start = longest_gap(missing)
-    if gap > frequency.max_gap:
-        first, last = frame.index[start], frame.index[start + gap - 1]
-        raise UsageError(
-            f"{gap} {frequency.units} in a row are missing ({frequency.label(first)} to "
-            f"{frequency.label(last)}); at most {frequency.max_gap} are filled: fill them in "
-            "the file or use the part of the series without the gap"
-            + ("" if resample else " (or average to a coarser step with --resample)")
-        )
-    filled_dates = frame.index[frame[target].isna().to_numpy()]
-    if missing.any():
-        # The last observed value carried forward: a filled value is built from earlier
-        # observations only, so no forecast reads a value computed from its own target (linear
-        # interpolation would use the next observation).
-        frame = frame.ffill()
-        notes.append(
-            f"filled {int(missing.sum())} {frequency.units} with missing values with the last "
-            f"observed value (longest gap: {gap})"
-        )
+    frame, filled_dates, cleaned = fill_short_gaps(frame, target, frequency, resample)
     return Series(
         frame=frame,
         target=target,
         inputs=inputs,
         date_column=date_column,
         frequency=frequency.name,
-        notes=notes,
+        notes=notes + cleaned,
         filled_dates=filled_dates,
         read_as=[read_as] if read_as else [],
     )
