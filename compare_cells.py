@@ -35,10 +35,8 @@ and the model with the cell swapped in), and on `rows.append(...)` in main (one 
 """
 
 import argparse
-import contextlib
 import hashlib
 import importlib.util
-import io
 import json
 import platform
 import statistics
@@ -50,12 +48,10 @@ from types import SimpleNamespace
 import case8_2_lstm
 import case8_3_gru
 from common import (
-    baselines,
     cli,
     forecasting,
     models,
     plots,
-    preprocessing,
     report,
     significance,
     training,
@@ -128,55 +124,33 @@ def forecasting_task(name, description, case, quick, horizon=1):
     """
     settings = case.SETTINGS
     args = case.build_parser().parse_args(["--quick"] * quick + ["--horizon", str(horizon)])
-    with contextlib.redirect_stdout(io.StringIO()):  # the case's step lines are not the table's
-        series = forecasting.load(args, settings)
-        values = series.frame[series.target].to_numpy()  # (rows,) real units
-        test_start = forecasting.look(series, args, settings)
-        noise = forecasting.noise_check(values[:test_start], series.season)
-        recipe, _ = forecasting.choose(series, test_start, args, settings)
-        _, scaled = preprocessing.prepare(series.frame, recipe, test_start)
-        train_origins, validation_origins, check_origins, test_origins = forecasting.origins(
-            series, recipe, test_start, args, settings
-        )
-        window, targets = recipe.window, scaled[:, 0]
-        train = windows.make_windows(scaled, targets, train_origins, window, horizon)
-        validation = windows.make_windows(scaled, targets, validation_origins, window, horizon)
-        check = windows.make_windows(scaled, targets, check_origins, window, horizon)
-        test_windows, _ = windows.make_windows(scaled, targets, test_origins, window, horizon)
-        test_values = windows.target_paths(values, test_origins, horizon)
-        baseline_forecasts, ridge = forecasting.forecast_baselines(
-            series,
-            test_start,
-            (*train, *validation),
-            test_windows,
-            test_origins,
-            test_values,
-            recipe,
-            settings,
-        )
+    look = forecasting.look(forecasting.load(args, settings), args, settings)
+    noise = forecasting.noise_check(look)
+    prepared = forecasting.prepare(look, forecasting.choose(look, args, settings), args, settings)
+    scaled, recipe, origins = prepared.scaled, prepared.recipe, prepared.origins
+    window, targets = recipe.window, scaled[:, 0]
+    train, validation, check, (test_windows, _) = (
+        windows.make_windows(scaled, targets, origins[part], window, horizon)
+        for part in ("train", "validation", "check", "test")
+    )
+    baseline = forecasting.forecast_baselines(
+        prepared, (*train, *validation), test_windows, settings
+    )
+    best = min(baseline.scores, key=baseline.scores.get)
     metric = settings.metric
-    scored = {
-        label: baselines.score_forecasts(test_values, forecast)[metric]
-        for label, forecast in baseline_forecasts.items()
-    }
-    best = min(scored, key=scored.get)
 
     def evaluate(model):
         """The test metric, and the Diebold-Mariano test against the best baseline: the case's
         own Step 9."""
         predictions = model.predict(test_windows, verbose=0)  # (origins, H) scaled
-        forecasts = preprocessing.in_real_units(predictions, values, test_origins, recipe)
-        with contextlib.redirect_stdout(io.StringIO()):
-            results, _ = forecasting.evaluate(
-                test_values, forecasts, baseline_forecasts, ridge, noise, series, settings
-            )
+        results = forecasting.evaluate(predictions, baseline, noise, settings).results
         return results[settings.cell][metric], {"dm": results[best]["dm"]}
 
     plan = training.budget(
         len(train[0]),
-        case.MAX_UPDATES,
-        case.PATIENCE_UPDATES,
-        epochs=args.epochs or (case.QUICK_EPOCHS if quick else None),
+        settings.max_updates,
+        settings.patience_updates,
+        epochs=args.epochs or (settings.quick_epochs if quick else None),
     )
     features_count = scaled.shape[1]
     return Task(
@@ -201,10 +175,10 @@ def forecasting_task(name, description, case, quick, horizon=1):
             features_count,
             models.recurrent_layer(cell, case.SETTINGS.size),
             horizon=horizon,
-            linear_weights=baselines.dense_weights(ridge),  # as the cases: from the linear fit
+            linear_weights=baseline.linear_weights,  # as the cases: from the linear fit
         ),
         evaluate=evaluate,
-        baseline={"name": best, "value": scored[best]},
+        baseline={"name": best, "value": baseline.scores[best]},
     )
 
 
@@ -440,10 +414,10 @@ def train_once(task, cell, seed, clipnorm=None, eager=False, tensorboard_dir=Non
     if task.keep_start:  # as the cases: keep training's weights only if every block agrees
         validation_inputs = task.inputs(cell, task.validation[0])
         check = (task.inputs(cell, task.check[0]), task.check[1])
-        with contextlib.redirect_stdout(io.StringIO()):  # the case prints it; here, quiet
-            training.keep_if_it_helps(
-                model, callbacks, (validation_inputs, task.validation[1]), check, task.loss
-            )
+        plan = SimpleNamespace(callbacks=callbacks, start_loss=start_loss)  # the case's Plan
+        blocks = (validation_inputs, task.validation[1]), check
+        kept = training.keep_if_it_helps(model, history, plan, blocks, task.loss)
+        model.set_weights(kept.weights)
     train_seconds = time.perf_counter() - started
     # leave out the first epoch's tracing when there are others
     steady = timer.seconds[1:] or timer.seconds
@@ -466,7 +440,7 @@ FIT_CODE = [
     "case8_1_rnn.py",
     "case8_2_lstm.py",
     "case8_3_gru.py",
-    "common/*.py",
+    "common/**/*.py",
 ]
 TIMING_KEYS = ("seconds_per_epoch", "train_seconds")  # the only results that vary run to run
 
