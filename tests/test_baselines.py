@@ -1,6 +1,5 @@
 import tracemalloc
 
-from common import baselines as baselines_module
 from common.baselines import (
     RIDGE_PENALTIES,
     climatology,
@@ -16,6 +15,7 @@ from common.baselines import (
     scores,
     seasonal_naive,
 )
+from common.machinery import chunked
 from common.windows import WindowDataset, make_windows
 
 import numpy as np
@@ -166,7 +166,7 @@ def test_the_ridge_summed_over_chunks_is_the_one_shot_ridge(monkeypatch, horizon
     reference = one_shot_ridge(
         windows[train], targets[train], windows[validation], targets[validation]
     )
-    monkeypatch.setattr(baselines_module, "CHUNK_BYTES", 8 * 36 * 25)  # 25 windows a chunk
+    monkeypatch.setattr(chunked, "CHUNK_BYTES", 8 * 36 * 25)  # 25 windows a chunk
     ridge, penalty = ridge_on_windows(
         windows[train], targets[train], windows[validation], targets[validation]
     )
