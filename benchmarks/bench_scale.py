@@ -153,18 +153,17 @@ def throughput(path, window, batches, resample, seed=42):
     """
     sys.path.insert(0, str(ROOT))
     import case8_3_gru as case
-    from common import forecasting, preprocessing, training, windows
+    from common import forecasting, training, windows
 
     import keras
 
     fixed = ["--window", str(window), "--differencing", "none"]
     args = case.build_parser().parse_args([*data_flags(path, resample), *fixed])
     settings = case.SETTINGS
-    series = forecasting.load(args, settings)
-    test_start = forecasting.look(series, args, settings)
-    recipe = forecasting.recipe_for(series, [], window, 1)
-    _, scaled, recipe = preprocessing.prepare(series.frame, recipe, test_start)
-    train_origins, *_ = forecasting.origins(series, recipe, test_start, args, settings)
+    look = forecasting.look(forecasting.load(args, settings), args, settings)
+    choice = forecasting.choose(look, args, settings)  # fixed by the flags: nothing to choose
+    prepared = forecasting.prepare(look, choice, args, settings)
+    scaled, train_origins = prepared.scaled, prepared.origins["train"]
     targets = scaled[:, 0]
     train_windows, train_targets = windows.model_windows(
         scaled, targets, train_origins, window, seed=seed
