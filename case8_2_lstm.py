@@ -17,17 +17,20 @@ its window beside a linear path so that it starts from, and can only improve on,
 forecast, and is scored on a held-out test part against common-sense baselines, in the series'
 own units, with a significance test behind every "beats".
 
-Good places for a breakpoint (the debugger's variables panel shows the values):
+Good places for a breakpoint (the debugger's variables panel shows the values). Each step
+returns a record that does not change afterwards; `print(record)` shows what it found.
   - after Step 1, on `series = ...`: `series.frame` holds the cleaned table (486 rows by default).
-  - in Step 4, after `recipe, noise["learned"] = ...`: `recipe.window` and `recipe.differencing`
-    are the choice (by default 24 months, seasonally differenced); `recipe.validation_rmse` holds
-    every (window, differencing) pair's validation RMSE.
-  - in Step 5, after each line: `features` (months, features) differenced, NaN where a month has
-    too little history; `scaled`, the same standardised with the training part's statistics.
+  - after Step 4's `choice = ...`: `choice.recipe.window` and `choice.recipe.differencing` are
+    the choice (by default 24 months, seasonally differenced); `choice.scores` holds every
+    (window, differencing) pair's validation RMSE.
+  - after Step 5's `prepared = ...`: `prepared.features` (months, features) is differenced, NaN
+    where a month has too little history; `scaled` is the same, standardised with the training
+    part's statistics; `origins` says which months train, validate, check and test.
   - on `history = model.fit(...)`: `train_windows` is (samples, window, features), e.g.
     (302, 24, 1), and `train_targets` (samples,), both scaled changes, not pounds or kWh.
-    (A file too long for its windows to fit in memory gets a WindowDataset instead: Step 5.)
-  - after `model_forecasts = ...`: real-unit forecasts next to `test_values`.
+    (A file too long for its windows to fit in memory gets a WindowDataset instead.)
+  - after `model_forecasts = ...`: forecasts in the series' units, next to
+    `evaluation.prepared.test_values`.
   - inside Keras' LSTMCell.call with --eager (see the README, "Step through it").
 """
 

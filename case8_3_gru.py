@@ -21,16 +21,17 @@ Inputs (embedded data): the last days of Tmax (the target), Tmin (yesterday's mi
 forecast today's maximum) and the day of the year as sin/cos, all standardised on the
 training part; how many days (7, 14 or 30) is chosen on validation: 7 on the embedded data.
 
-Good places for a breakpoint (the debugger's variables panel shows the values):
+Good places for a breakpoint (the debugger's variables panel shows the values). Each step
+returns a record that does not change afterwards; `print(record)` shows what it found.
   - after Step 1: `series.frame` is the cleaned daily table (8,401 rows; 2 days were filled in).
-  - in Step 4, after `recipe, noise["learned"] = ...`: `recipe.window` (7 days by default) and
-    `recipe.differencing` ("none"); `recipe.validation_rmse` holds every candidate's score.
-  - in Step 5, after each line: `features` (days, 4) in degrees and sin/cos; `scaled`, the same
-    standardised with the training part's statistics.
+  - after Step 4's `choice = ...`: `choice.recipe.window` (7 days by default) and
+    `choice.recipe.differencing` ("none"); `choice.scores` holds every candidate's score.
+  - after Step 5's `prepared = ...`: `prepared.features` (days, 4) in degrees and sin/cos;
+    `scaled` is the same, standardised with the training part's statistics.
   - on `history = model.fit(...)`: `train_windows` is (samples, 7, 4): 7 days x [Tmax, Tmin,
     year_sin, year_cos], standardised; `train_targets` (samples,) is the next day's scaled Tmax.
-    (A file too long for its windows to fit in memory gets a WindowDataset instead: Step 5.)
-  - after `model_forecasts = ...`: degrees Celsius, next to `test_values`.
+    (A file too long for its windows to fit in memory gets a WindowDataset instead.)
+  - after `model_forecasts = ...`: degrees Celsius, next to `evaluation.prepared.test_values`.
   - inside Keras' GRUCell.call with --eager (see the README, "Step through it").
 """
 
