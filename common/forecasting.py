@@ -135,6 +135,7 @@ class Look:
     season: int  # steps in one season (None: none)
     window: int  # the window in force before any choice (--window, or the step's test_window)
     flags: tuple  # (the --season given, or None; --test-fraction)
+    cycles: tuple  # the calendar cycles the model reads: "day", "week", "year"
 
     @property
     def values(self):
@@ -161,7 +162,8 @@ def look(series, args, settings):
     given = getattr(args, "season", None)
     season = frequencies.season_for(series.step, test_start, given)
     checks.check_differencing(series, season, test_start, args, least)
-    return Look(series, test_start, season, window, (given, args.test_fraction))
+    cycles = frequencies.calendar_cycles(series.step, test_start)
+    return Look(series, test_start, season, window, (given, args.test_fraction), cycles)
 
 
 @dataclass(frozen=True)
@@ -183,17 +185,19 @@ def noise_check(look):
     return Noise(block, look.season, len(training_values))
 
 
-def recipe_for(series, lags, window, horizon):
-    """A fresh Preprocessing for one (differencing lags, window) candidate; calendar terms as
-    the series' step has them (common/machinery/frequencies.py)."""
+def recipe_for(look, lags, window, horizon):
+    """A fresh Preprocessing for one (differencing lags, window) candidate, with the calendar
+    cycles Step 2 chose for the step (common/machinery/frequencies.py)."""
+    series = look.series
     return preprocessing.Preprocessing(
         window=window,
         target=series.target,
         inputs=series.inputs,
         frequency=series.frequency,
         differencing_lags=lags,
-        calendar_features=bool(series.step.calendar),
+        calendar_features=bool(look.cycles),
         horizon=horizon,
+        calendar_cycles=list(look.cycles),
     )
 
 
@@ -219,7 +223,7 @@ def choose(look, args, settings):
     window_choices = [args.window] if args.window else list(series.step.window_choices)
     scores = selection.candidate_scores(
         series.frame,
-        lambda lags, window: recipe_for(series, lags, window, args.horizon),
+        lambda lags, window: recipe_for(look, lags, window, args.horizon),
         look.season,
         look.test_start,
         (settings.validation_fraction, settings.min_training_windows),
@@ -229,7 +233,7 @@ def choose(look, args, settings):
     window, differencing = selection.choose(scores, args.differencing, default_window)
     lags = selection.differencing_lags(differencing, look.season)
     recipe = dataclasses.replace(
-        recipe_for(series, lags, window, args.horizon),
+        recipe_for(look, lags, window, args.horizon),
         differencing=differencing,
         validation_rmse={str(each): by_choice for each, by_choice in scores.items()},
     )

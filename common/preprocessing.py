@@ -52,6 +52,18 @@ class Preprocessing:
     # StandardScaler statistics, training part only:
     feature_mean: list = field(default_factory=list)
     feature_scale: list = field(default_factory=list)
+    # The calendar cycles read ("day", "week", "year"); None: the step's table (files saved
+    # before the cycles were recorded).
+    calendar_cycles: list = None
+
+    @property
+    def cycles(self):
+        """The calendar cycles the model reads as sin/cos pairs (none without calendar terms)."""
+        if not self.calendar_features:
+            return ()
+        if self.calendar_cycles is None:
+            return tuple(frequencies.by_name(self.frequency).calendar)
+        return tuple(self.calendar_cycles)
 
     def save(self, path):
         return write_text(path, json.dumps(asdict(self), indent=2) + "\n")
@@ -129,11 +141,11 @@ def undifference_paths(changes, values, origins, lags):
     return paths
 
 
-def calendar_columns(dates, frequency):
-    """(steps, 2 * cycles) array: sin and cos of the position in each calendar cycle of the
-    step called `frequency` (daily: the year, so December sits next to January; hourly: the
-    day and the week; monthly: none)."""
-    return frequencies.calendar_columns(dates, frequencies.by_name(frequency).calendar)
+def calendar_columns(dates, cycles):
+    """(steps, 2 * cycles) array: sin and cos of the position in each calendar cycle (daily:
+    the year, so December sits next to January; hourly: the day, the week and the year;
+    monthly: none)."""
+    return frequencies.calendar_columns(dates, cycles)
 
 
 def raw_features(frame, recipe):
@@ -146,8 +158,8 @@ def raw_features(frame, recipe):
         for name in [recipe.target, *recipe.inputs]
     ]
     columns = np.column_stack(measured)
-    if recipe.calendar_features:
-        columns = np.column_stack([columns, calendar_columns(frame.index, recipe.frequency)])
+    if recipe.cycles:
+        columns = np.column_stack([columns, calendar_columns(frame.index, recipe.cycles)])
     return columns
 
 
@@ -155,8 +167,7 @@ def feature_names(recipe):
     """Names of raw_features' columns, for traces and preprocessing.json."""
     prefix = "change of " if recipe.differencing_lags else ""
     names = [prefix + name for name in [recipe.target, *recipe.inputs]]
-    cycles = frequencies.by_name(recipe.frequency).calendar if recipe.calendar_features else ()
-    return names + [f"{cycle}_{part}" for cycle in cycles for part in ("sin", "cos")]
+    return names + [f"{cycle}_{part}" for cycle in recipe.cycles for part in ("sin", "cos")]
 
 
 def fit_scaling(recipe, training_features):

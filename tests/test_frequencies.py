@@ -201,3 +201,18 @@ def test_years_and_quarters_are_read_as_dates(tmp_path):
     quarters = "Quarter,Sales\n" + "\n".join(f"{2000 + i // 4}-Q{i % 4 + 1},{i}" for i in range(40))
     series = load_series(write(tmp_path, quarters))
     assert series.frequency == "quarterly" and series.frame.index[1] == pd.Timestamp("2000-04-01")
+
+
+def test_steps_below_a_day_read_the_time_of_day_the_week_and_the_year_they_cover():
+    hourly, minutes = by_name("hourly"), frequencies.every_minutes(15)
+    assert frequencies.calendar_cycles(hourly, 24 * 200) == ("day", "week")  # under a year
+    assert frequencies.calendar_cycles(hourly, 24 * 366) == ("day", "week", "year")
+    assert frequencies.calendar_cycles(minutes, 96 * 366) == ("day", "week", "year")
+    assert frequencies.calendar_cycles(by_name("daily"), 3000) == ("year",)  # the table's
+    assert frequencies.calendar_cycles(by_name("monthly"), 400) == ()
+    dates = pd.date_range("2023-01-02", periods=24 * 7, freq="h")  # a Monday, one week
+    columns = calendar_columns(dates, frequencies.calendar_cycles(hourly, 24 * 200))
+    assert columns.shape == (24 * 7, 4)
+    # the day's pair repeats every 24 hours; the week's pair does not
+    np.testing.assert_allclose(columns[:24, :2], columns[24:48, :2], atol=1e-9)
+    assert np.abs(columns[:24, 2:] - columns[24:48, 2:]).max() > 0.5

@@ -90,7 +90,7 @@ def test_scaled_model_output_maps_back_to_real_units():
 
 def test_calendar_columns_put_december_next_to_january():
     dates = pd.to_datetime(["2001-01-01", "2001-12-31", "2001-07-02"])
-    columns = calendar_columns(dates, "daily")
+    columns = calendar_columns(dates, ["year"])
     assert columns.shape == (3, 2)
     assert np.linalg.norm(columns[0] - columns[1]) < 0.05
     assert np.linalg.norm(columns[0] - columns[2]) > 1.9

@@ -208,6 +208,25 @@ def infer(dates):
     )
 
 
+HOURS_IN_A_YEAR = 365.25 * 24
+
+
+def calendar_cycles(step, training_steps):
+    """The calendar cycles the model reads as sin/cos pairs (docs/PROTOCOL.md).
+
+    Below a day (hourly and k-minute steps): the time of day and the day of the week, and the
+    day of the year when the `training_steps` before the test part cover a year; demand for
+    electricity or bicycles follows all three. Other steps: the table's `calendar`.
+    """
+    hours = {"hourly": 1}.get(step.name)
+    if step.name.endswith("-minute"):
+        hours = int(step.name.split("-")[0]) / 60
+    if hours is None:
+        return tuple(step.calendar)
+    covers_a_year = training_steps * hours >= HOURS_IN_A_YEAR
+    return ("day", "week", "year") if covers_a_year else ("day", "week")
+
+
 def calendar_columns(dates, cycles):
     """(steps, 2 * cycles) array: sin and cos of each date's position in each cycle ("day":
     the time of day, "week": the day and time of the week, "year": the day of the year), so
