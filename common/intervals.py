@@ -1,4 +1,4 @@
-"""Prediction intervals: conformal prediction calibrated on out-of-sample errors, adapted along
+"""Prediction intervals: conformal prediction calibrated on errors that no fit saw, adapted along
 the test part (adaptive conformal inference), and their coverage.
 
 The idea (Vovk et al.; Angelopoulos and Bates' "gentle introduction"): forecast a part of the
@@ -6,10 +6,14 @@ data the model was not fitted on, and look at how far off it was. If 95 % of tho
 errors are below 9.1, then "forecast +- 9.1" is a 95 % interval for a new forecast, provided
 the new errors behave like the old ones. Nothing about the model is assumed.
 
-The calibration errors must be honest: errors of forecasts made at origins that no fit and no
-choice saw (common/forecasting.py takes them from rolling-origin folds before the test part).
-Errors on the validation part, on which early stopping and the penalty were chosen, are too
-small by construction, and intervals built on them hold less than they promise.
+The calibration errors must be honest. Errors on the validation part are too small by
+construction: early stopping and the ridge's penalty were chosen on it. Intervals built on them
+hold less than they promise. So the forecasting cases take the errors from rolling-origin folds
+before the test part. Each fold is forecast by the linear path, refitted on the origins before
+the fold, so no fit saw those errors. They are not fully out of sample, though: the window, the
+differencing and the ridge's penalty were chosen on validation origins that lie inside these
+folds. So the intervals may start a little too narrow; the adaptive walk below widens them when
+the test part shows misses.
 
 New errors do not always behave like the old ones (a series grows, gets noisier). Adaptive
 conformal inference (Gibbs and Candes, 2021) corrects the level as the test part is walked
