@@ -51,19 +51,20 @@ PATIENCE_UPDATES = 600  # stopping ends sooner, after this many updates without 
 QUICK_EPOCHS = 3
 SETTINGS = forecasting.Settings(
     case="case8_2_lstm",
-    title="case 8-2",
     cell="LSTM",
-    embedded_data=Path(__file__).resolve().parent / "data" / "us_electricity_monthly.csv",
-    embedded_target="Generation",
-    embedded_inputs=[],  # the file has no other measured column
-    embedded_units="billion kWh",  # US net electricity generation per month
     loss=LOSS,
     size=LSTM_SIZE,
-    max_updates=MAX_UPDATES,
-    patience_updates=PATIENCE_UPDATES,
-    quick_epochs=QUICK_EPOCHS,
-    min_training_windows=10,  # fewer cannot give a training and a validation part
-    quick_train_windows=64,  # --quick trains on the most recent 64 windows
+    embedded=forecasting.EmbeddedFile(
+        path=Path(__file__).resolve().parent / "data" / "us_electricity_monthly.csv",
+        target="Generation",
+        inputs=[],  # the file has no other measured column
+        units="billion kWh",  # US net electricity generation per month
+    ),
+    budget=forecasting.Budget(MAX_UPDATES, PATIENCE_UPDATES, QUICK_EPOCHS),
+    parts=forecasting.Parts(
+        min_training_windows=10,  # fewer cannot give a training and a validation part
+        quick_train_windows=64,  # --quick trains on the most recent 64 windows
+    ),
 )
 
 

@@ -55,20 +55,21 @@ PATIENCE_UPDATES = 250  # stopping ends sooner, after this many updates without 
 QUICK_EPOCHS = 2
 SETTINGS = forecasting.Settings(
     case="case8_3_gru",
-    title="case 8-3",
     cell="GRU",
-    embedded_data=Path(__file__).resolve().parent / "data" / "clemson_daily_temperature.csv",
-    embedded_target="Tmax",
-    embedded_inputs=["Tmin"],  # yesterday's minimum helps forecast today's maximum
-    embedded_units="degrees Celsius",
     loss=LOSS,
     size=GRU_SIZE,
-    max_updates=MAX_UPDATES,
-    patience_updates=PATIENCE_UPDATES,
-    quick_epochs=QUICK_EPOCHS,
-    min_training_windows=30,  # fewer cannot give a training and a validation part
-    quick_rows=3 * 365 + 60,  # --quick keeps the last three years (a season for seasonal naive)
-    recent_steps=180,  # forecast.png shows the last half year of the test part up close
+    embedded=forecasting.EmbeddedFile(
+        path=Path(__file__).resolve().parent / "data" / "clemson_daily_temperature.csv",
+        target="Tmax",
+        inputs=["Tmin"],  # yesterday's minimum helps forecast today's maximum
+        units="degrees Celsius",
+    ),
+    budget=forecasting.Budget(MAX_UPDATES, PATIENCE_UPDATES, QUICK_EPOCHS),
+    parts=forecasting.Parts(
+        min_training_windows=30,  # fewer cannot give a training and a validation part
+        quick_rows=3 * 365 + 60,  # --quick keeps the last three years (a season for naive)
+        recent_steps=180,  # forecast.png shows the last half year of the test part up close
+    ),
 )
 
 

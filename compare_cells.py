@@ -148,9 +148,9 @@ def forecasting_task(name, description, case, quick, horizon=1):
 
     plan = training.budget(
         len(train[0]),
-        settings.max_updates,
-        settings.patience_updates,
-        epochs=args.epochs or (settings.quick_epochs if quick else None),
+        settings.budget.max_updates,
+        settings.budget.patience_updates,
+        epochs=args.epochs or (settings.budget.quick_epochs if quick else None),
     )
     features_count = scaled.shape[1]
     return Task(

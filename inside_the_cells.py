@@ -298,7 +298,7 @@ def data_path_of(model_path, data):
             recorded = Path(json.loads(metrics_path.read_text(encoding="utf-8"))["data"]["path"])
             if recorded.exists():
                 return recorded
-    return case8_2_lstm.SETTINGS.embedded_data
+    return case8_2_lstm.SETTINGS.embedded.path
 
 
 # Step 2 -----------------------------------------------------------------------------------------

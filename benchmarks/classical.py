@@ -182,8 +182,8 @@ def series_to_run(skip_daily):
     runs = [
         (
             "embedded US electricity generation (billion kWh)",
-            case8_2_lstm.SETTINGS.embedded_data,
-            case8_2_lstm.SETTINGS.embedded_target,
+            case8_2_lstm.SETTINGS.embedded.path,
+            case8_2_lstm.SETTINGS.embedded.target,
             frequencies.by_name("monthly").test_window,
             False,
         )
@@ -204,8 +204,8 @@ def series_to_run(skip_daily):
         runs.append(
             (
                 "embedded Clemson daily Tmax (degrees Celsius)",
-                case8_3_gru.SETTINGS.embedded_data,
-                case8_3_gru.SETTINGS.embedded_target,
+                case8_3_gru.SETTINGS.embedded.path,
+                case8_3_gru.SETTINGS.embedded.target,
                 frequencies.by_name("daily").test_window,
                 True,
             )

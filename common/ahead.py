@@ -62,7 +62,7 @@ def forecast_only(args, settings):
         }
     )
     series = series_io.load_case_series(
-        loading, settings.embedded_data, settings.embedded_target, recipe.inputs
+        loading, settings.embedded.path, settings.embedded.target, recipe.inputs
     )
     data_path = series.path
     if series.target != recipe.target or list(series.inputs) != list(recipe.inputs):

@@ -53,26 +53,47 @@ import numpy as np
 
 
 @dataclass(frozen=True)
-class Settings:
-    """What a forecasting case fixes before it sees any data (its settings block)."""
+class EmbeddedFile:
+    """The file a case reads without --data, and what its columns are."""
 
-    case: str  # the script's name, e.g. "case8_2_lstm"
-    title: str  # the case in words, e.g. "case 8-2"
-    cell: str  # the model's name in tables and verdicts, e.g. "LSTM"
-    embedded_data: Path  # the file used without --data
-    embedded_target: str
-    embedded_inputs: list  # other measured columns of the embedded file fed beside the target
-    embedded_units: str  # the embedded target's units, for the tables
-    loss: str  # "mse" or "mae": what the network trains on, and the case's headline score
-    size: int  # numbers in the recurrent cell's hidden state (compare_cells.py's units)
-    max_updates: int = 4000  # optimizer updates at most (converted to epochs by the data size)
+    path: Path
+    target: str
+    inputs: list  # other measured columns fed beside the target
+    units: str  # the target's units, for the tables
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How long the network may train, in optimizer updates (converted to epochs by the size
+    of the data: a short file trains for more epochs, a long one for fewer)."""
+
+    max_updates: int = 4000  # optimizer updates at most
     patience_updates: int = 600  # early stopping ends after this many updates with no gain
     quick_epochs: int = 3  # epochs with --quick
+
+
+@dataclass(frozen=True)
+class Parts:
+    """How the series is cut into parts, and how much of it --quick and forecast.png use."""
+
     validation_fraction: float = 0.15  # last share of the origins before the test part
     min_training_windows: int = 10  # fewer cannot give a training and a validation part
     quick_rows: int = None  # --quick keeps the last rows of the file (None: all)
     quick_train_windows: int = None  # --quick trains on the most recent windows (None: all)
     recent_steps: int = None  # forecast.png shows the last test targets only (None: all)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a forecasting case fixes before it sees any data (its settings block)."""
+
+    case: str  # the script's name, e.g. "case8_2_lstm"
+    cell: str  # the model's name in tables and verdicts, e.g. "LSTM"
+    loss: str  # "mse" or "mae": what the network trains on, and the case's headline score
+    size: int  # numbers in the recurrent cell's hidden state (compare_cells.py's units)
+    embedded: EmbeddedFile  # the file used without --data
+    budget: Budget = Budget()
+    parts: Parts = Parts()
 
     @property
     def metric(self):
@@ -119,10 +140,10 @@ def load(args, settings):
     file; series.frequency is its step ("monthly", "hourly", ...).
     """
     series = series_io.load_case_series(
-        args, settings.embedded_data, settings.embedded_target, settings.embedded_inputs
+        args, settings.embedded.path, settings.embedded.target, settings.embedded.inputs
     )
-    if args.quick and settings.quick_rows:
-        return series_io.last_rows(series, settings.quick_rows)
+    if args.quick and settings.parts.quick_rows:
+        return series_io.last_rows(series, settings.parts.quick_rows)
     return series
 
 
@@ -154,7 +175,7 @@ def look(series, args, settings):
     step's `test_window`), so every window candidate is scored on the same test targets.
     Returns a Look.
     """
-    rows, least = len(series.frame), settings.min_training_windows
+    rows, least = len(series.frame), settings.parts.min_training_windows
     window = args.window or series.step.test_window
     checks.check_sizes(rows, window, args, least, series.step.units)
     test_start = rows - windows.count_test_points(rows, window, args.test_fraction)
@@ -189,16 +210,10 @@ def recipe_for(look, lags, window, horizon):
     """A fresh Preprocessing for one (differencing lags, window) candidate, with the calendar
     cycles Step 2 chose for the step (common/machinery/frequencies.py)."""
     series = look.series
-    return preprocessing.Preprocessing(
-        window=window,
-        target=series.target,
-        inputs=series.inputs,
-        frequency=series.frequency,
-        differencing_lags=lags,
-        calendar_features=bool(look.cycles),
-        horizon=horizon,
-        calendar_cycles=list(look.cycles),
+    columns = preprocessing.Columns(
+        series.target, series.inputs, series.frequency, list(look.cycles)
     )
+    return preprocessing.Preprocessing(window, columns, lags, horizon)
 
 
 @dataclass(frozen=True)
@@ -226,7 +241,7 @@ def choose(look, args, settings):
         lambda lags, window: recipe_for(look, lags, window, args.horizon),
         look.season,
         look.test_start,
-        (settings.validation_fraction, settings.min_training_windows),
+        (settings.parts.validation_fraction, settings.parts.min_training_windows),
         window_choices,
     )
     default_window = args.window or series.step.test_window
@@ -234,8 +249,10 @@ def choose(look, args, settings):
     lags = selection.differencing_lags(differencing, look.season)
     recipe = dataclasses.replace(
         recipe_for(look, lags, window, args.horizon),
-        differencing=differencing,
-        validation_rmse={str(each): by_choice for each, by_choice in scores.items()},
+        choice={
+            "differencing": differencing,
+            "validation_rmse": {str(each): by_choice for each, by_choice in scores.items()},
+        },
     )
     changes = preprocessing.difference(look.values, lags)[sum(lags) : look.test_start]
     learned = {"differencing_lags": lags, **diagnostics.noise_check(changes)}
@@ -279,10 +296,10 @@ def prepare(look, choice, args, settings):
     horizon = recipe.horizon
     first_origin = sum(recipe.differencing_lags) + recipe.window  # first with a full window
     train, validation, test = windows.chronological_split(
-        first_origin, look.test_start, len(frame), settings.validation_fraction, horizon
+        first_origin, look.test_start, len(frame), settings.parts.validation_fraction, horizon
     )
-    if args.quick and settings.quick_train_windows:
-        train = train[-settings.quick_train_windows :]
+    if args.quick and settings.parts.quick_train_windows:
+        train = train[-settings.parts.quick_train_windows :]
     # The last third of the validation origins is the check block; the paths early stopping
     # watches end before its first target (H - 1 origins left out between them).
     check_size = max(1, round(CHECK_SHARE * len(validation)))
@@ -319,7 +336,7 @@ class BaselineForecasts:
 def units_of(series, settings):
     """The target's units in words: the embedded file's, else "the units of <target>"."""
     if series.embedded:
-        return settings.embedded_units
+        return settings.embedded.units
     return f"the units of {series.target}"
 
 
@@ -388,11 +405,13 @@ def plan_training(train, args, settings, start_loss):
     start_loss: the validation loss before training; early stopping keeps the start if no
     epoch beats it. Returns a Plan.
     """
-    epochs = args.epochs or (settings.quick_epochs if args.quick else None)  # None: the budget
+    epochs = args.epochs or (
+        settings.budget.quick_epochs if args.quick else None
+    )  # None: the budget
     budget = training.budget(
         windows.windows_per_epoch(train[0]),
-        settings.max_updates,
-        settings.patience_updates,
+        settings.budget.max_updates,
+        settings.budget.patience_updates,
         args.batch_size,
         epochs,
     )
@@ -408,24 +427,31 @@ def plan_training(train, args, settings, start_loss):
 class Evaluation:
     """Step 9: the network and every baseline on the same test targets, in real units."""
 
-    prepared: Prepared
     model_forecasts: np.ndarray  # (origins,) or (origins, H), real units
-    baseline: BaselineForecasts
+    baseline: BaselineForecasts  # Step 6's, with the Prepared record they forecast
     noise: Noise
     results: dict  # {name: {"rmse", "mae"[, "by_horizon"][, "dm"]}}, the network first
     verdict: dict  # {"baseline", "outcome", "p"}
-    intervals: dict  # metrics.json's `intervals` block
-    half_widths: dict  # {"80": (origins, H), "95": ...}: each test forecast's half-width
+    # metrics.json's `intervals` block, with "final" (the half-widths after the file's last
+    # date) and "test_half_widths" ({"80": (origins, H), ...}) besides
+    intervals: dict
     settings: Settings
+
+    @property
+    def prepared(self):
+        """Step 5's record: the recipe, the origins and the test values."""
+        return self.baseline.prepared
+
+    @property
+    def half_widths(self):
+        """{"80": (origins, H), "95": ...}: each test forecast's half-width."""
+        return self.intervals["test_half_widths"]
 
     @property
     def recipe(self):
         """The recipe with the intervals for the forecasts after the file's last date."""
-        return dataclasses.replace(
-            self.prepared.recipe,
-            intervals=self.intervals["final"],
-            interval_method=self.intervals["method"],
-        )
+        calibration = preprocessing.Calibration(self.intervals["final"], self.intervals["method"])
+        return dataclasses.replace(self.prepared.recipe, calibration=calibration)
 
     def __str__(self):
         return words.evaluation(self)
@@ -458,9 +484,8 @@ def evaluate(test_predictions, baseline, noise, settings):
         cell, best, results[cell][metric], results[best][metric], dm_tests[best]
     )
     block, half_widths = calibrate_intervals(prepared, baseline.ridge, model_forecasts)
-    return Evaluation(
-        prepared, model_forecasts, baseline, noise, results, verdict, block, half_widths, settings
-    )
+    block = {**block, "test_half_widths": half_widths}
+    return Evaluation(model_forecasts, baseline, noise, results, verdict, block, settings)
 
 
 def calibration_errors(prepared, ridge):

@@ -29,6 +29,51 @@ from sklearn.preprocessing import StandardScaler
 
 
 @dataclass(frozen=True)
+class Columns:
+    """What the model reads at each step: the target, the other measured columns, and the sin
+    and cos of the calendar cycles."""
+
+    target: str  # column forecast
+    inputs: list  # other measured columns fed beside the target
+    frequency: str  # the step's name in machinery/frequencies.py: "daily", "monthly", "hourly", ...
+    # The calendar cycles read ("day", "week", "year"); None: the step's table (files saved
+    # before the cycles were recorded).
+    calendar_cycles: list = None
+
+
+@dataclass(frozen=True)
+class Scaling:
+    """StandardScaler statistics of the training part, one per feature (column)."""
+
+    names: list = field(default_factory=list)
+    mean: list = field(default_factory=list)
+    scale: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Prediction intervals: for each level ("80", "95"), the half-width at each step h in real
+    units (common/intervals.py), and how they were calibrated."""
+
+    half_widths: dict = field(default_factory=dict)
+    method: str = ""
+
+
+# preprocessing.json keeps one flat object (the fields below, as files have always had them)
+FLAT_FIELDS = {
+    "columns": {
+        "target": "target",
+        "inputs": "inputs",
+        "frequency": "frequency",
+        "calendar_cycles": "calendar_cycles",
+    },
+    "scaling": {"feature_names": "names", "feature_mean": "mean", "feature_scale": "scale"},
+    "calibration": {"intervals": "half_widths", "interval_method": "method"},
+}
+GROUPS = {"columns": Columns, "scaling": Scaling, "calibration": Calibration}
+
+
+@dataclass(frozen=True)
 class Preprocessing:
     """What turns raw history into the model's input, and its output back into real units.
 
@@ -36,42 +81,66 @@ class Preprocessing:
     `dataclasses.replace`, and the case assigns it where the learner sees it."""
 
     window: int  # input steps per forecast
-    target: str  # column forecast
-    inputs: list  # other measured columns fed beside the target
-    frequency: str  # the step's name in machinery/frequencies.py: "daily", "monthly", "hourly", ...
+    columns: Columns  # what the model reads at each step
     differencing_lags: list  # e.g. [12, 1]: seasonal then first difference; [] = none
-    calendar_features: bool  # add sin/cos of the step's calendar cycles (day, week, year)
-    differencing: str = ""  # the --differencing name of differencing_lags, e.g. "seasonal"
-    validation_rmse: dict = field(default_factory=dict)  # each differencing's score, if chosen
     horizon: int = 1  # steps forecast at once from each origin
-    # Prediction intervals: for each level ("80", "95"), the half-width at each step h, in real
-    # units (split conformal, see common/intervals.py), and how they were calibrated.
-    intervals: dict = field(default_factory=dict)
-    interval_method: str = ""
-    feature_names: list = field(default_factory=list)
-    # StandardScaler statistics, training part only:
-    feature_mean: list = field(default_factory=list)
-    feature_scale: list = field(default_factory=list)
-    # The calendar cycles read ("day", "week", "year"); None: the step's table (files saved
-    # before the cycles were recorded).
-    calendar_cycles: list = None
+    # How the differencing was chosen: {"differencing": "seasonal", "validation_rmse": {...}}
+    choice: dict = field(default_factory=dict)
+    scaling: Scaling = Scaling()  # the training part's statistics
+    calibration: Calibration = Calibration()  # the intervals after the file's last date
+
+    target = property(lambda self: self.columns.target)
+    inputs = property(lambda self: self.columns.inputs)
+    frequency = property(lambda self: self.columns.frequency)
+    differencing = property(lambda self: self.choice.get("differencing", ""))
+    validation_rmse = property(lambda self: self.choice.get("validation_rmse", {}))
+    feature_names = property(lambda self: self.scaling.names)
+    feature_mean = property(lambda self: self.scaling.mean)
+    feature_scale = property(lambda self: self.scaling.scale)
+    intervals = property(lambda self: self.calibration.half_widths)
+    interval_method = property(lambda self: self.calibration.method)
 
     @property
     def cycles(self):
-        """The calendar cycles the model reads as sin/cos pairs (none without calendar terms)."""
-        if not self.calendar_features:
-            return ()
-        if self.calendar_cycles is None:
+        """The calendar cycles the model reads as sin/cos pairs ("day", "week", "year")."""
+        if self.columns.calendar_cycles is None:
             return tuple(frequencies.by_name(self.frequency).calendar)
-        return tuple(self.calendar_cycles)
+        return tuple(self.columns.calendar_cycles)
+
+    def flat(self):
+        """The recipe as preprocessing.json holds it: one flat object."""
+        flat = {"window": self.window, "differencing_lags": self.differencing_lags}
+        for group, names in FLAT_FIELDS.items():
+            values = asdict(getattr(self, group))
+            flat.update({name: values[inner] for name, inner in names.items()})
+        flat.update(horizon=self.horizon, calendar_features=bool(self.cycles), **self.choice)
+        return flat
 
     def save(self, path):
-        return write_text(path, json.dumps(asdict(self), indent=2) + "\n")
+        return write_text(path, json.dumps(self.flat(), indent=2) + "\n")
 
     @classmethod
     def load(cls, path):
         with open(path, encoding="utf-8") as file:
-            return cls(**json.load(file))
+            flat = json.load(file)
+        groups = {
+            group: GROUPS[group](
+                **{inner: flat[name] for name, inner in names.items() if name in flat}
+            )
+            for group, names in FLAT_FIELDS.items()
+        }
+        if not flat.get("calendar_features", True):  # written before the cycles were recorded
+            groups["columns"] = dataclasses.replace(groups["columns"], calendar_cycles=[])
+        choice = {key: flat[key] for key in ("differencing", "validation_rmse") if key in flat}
+        lags, horizon = flat["differencing_lags"], flat.get("horizon", 1)
+        return cls(
+            flat["window"],
+            groups["columns"],
+            lags,
+            horizon,
+            choice,
+            **{group: groups[group] for group in ("scaling", "calibration")},
+        )
 
 
 def difference_coefficients(lags):
@@ -177,12 +246,8 @@ def fit_scaling(recipe, training_features):
     training_features: (steps, features), the steps before the first test target only.
     """
     scaler = StandardScaler().fit(training_features)
-    return dataclasses.replace(
-        recipe,
-        feature_names=feature_names(recipe),
-        feature_mean=scaler.mean_.tolist(),
-        feature_scale=scaler.scale_.tolist(),
-    )
+    scaling = Scaling(feature_names(recipe), scaler.mean_.tolist(), scaler.scale_.tolist())
+    return dataclasses.replace(recipe, scaling=scaling)
 
 
 def prepare(frame, recipe, fitted_rows):

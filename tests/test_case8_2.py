@@ -139,7 +139,7 @@ def test_saved_model_forecasts_in_real_units_without_the_script(quick_run):
         and recipe.differencing == metrics["protocol"]["differencing"] == "seasonal"
         and len(recipe.feature_mean) == 1
     )
-    frame = load_series(case8_2_lstm.SETTINGS.embedded_data, target="Generation").frame
+    frame = load_series(case8_2_lstm.SETTINGS.embedded.path, target="Generation").frame
     (forecast,) = forecast_ahead(model, recipe, frame)
     assert forecast["date"] == metrics["next"][0]["date"]
     assert forecast["value"] == pytest.approx(metrics["next"][0]["value"], rel=1e-5)
@@ -235,7 +235,7 @@ def test_forecast_flag_reads_the_saved_model_and_trains_nothing(horizon_run, tmp
         assert now["upper95"] == pytest.approx(saved["upper95"], rel=1e-5)
     assert {path.name: path.stat().st_mtime_ns for path in output_dir.iterdir()} == before
     # A file that has gained rows: the forecast starts after its new last date.
-    table = pd.read_csv(case8_2_lstm.SETTINGS.embedded_data)
+    table = pd.read_csv(case8_2_lstm.SETTINGS.embedded.path)
     newer = pd.concat(
         [
             table,
@@ -260,7 +260,7 @@ def test_nothing_before_the_test_part_depends_on_it(tmp_path):
     fixed before the test part (window, differencing and their validation scores, the ridge's
     penalty, the epochs run and the weights kept, the intervals' widths at the first test
     origin) is the same; only the test scores change."""
-    frame = pd.read_csv(case8_2_lstm.SETTINGS.embedded_data)
+    frame = pd.read_csv(case8_2_lstm.SETTINGS.embedded.path)
     test_points = 95  # ceil(0.2 * (486 - 12))
     changed = frame.copy()
     rng = np.random.default_rng(0)

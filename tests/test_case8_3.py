@@ -32,7 +32,7 @@ def test_quick_run_writes_every_artifact_and_the_contract_schema(quick_run):
     assert read_json(output_dir / "metrics.json") == metrics
     assert metrics["case"] == "case8_3_gru"
     assert metrics["data"]["target"] == "Tmax" and metrics["data"]["embedded"] is True
-    assert metrics["data"]["rows"] == case8_3_gru.SETTINGS.quick_rows
+    assert metrics["data"]["rows"] == case8_3_gru.SETTINGS.parts.quick_rows
     # The test part is counted with the default window of 30 days: ceil(0.2 * (1155 - 30)).
     # The window is then chosen on validation: a week scores best on these three years.
     assert metrics["protocol"]["test_points"] == 225

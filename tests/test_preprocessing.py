@@ -1,5 +1,9 @@
+import json
+
 from common.preprocessing import (
+    Columns,
     Preprocessing,
+    Scaling,
     calendar_columns,
     difference,
     difference_coefficients,
@@ -50,11 +54,8 @@ def test_scaling_uses_the_training_part_only():
     values = np.concatenate([np.linspace(100, 200, 60), np.full(20, 1e6)])  # absurd test values
     recipe = Preprocessing(
         window=12,
-        target="y",
-        inputs=[],
-        frequency="monthly",
+        columns=Columns("y", [], "monthly", []),
         differencing_lags=[],
-        calendar_features=False,
     )
     features, scaled, recipe = prepare(monthly_frame(values), recipe, 60)
     assert recipe.feature_mean[0] == pytest.approx(150.0)  # the mean of 100 .. 200
@@ -72,11 +73,8 @@ def test_scaled_model_output_maps_back_to_real_units():
     values = 500 + 3 * np.arange(60.0) + 20 * np.sin(np.arange(60) * 2 * np.pi / 12)
     recipe = Preprocessing(
         window=12,
-        target="y",
-        inputs=[],
-        frequency="monthly",
+        columns=Columns("y", [], "monthly", []),
         differencing_lags=[12, 1],
-        calendar_features=False,
     )
     features = raw_features(monthly_frame(values), recipe)
     recipe = fit_scaling(recipe, features[:48])
@@ -99,14 +97,29 @@ def test_calendar_columns_put_december_next_to_january():
 def test_preprocessing_round_trips_through_json(tmp_path):
     recipe = Preprocessing(
         window=30,
-        target="Tmax",
-        inputs=["Tmin"],
-        frequency="daily",
+        columns=Columns("Tmax", ["Tmin"], "daily", None),
         differencing_lags=[],
-        calendar_features=True,
-        feature_names=["a"],
-        feature_mean=[1.5],
-        feature_scale=[2.0],
+        scaling=Scaling(["a"], [1.5], [2.0]),
     )
     recipe.save(tmp_path / "preprocessing.json")
     assert Preprocessing.load(tmp_path / "preprocessing.json") == recipe
+
+
+def test_a_preprocessing_json_saved_before_the_grouped_recipe_still_loads(tmp_path):
+    old = {  # the flat file of earlier runs: no calendar_cycles
+        "window": 24, "target": "Generation", "inputs": [], "frequency": "monthly",
+        "differencing_lags": [12], "calendar_features": False, "differencing": "seasonal",
+        "validation_rmse": {"24": {"seasonal": 9.5}}, "horizon": 1,
+        "intervals": {"80": [5.0]}, "interval_method": "conformal", "feature_names": ["x"],
+        "feature_mean": [0.5], "feature_scale": [2.0],
+    }  # fmt: skip
+    (tmp_path / "preprocessing.json").write_text(json.dumps(old))
+    recipe = Preprocessing.load(tmp_path / "preprocessing.json")
+    assert (recipe.window, recipe.target, recipe.differencing, recipe.cycles) == (
+        24,
+        "Generation",
+        "seasonal",
+        (),
+    )
+    assert recipe.feature_scale == [2.0] and recipe.intervals == {"80": [5.0]}
+    assert {**recipe.flat(), "calendar_cycles": None} == {**old, "calendar_cycles": None}

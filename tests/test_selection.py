@@ -22,7 +22,7 @@ def scores_for(values):
 
 
 def recipe_for(lags, window):
-    return preprocessing.Preprocessing(window, "y", [], "monthly", lags, False)
+    return preprocessing.Preprocessing(window, preprocessing.Columns("y", [], "monthly", []), lags)
 
 
 def best(scores):

@@ -74,9 +74,9 @@ def check_horizon(series, test_start, args, settings):
         )
     window = args.window or series.step.test_window
     train_origins, _, _ = windows.chronological_split(
-        window, test_start, len(series.frame), settings.validation_fraction, args.horizon
+        window, test_start, len(series.frame), settings.parts.validation_fraction, args.horizon
     )
-    least = settings.min_training_windows
+    least = settings.parts.min_training_windows
     if test_start - window - args.horizon + 1 < least or len(train_origins) < 1:
         raise UsageError(
             f"--horizon {args.horizon} leaves too few {steps} to train on before the test part: "

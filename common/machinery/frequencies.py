@@ -27,21 +27,36 @@ LONGEST_MINUTE_WINDOW = 288  # a day of 5-minute steps; finer records are better
 
 
 @dataclass(frozen=True)
+class Cycles:
+    """What a step's calendar brings: its season, what climatology averages over, the calendar
+    terms the model reads, and a year in steps."""
+
+    season: int | None  # steps in one season; None: no seasonal naive or seasonal difference
+    climatology: str | None  # what the climatology baseline averages over; None: no baseline
+    calendar: tuple  # cycles fed to the model as sin/cos pairs: "day", "week", "year"
+    year_steps: int | None = None  # steps in a year when a whole number (last_year_change)
+    short_season: int | None = None  # the season when the training part holds under two seasons
+
+
+@dataclass(frozen=True)
 class Frequency:
     """One regular step and what follows from it (docs/PROTOCOL.md, "By frequency")."""
 
     name: str  # "hourly", "monthly", "15-minute", ...: metrics.json's and preprocessing.json's
     alias: str  # pandas offset alias of one step: "h", "D", "B", "7D", "MS", "QS", "YS", "15min"
     unit: str  # one step in words: "hour", "business day", "15-minute step"
-    season: int | None  # steps in one season; None: no seasonal naive or seasonal difference
-    climatology: str | None  # what the climatology baseline averages over; None: no baseline
-    calendar: tuple  # cycles fed to the model as sin/cos pairs: "day", "week", "year"
-    window_choices: tuple  # windows validation chooses from (or --window)
-    test_window: int  # the window that counts the test part when --window is not given
-    year_steps: int | None  # steps in a year when that is a whole number (last_year_change)
-    max_gap: int  # the longest run of missing steps filled by interpolation
+    cycles: "Cycles"  # the season, climatology, calendar terms, a year in steps
+    windows: tuple  # (the windows validation chooses from, the window that counts the test part)
+    max_gap: int  # the longest run of missing steps filled with the last observed value
     date_format: str  # how a date is printed (%q: the quarter)
-    short_season: int | None = None  # the season when the training part holds under two seasons
+
+    season = property(lambda self: self.cycles.season)
+    climatology = property(lambda self: self.cycles.climatology)
+    calendar = property(lambda self: self.cycles.calendar)
+    year_steps = property(lambda self: self.cycles.year_steps)
+    short_season = property(lambda self: self.cycles.short_season)
+    window_choices = property(lambda self: self.windows[0])  # or --window
+    test_window = property(lambda self: self.windows[1])  # counts the test part without --window
 
     @property
     def units(self):
@@ -80,32 +95,32 @@ def from_label(text):
 # and longer (12 months or 4 quarters hold the year); the day for minutes finer than 5.
 TABLE = (
     Frequency(
-        "hourly", "h", "hour", 24, "hour of day", (), (24, 48, 168), 168,
-        None, 6, "%Y-%m-%d %H:%M",
+        "hourly", "h", "hour", Cycles(24, "hour of day", (), None),
+        ((24, 48, 168), 168), 6, "%Y-%m-%d %H:%M",
     ),
     Frequency(
-        "daily", "D", "day", 365, "day of year", ("year",), (7, 14, 30), 30,
-        None, 7, "%Y-%m-%d", short_season=7,
+        "daily", "D", "day", Cycles(365, "day of year", ("year",), None, 7),
+        ((7, 14, 30), 30), 7, "%Y-%m-%d",
     ),
     Frequency(
-        "business-day", "B", "business day", 5, "day of week", ("year",), (5, 10, 20), 20,
-        None, 5, "%Y-%m-%d",
+        "business-day", "B", "business day", Cycles(5, "day of week", ("year",), None),
+        ((5, 10, 20), 20), 5, "%Y-%m-%d",
     ),
     Frequency(
-        "weekly", "7D", "week", 52, "week of year", ("year",), (13, 26, 52), 52,
-        52, 2, "%Y-%m-%d",
+        "weekly", "7D", "week", Cycles(52, "week of year", ("year",), 52),
+        ((13, 26, 52), 52), 2, "%Y-%m-%d",
     ),
     Frequency(
-        "monthly", "MS", "month", 12, "month", (), (12, 24), 12,
-        12, 2, "%Y-%m",
+        "monthly", "MS", "month", Cycles(12, "month", (), 12),
+        ((12, 24), 12), 2, "%Y-%m",
     ),
     Frequency(
-        "quarterly", "QS", "quarter", 4, "quarter", (), (4, 8), 8,
-        4, 1, "%YQ%q",
+        "quarterly", "QS", "quarter", Cycles(4, "quarter", (), 4),
+        ((4, 8), 8), 1, "%YQ%q",
     ),
     Frequency(
-        "yearly", "YS", "year", None, None, (), (5, 10), 10,
-        None, 1, "%Y",
+        "yearly", "YS", "year", Cycles(None, None, (), None),
+        ((5, 10), 10), 1, "%Y",
     ),
 )  # fmt: skip
 BY_NAME = {frequency.name: frequency for frequency in TABLE}
@@ -119,8 +134,9 @@ def every_minutes(minutes):
     window = min(day, LONGEST_MINUTE_WINDOW)
     calendar = ("day",) if window < day else ()  # the time of day, when no window holds a day
     return Frequency(
-        f"{minutes}-minute", f"{minutes}min", f"{minutes}-minute step", day, "time of day",
-        calendar, (window,), window, None, max(1, 60 // minutes), "%Y-%m-%d %H:%M",
+        f"{minutes}-minute", f"{minutes}min", f"{minutes}-minute step",
+        Cycles(day, "time of day", calendar), ((window,), window), max(1, 60 // minutes),
+        "%Y-%m-%d %H:%M",
     )  # fmt: skip
 
 

@@ -74,7 +74,12 @@ def plot_forecasts(path, run):
     compared[evaluation.verdict["baseline"]] = baseline[evaluation.verdict["baseline"]]
     band = evaluation.half_widths["80"][:, 0]  # (origins,) each test forecast's 80 % half-width
     return plots.forecast(
-        (dates, values, series.target), test_origins, compared, path, band, settings.recent_steps
+        (dates, values, series.target),
+        test_origins,
+        compared,
+        path,
+        band,
+        settings.parts.recent_steps,
     )
 
 
@@ -130,7 +135,11 @@ def metrics(run, start, params):
     evaluation = run.evaluation
     look, settings = evaluation.prepared.look, evaluation.settings
     series, cell, results = look.series, settings.cell, evaluation.results
-    intervals = {key: value for key, value in evaluation.intervals.items() if key != "final"}
+    intervals = {
+        key: value
+        for key, value in evaluation.intervals.items()
+        if key not in ("final", "test_half_widths")
+    }
     return {
         "schema": 2,
         "case": settings.case,

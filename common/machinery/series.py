@@ -28,6 +28,16 @@ NUMBERS_FIRST = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d{2,4})\b")
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where a series comes from, and what reading it did."""
+
+    path: Path = None  # the file it was read from
+    embedded: bool = False  # read from the case's embedded file in data/
+    read_as: list = field(default_factory=list)  # how the dates were read, e.g. day-first
+    notes: list = field(default_factory=list)  # what was cleaned: sorted, averaged, filled
+
+
+@dataclass(frozen=True)
 class Series:
     """A cleaned series. `frame` has a DatetimeIndex with no gaps and columns [target, *inputs].
     Frozen: nothing changes it after it is made."""
@@ -37,12 +47,14 @@ class Series:
     inputs: list
     date_column: str
     frequency: str  # the step's name in machinery/frequencies.py: "daily", "monthly", "hourly", ...
-    notes: list = field(default_factory=list)
     # dates whose target value was missing and filled: never scored as targets
     filled_dates: pd.DatetimeIndex = field(default_factory=lambda: pd.DatetimeIndex([]))
-    embedded: bool = False  # read from the case's embedded file in data/
-    path: Path = None  # the file it was read from
-    read_as: list = field(default_factory=list)  # how the dates were read, e.g. day-first
+    source: Source = Source()
+
+    path = property(lambda self: self.source.path)
+    embedded = property(lambda self: self.source.embedded)
+    read_as = property(lambda self: self.source.read_as)
+    notes = property(lambda self: self.source.notes)
 
     @property
     def season(self):
@@ -451,9 +463,8 @@ def load_series(path, date_column=None, target=None, inputs=None, date_format=No
         inputs=inputs,
         date_column=date_column,
         frequency=frequency.name,
-        notes=notes + cleaned,
         filled_dates=filled_dates,
-        read_as=[read_as] if read_as else [],
+        source=Source(path, read_as=[read_as] if read_as else [], notes=notes + cleaned),
     )
 
 
@@ -479,7 +490,8 @@ def load_case_series(args, embedded_path, embedded_target, embedded_inputs):
         date_format=getattr(args, "date_format", None),
         resample=getattr(args, "resample", None),
     )
-    return dataclasses.replace(series, embedded=embedded, path=data_path)
+    source = dataclasses.replace(series.source, path=data_path, embedded=embedded)
+    return dataclasses.replace(series, source=source)
 
 
 def describe(series, embedded):

@@ -134,7 +134,7 @@ def plan(record):
 def results_title(evaluation):
     """The title of Step 9's table: one step ahead, or pooled over H steps."""
     series, settings = evaluation.prepared.look.series, evaluation.settings
-    units = settings.embedded_units if series.embedded else f"the units of {series.target}"
+    units = settings.embedded.units if series.embedded else f"the units of {series.target}"
     origins, steps = len(evaluation.model_forecasts), series.step.units
     if np.ndim(evaluation.model_forecasts) == 1:
         return f"One-step-ahead test errors over {origins} {steps}, in {units}", units
