@@ -56,19 +56,6 @@ def recurrent_layer(cell, units, forget_bias=None, **options):
     return models.recurrent_layer(cell, units, **options, **opened)
 
 
-def open_forget_gate(layer, bias):
-    """Set an LSTM layer's forget-gate bias to `bias` (Keras starts it at 1: f = sigma(1) = 0.73).
-
-    With bias 3, f = sigma(3) = 0.95 at the start, so the cell state c_t = f_t * c_{t-1} + ...
-    keeps most of its memory at each step. The layer must be built. Returns the layer.
-    """
-    kernel, recurrent_kernel, biases = layer.get_weights()
-    units = recurrent_kernel.shape[0]
-    biases[units : 2 * units] = bias  # Keras' gate order i, f, c, o: the second block is f
-    layer.set_weights([kernel, recurrent_kernel, biases])
-    return layer
-
-
 def input_gradient_norms(model, inputs):
     """How strongly the last output depends on the input at each step: |d y_T / d x_t| for every t.
 
