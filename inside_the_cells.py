@@ -1,10 +1,10 @@
 """Inside the cells: SimpleRNN, LSTM and GRU in NumPy, checked against Keras; why gates matter.
 
 What it does:
-  1-3. runs a toy input (8 sine waves of 24 steps) through a fresh SimpleRNN, LSTM and GRU with
-       seeded weights (with --model: through the recurrent layer of a forecaster a case saved),
-       once through the equations in NumPy (common/cells.py) and once through Keras, and prints
-       the largest difference (about 1e-7);
+  1-3. makes a fresh SimpleRNN, LSTM and GRU with seeded weights (with --model: takes the
+       recurrent layer of a forecaster that a case saved). It runs a toy input (8 sine waves of
+       24 steps) through each layer twice: through the equations in NumPy (common/cells.py) and
+       through Keras. It prints the largest difference (about 1e-7);
   4.   draws every gate and state of the LSTM over one wave (gates.png), and says what they show;
   5.   follows the gradient of the last output back through 100 steps of each fresh cell
        (vanishing_gradients.png);
@@ -228,7 +228,8 @@ def saved_layer(path):
     model, layer = load_recurrent_model(path)
     cell = cells.cell_name(type(layer).__name__)  # "LSTM" for case 8-2
     timesteps, features = model.input_shape[1:]  # (24, 1) for case 8-2
-    return Layers({cell: layer}, timesteps or TOY_STEPS, features, model, str(path))
+    timesteps = timesteps or TOY_STEPS  # a model that takes sequences of any length gets 24
+    return Layers({cell: layer}, timesteps, features, model, str(path))
 
 
 # Step 2 -----------------------------------------------------------------------------------------

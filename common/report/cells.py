@@ -1,7 +1,7 @@
-"""The words of inside_the_cells.py: each step's record as the lines a run prints.
+"""The words of inside_the_cells.py: what each step found, as the lines a run prints.
 
-Each function takes a record of inside_the_cells.py (or a few values) and returns text; the
-script prints it. Nothing here computes a result.
+Each function takes what a step returned (most often its block of metrics.json) and returns
+text; the script prints it. Nothing here computes a result.
 """
 
 from common.report import format_table
