@@ -13,7 +13,7 @@ sigma the logistic sigmoid; * the element-wise product. Keras keeps the gates' w
 in one matrix: W is (m, k*n) and U is (n, k*n) for k gates, in the order i, f, c, o for the LSTM and
 z, r, h for the GRU. The state starts at zero (h_0 = 0, c_0 = 0), as in Keras.
 
-The functions compute in float64; Keras computes in float32, hence differences of about 1e-7.
+The functions compute in float64 and Keras computes in float32, so they differ by about 1e-7.
 
 Good place for a breakpoint: the first line inside the `for t` loop of `lstm_forward`. Each step
 leaves every gate of step t behind as one named (batch, n) array: `input_gate`, `forget_gate`,

@@ -21,17 +21,39 @@ import numpy as np
 import tensorflow as tf
 
 
-def open_forget_gate(layer, bias):
-    """Set an LSTM layer's forget-gate bias to `bias` (Keras starts it at 1: f = sigma(1) = 0.73).
+class ForgetGateBias(keras.initializers.Initializer):
+    """An LSTM bias that starts at 0, except the forget gate's part, which starts at `value`.
 
-    With bias 3, f = sigma(3) = 0.95 at the start, so the cell state c_t = f_t * c_{t-1} + ...
-    keeps most of its memory at each step. The layer must be built. Returns the layer.
+    Keras starts the forget gate's bias at 1, so f = sigma(1) = 0.73. With 3, f = sigma(3) = 0.95
+    at the start: the cell state c_t = f_t * c_{t-1} + ... keeps most of its memory at each step.
+    The LSTM must not add Keras' own 1 on top (unit_forget_bias=False), as `recurrent_layer` does.
     """
-    kernel, recurrent_kernel, biases = layer.get_weights()
-    units = recurrent_kernel.shape[0]
-    biases[units : 2 * units] = bias  # Keras' gate order i, f, c, o: the second block is f
-    layer.set_weights([kernel, recurrent_kernel, biases])
-    return layer
+
+    def __init__(self, value):
+        self.value = value
+
+    def __call__(self, shape, dtype=None):
+        units = shape[0] // 4  # Keras' gate order is i, f, c, o: the second quarter is f
+        bias = np.zeros(shape)  # (4 * units,)
+        bias[units : 2 * units] = self.value
+        return keras.ops.convert_to_tensor(bias, dtype=dtype)
+
+    def get_config(self):
+        return {"value": self.value}
+
+
+def recurrent_layer(cell, units, forget_bias=None, **options):
+    """A fresh SimpleRNN, LSTM or GRU layer (common/models.py's), returning its last state.
+
+    forget_bias: for an LSTM, the forget gate's bias at the start instead of Keras' 1 (see
+    `ForgetGateBias`). `options` go to the layer (e.g. activation="relu").
+    """
+    if forget_bias is None:
+        return models.recurrent_layer(cell, units, **options)
+    if models.KERAS_NAMES.get(cell, cell) != "lstm":
+        raise ValueError(f"forget_bias needs an LSTM: a {cell} has no forget gate")
+    opened = {"unit_forget_bias": False, "bias_initializer": ForgetGateBias(forget_bias)}
+    return models.recurrent_layer(cell, units, **options, **opened)
 
 
 def input_gradient_norms(model, inputs):
@@ -64,6 +86,23 @@ def fall_factor(norms):
     return np.inf if first == 0 else last / first
 
 
+def fall_summary(norms):
+    """How far one curve of `input_gradient_norms` falls, as numbers that fit in JSON.
+
+    norms: (timesteps,) with at least 51 steps. The fall factor and its orders of magnitude are
+    None when the first step's gradient underflows to 0.
+    """
+    factor = fall_factor(norms)
+    finite = bool(np.isfinite(factor))
+    return {
+        "norm_last_step": float(norms[-1]),
+        "norm_50_back": float(norms[-51]),
+        "norm_first_step": float(norms[0]),
+        "fall_factor": float(factor) if finite else None,
+        "orders_of_magnitude": float(np.log10(factor)) if finite else None,
+    }
+
+
 def adding_problem(samples, timesteps, rng, marked_span=10):
     """The adding problem (Hochreiter & Schmidhuber 1997),
     with both marked numbers among the first steps.
@@ -94,13 +133,10 @@ def sequence_regressor(cell, timesteps, features, units, forget_bias=None, name=
     `options` go to the recurrent layer (e.g. activation="relu", recurrent_initializer=...).
     """
     inputs = keras.Input(shape=(timesteps, features), name="sequence")
-    layer = models.recurrent_layer(cell, units, **options)
+    layer = recurrent_layer(cell, units, forget_bias, **options)
     hidden = layer(inputs)  # (batch, units), the last hidden state
     outputs = keras.layers.Dense(1, name="prediction")(hidden)
-    model = keras.Model(inputs, outputs, name=name or f"{cell.lower()}_regressor")
-    if forget_bias is not None:
-        open_forget_gate(layer, forget_bias)
-    return model
+    return keras.Model(inputs, outputs, name=name or f"{cell.lower()}_regressor")
 
 
 def train_recording_gradients(model, inputs, targets, optimizer, steps):

@@ -16,10 +16,8 @@ def norms_at_initialisation(cell, forget_bias=None):
     # (16, 100, 1)
     inputs = np.random.default_rng(SEED).normal(size=(16, STEPS, 1)).astype("float32")
     training.seed_everything(SEED)
-    layer = models.recurrent_layer(cell, UNITS)
+    layer = gradients.recurrent_layer(cell, UNITS, forget_bias)
     layer.build(inputs.shape)
-    if forget_bias is not None:
-        gradients.open_forget_gate(layer, forget_bias)
     return gradients.input_gradient_norms(layer, inputs)
 
 
@@ -57,24 +55,48 @@ def test_lstm_with_keras_default_forget_bias_also_vanishes_at_initialisation(ini
     )
 
 
-def test_open_forget_gate_sets_the_forget_bias_only():
-    layer = keras.layers.LSTM(4)
-    layer.build((None, 3, 2))
-    kernel_before, _, bias_before = layer.get_weights()
-    gradients.open_forget_gate(layer, 3.0)
-    kernel, _, bias = layer.get_weights()
-    np.testing.assert_array_equal(bias[4:8], 3.0)
-    np.testing.assert_array_equal(np.delete(bias, range(4, 8)), np.delete(bias_before, range(4, 8)))
-    np.testing.assert_array_equal(kernel, kernel_before)
-    forget = cells.lstm_forward(np.zeros((1, 2, 2)), *layer.get_weights())["forget"]
+def test_forget_gate_bias_changes_the_forget_bias_only():
+    training.seed_everything(SEED)
+    keras_default = models.recurrent_layer("LSTM", 4)
+    keras_default.build((None, 3, 2))
+    training.seed_everything(SEED)
+    opened = gradients.recurrent_layer("LSTM", 4, forget_bias=3.0)
+    opened.build((None, 3, 2))
+    kernel_before, recurrent_before, bias_before = keras_default.get_weights()
+    kernel, recurrent, bias = opened.get_weights()
+    np.testing.assert_array_equal(bias_before, [0, 0, 0, 0, 1, 1, 1, 1, *[0] * 8])  # Keras' own
+    np.testing.assert_array_equal(bias, [0, 0, 0, 0, 3, 3, 3, 3, *[0] * 8])  # i, f, c, o
+    np.testing.assert_array_equal(kernel, kernel_before)  # the same seed, the same kernels
+    np.testing.assert_array_equal(recurrent, recurrent_before)
+    forget = cells.lstm_forward(np.zeros((1, 2, 2)), *opened.get_weights())["forget"]
     # zero input, zero state: f = sigma(3)
     np.testing.assert_allclose(forget, 1 / (1 + np.exp(-3.0)), rtol=1e-6)
+
+
+def test_recurrent_layer_without_forget_bias_is_the_models_layer():
+    training.seed_everything(SEED)
+    plain = gradients.recurrent_layer("GRU", 3)
+    assert isinstance(plain, keras.layers.GRU) and plain.name == "gru"
+    with pytest.raises(ValueError, match="no forget gate"):
+        gradients.recurrent_layer("SimpleRNN", 3, forget_bias=3.0)
 
 
 def test_fall_factor():
     assert gradients.fall_factor(np.array([0.01, 0.1, 1.0])) == pytest.approx(100.0)
     assert gradients.fall_factor(np.array([4.0, 2.0])) == pytest.approx(0.5)  # grows going back
     assert gradients.fall_factor(np.array([0.0, 1.0])) == np.inf
+
+
+def test_fall_summary():
+    norms = np.logspace(-4, 0, 101)  # 1e-4 at the first step up to 1 at the last
+    summary = gradients.fall_summary(norms)
+    assert summary["norm_last_step"] == pytest.approx(1.0)
+    assert summary["norm_50_back"] == pytest.approx(1e-2)
+    assert summary["norm_first_step"] == pytest.approx(1e-4)
+    assert summary["fall_factor"] == pytest.approx(1e4)
+    assert summary["orders_of_magnitude"] == pytest.approx(4.0)
+    underflow = gradients.fall_summary(np.append(0.0, norms[1:]))
+    assert underflow["fall_factor"] is None and underflow["orders_of_magnitude"] is None
 
 
 def test_adding_problem_marks_two_early_steps_and_sums_them():
