@@ -85,29 +85,28 @@ def build_parser():
 
 def build_model(vocabulary_size, sequence_length, recurrent_layer=None):
     """Token ids (reviews, sequence_length) -> Embedding -> SimpleRNN, its state after every
-    word -> their average over the review -> P(positive) (reviews, 1).
+    word -> the average of those states over the review -> P(positive) (reviews, 1).
 
-    mask_zero=True: id 0 is padding; the SimpleRNN skips masked steps and the average leaves
-    them out. Why the average and not the last state: a SimpleRNN's state is mostly its last
-    few words (see inside_the_cells.py), so a classifier of the last state alone never sees the
-    start of a long review, and on a small file it barely learns at all (test ROC AUC 0.48 on
-    1,000 movie snippets, against 0.67 with the average). Each state still carries what came
-    just before its word: "not" changes the state after "flattering".
-    recurrent_layer: the layer that reads the word vectors, returning its state at every step
-    (default: the case's SimpleRNN); compare_cells.py passes an LSTM or a GRU here.
+    mask_zero=True: id 0 is padding. The SimpleRNN skips the masked steps, and the average
+    leaves them out.
+    Why the average, and not the last state? A SimpleRNN's state holds mostly its last few
+    words (see inside_the_cells.py). A classifier of the last state alone never sees the start
+    of a long review. On a small file it barely learns at all: test ROC AUC 0.48 on 1,000 movie
+    snippets, against 0.67 with the average. Each state still carries what came just before its
+    word: "not" changes the state after "flattering".
+    recurrent_layer: the layer that reads the word vectors and returns its state at every step
+    (default: the case's SimpleRNN). compare_cells.py passes an LSTM or a GRU here.
     """
     token_ids = keras.Input(shape=(sequence_length,), dtype="int64", name="token_ids")
     word_vectors = keras.layers.Embedding(
         vocabulary_size, EMBEDDING_DIM, mask_zero=True, name="embedding"
     )(token_ids)  # (reviews, sequence_length, EMBEDDING_DIM)
     word_vectors = keras.layers.Dropout(EMBEDDING_DROPOUT, name="embedding_dropout")(word_vectors)
-    if (
-        recurrent_layer is None
-    ):  # made here, after the layers above, as Keras draws its seeds in order
+    if recurrent_layer is None:
+        # Made here, after the layers above: Keras draws the layers' seeds in this order.
         recurrent_layer = keras.layers.SimpleRNN(RNN_SIZE, return_sequences=True, name="simple_rnn")
     states = recurrent_layer(word_vectors)  # (reviews, sequence_length, RNN_SIZE), one per word
-    # (reviews, RNN_SIZE)
-    average = keras.layers.GlobalAveragePooling1D(name="average_state")(states)
+    average = keras.layers.GlobalAveragePooling1D(name="average_state")(states)  # (reviews, 64)
     probability = keras.layers.Dense(1, activation="sigmoid", name="positive_probability")(average)
     return keras.Model(token_ids, probability, name=f"{recurrent_layer.name}_classifier")
 

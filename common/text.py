@@ -1,5 +1,5 @@
-"""Reviews to labels and token ids:
-loading, the label rule, standardisation, vectorising, baselines.
+"""From a file of reviews to labels and token ids: loading, the label rule, standardisation,
+vectorising, the baselines and the scores.
 
 Text goes through three stages, each one a learner can look at in the debugger:
 
@@ -168,8 +168,8 @@ class Reviews:
 
 
 def find_text_columns(table, requested=None):
-    """The text columns: `requested` (each matched like --target),
-    else Title, Review Text, Class Name that exist."""
+    """The text columns: `requested` (each name matched as --target is matched). Without it,
+    those of Class Name, Title and Review Text that the file has."""
     if requested:
         columns = [closest_column(name, table.columns) for name in requested]
     else:
@@ -247,7 +247,8 @@ def labels_from(values, column):
 def join_cells(table):
     """One text per row from its text cells: ("Dresses", NaN, "Love it") -> "Dresses Love it".
 
-    An empty or missing cell adds nothing; column by column, so 23,000 rows take milliseconds.
+    An empty or missing cell adds nothing. The work goes column by column, so 23,000 rows take
+    milliseconds.
     """
     joined = pd.Series("", index=table.index)
     for column in table.columns:
@@ -260,9 +261,9 @@ def join_cells(table):
 def load_reviews(path, text_columns=None, label_column="Rating"):
     """Read a CSV of reviews and apply the course's protocol (docs/PROTOCOL.md, "Text").
 
-    Drops rows whose Class Name is missing when that column is one of the text columns
-    (otherwise rows with no text at all), and nothing else; joins the text columns with spaces
-    (an empty cell adds nothing) and turns the label column into 0/1.
+    When Class Name is one of the text columns, rows without a Class Name are dropped.
+    Otherwise rows with no text at all are dropped. No other row is dropped. The text columns
+    are joined with spaces (an empty cell adds nothing), and the label column becomes 0/1.
     """
     table = read_table(path)
     text_columns = find_text_columns(table, text_columns)
