@@ -258,7 +258,7 @@ def main(argv=None):
     report.step(9, "Read new reviews: raw text in, probability out")
     end_to_end = with_vectorizer(vectorizer, model)  # raw review strings in, P(positive) out
     challenge_results = None
-    if reviews.embedded:  # the examples and the challenge set are clothing reviews
+    if reviews.source.embedded:  # the examples and the challenge set are clothing reviews
         challenge_table = text.load_challenge(CHALLENGE_DATA)  # columns text, label, category
         new_reviews = [*EXAMPLES, *challenge_table["text"]]  # read in one call: one traced function
         new_probabilities = end_to_end.predict(text.as_text_input(new_reviews), verbose=0)[:, 0]

@@ -30,7 +30,6 @@ metrics.json and the plots are made from the Run (common/machinery/review_files.
 a run prints come from common/report/text.py.
 """
 
-import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -148,18 +147,25 @@ def as_text_input(texts):
 
 
 @dataclass(frozen=True)
+class Source:
+    """The file the reviews came from."""
+
+    path: Path  # the file read
+    embedded: bool = False  # True for the course's reviews in data/ (no --data)
+    notes: list = field(default_factory=list)  # what loading dropped, and why
+
+
+@dataclass(frozen=True)
 class Reviews:
     """Reviews ready for a split: one text and one 0/1 label per kept row."""
 
     table: pd.DataFrame  # the kept rows, every column of the file
     texts: np.ndarray  # (reviews,) str: the text columns joined with spaces
     labels: np.ndarray  # (reviews,) int 0/1
-    text_columns: list
+    text_columns: list  # joined in this order
     label_column: str
     label_rule: str  # "0/1 as given" or "rating > 3"
-    notes: list = field(default_factory=list)  # what loading dropped, and why
-    path: Path = None  # the file read
-    embedded: bool = False  # True for the course's reviews in data/ (no --data)
+    source: Source  # the file, and what loading dropped from it
 
     @property
     def positive_share(self):
@@ -258,12 +264,13 @@ def join_cells(table):
     return joined.str.strip()
 
 
-def load_reviews(path, text_columns=None, label_column="Rating"):
+def load_reviews(path, text_columns=None, label_column="Rating", embedded=False):
     """Read a CSV of reviews and apply the course's protocol (docs/PROTOCOL.md, "Text").
 
     When Class Name is one of the text columns, rows without a Class Name are dropped.
     Otherwise rows with no text at all are dropped. No other row is dropped. The text columns
     are joined with spaces (an empty cell adds nothing), and the label column becomes 0/1.
+    embedded: True when `path` is the course's file in data/ (the case was given no --data).
     """
     table = read_table(path)
     text_columns = find_text_columns(table, text_columns)
@@ -294,8 +301,7 @@ def load_reviews(path, text_columns=None, label_column="Rating"):
         text_columns=text_columns,
         label_column=label_column,
         label_rule=rule,
-        notes=notes,
-        path=Path(path),
+        source=Source(Path(path), embedded, notes),
     )
 
 
@@ -308,7 +314,7 @@ def load_case_reviews(args, embedded_data, min_reviews, min_per_class):
     """
     embedded = args.data is None
     path = embedded_data if embedded else Path(args.data)
-    reviews = load_reviews(path, args.text_columns, args.label_column)
+    reviews = load_reviews(path, args.text_columns, args.label_column, embedded)
     count = len(reviews.labels)
     smaller_class = int(min(reviews.labels.sum(), count - reviews.labels.sum()))
     if count < min_reviews or smaller_class < min_per_class:
@@ -317,7 +323,7 @@ def load_case_reviews(args, embedded_data, min_reviews, min_per_class):
             "are too few to train and test on: "
             f"use a file with at least {min_reviews} reviews and {min_per_class} of each class"
         )
-    return dataclasses.replace(reviews, embedded=embedded)
+    return reviews
 
 
 def course_split(texts, labels, test_fraction, validation_fraction, seed, split_seed=42):

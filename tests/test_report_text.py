@@ -22,9 +22,9 @@ def reviews(embedded):
         text_columns=["Review Text"],
         label_column="Recommended",
         label_rule="0/1 as given",
-        notes=["dropped 3 rows with no text at all"],
-        path=Path("/data/mine.csv"),
-        embedded=embedded,
+        source=text.Source(
+            Path("/data/mine.csv"), embedded, ["dropped 3 rows with no text at all"]
+        ),
     )
 
 

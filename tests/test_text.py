@@ -181,7 +181,7 @@ def test_protocol_drops_only_rows_without_class_name(tmp_path):
         "Pants",
     ]
     assert list(reviews.labels) == [1, 0, 1]
-    assert reviews.notes == ["dropped 1 rows with no Class Name (the course's protocol)"]
+    assert reviews.source.notes == ["dropped 1 rows with no Class Name (the course's protocol)"]
 
 
 def test_without_class_name_rows_with_no_text_at_all_are_dropped(tmp_path):
@@ -224,10 +224,10 @@ def test_case_reviews_come_from_data_or_the_embedded_file(tmp_path):
     table = pd.DataFrame({"Review Text": [f"review {i}" for i in range(10)], "Rating": [5, 1] * 5})
     path = write_csv(tmp_path / "mine.csv", table)
     reviews = text.load_case_reviews(case_flags(str(path)), ROOT / "none.csv", 10, 5)
-    assert reviews.path == path and reviews.embedded is False
+    assert reviews.source.path == path and reviews.source.embedded is False
     assert reviews.positive_share == 0.5 and list(reviews.labels[:2]) == [1, 0]
     embedded = text.load_case_reviews(case_flags(), path, 10, 5)  # `path` stands in for data/
-    assert embedded.embedded is True and embedded.path == path
+    assert embedded.source.embedded is True and embedded.source.path == path
 
 
 def test_too_few_reviews_or_too_few_of_one_class_is_an_error(tmp_path):

@@ -46,9 +46,9 @@ def metrics(run, start):
         "schema": 1,
         "case": run.case,
         "data": {
-            "path": str(reviews.path),
+            "path": str(reviews.source.path),
             "rows": len(reviews.texts),
-            "embedded": reviews.embedded,
+            "embedded": reviews.source.embedded,
             "text_columns": reviews.text_columns,
             "label": f"{reviews.label_column} ({reviews.label_rule})",
         },

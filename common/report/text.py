@@ -26,16 +26,16 @@ def describe(probability):
 def loaded(reviews):
     """Step 1: the file, its text and label columns, what was cleaned, the class balance."""
     indent(
-        f"{len(reviews.texts)} reviews from {reviews.path.name}; "
+        f"{len(reviews.texts)} reviews from {reviews.source.path.name}; "
         f"text: {' + '.join(reviews.text_columns)}; "
         f"label: {reviews.label_column} ({reviews.label_rule})"
     )
-    if reviews.embedded:
+    if reviews.source.embedded:
         indent(
             "(the course's reviews: the public Women's E-Commerce Clothing Reviews, CC0; "
             "--data PATH uses your own file)"
         )
-    for note in reviews.notes:
+    for note in reviews.source.notes:
         indent(f"cleaned: {note}")
     positive = reviews.positive_share
     indent(f"class balance: {positive:.1%} positive, {1 - positive:.1%} negative")
@@ -44,7 +44,7 @@ def loaded(reviews):
 def look_title(reviews):
     """Step 2's heading: the course's columns for its reviews, the label column for a file of
     your own."""
-    if reviews.embedded:
+    if reviews.source.embedded:
         return "Look at the data: ratings, classes, recommendations, review length"
     return f"Look at the data: {reviews.label_column} and review length"
 
@@ -59,7 +59,7 @@ def review_lengths(lengths):
 
 def split_title(reviews):
     """Step 3's heading."""
-    part = "the course's test part" if reviews.embedded else "a test part"
+    part = "the course's test part" if reviews.source.embedded else "a test part"
     return f"Split: {part}, validation out of the training part"
 
 
