@@ -1,5 +1,5 @@
-"""Reviews to labels and token ids:
-loading, the label rule, standardisation, vectorising, baselines.
+"""From a file of reviews to labels and token ids: loading, the label rule, standardisation,
+vectorising, the baselines and the scores.
 
 Text goes through three stages, each one a learner can look at in the debugger:
 
@@ -13,9 +13,25 @@ stay, as words of their own, and punctuation goes.
 
 Importing this module registers `standardize_review` with Keras, so a saved model.keras that
 holds the vectoriser loads with `keras.saving.load_model(path)` (safe mode on, no custom_objects).
+
+Case 8-1 writes its lesson (vectorise, build, compile, fit, predict) in its own `main`. The checks
+around the lesson are one call each here, and each returns a frozen record that does not change
+after it is made:
+
+    reviews = text.load_case_reviews(args, EMBEDDED_DATA, MIN_REVIEWS, MIN_PER_CLASS)  # Step 1
+    prepared = text.prepare_check(vectorizer, train_texts, test_sequences, test_fraction)  # 4
+    baselines = text.fit_baselines(train_texts, train_labels, test_texts, test_labels)  # Step 5
+    trained = text.Trained(history, plan, seconds, params)                     # Step 7
+    evaluation = text.evaluate(test_labels, test_probabilities, baselines)     # Step 8
+    challenge = text.score_challenge(table, probabilities, tfidf_logreg, path)  # Step 9
+    run = text.Run(case, reviews, prepared, trained, evaluation, challenge)    # Step 10
+
+metrics.json and the plots are made from the Run (common/machinery/review_files.py); the words
+a run prints come from common/report/text.py.
 """
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from common.machinery.errors import UsageError
 from common.machinery.series import closest_column, read_table
@@ -73,12 +89,14 @@ def token_counts(texts):
     return tf.strings.split(cleaned).row_lengths().numpy()
 
 
-def sequence_length_for(train_texts, percentile, smallest=8):
-    """Tokens kept per review: the `percentile`-th percentile of training review lengths.
+def sequence_length_for(train_texts, percentile, longest=None, smallest=8):
+    """Tokens kept per review: the `percentile`-th percentile of training review lengths, at
+    least `smallest` and at most `longest` (None: no upper limit).
 
-    Longer reviews lose their last tokens, shorter ones are padded with id 0 (masked away).
+    Longer reviews lose their last tokens. Shorter ones are padded with id 0 (masked away).
     """
-    return max(smallest, int(np.ceil(np.percentile(token_counts(train_texts), percentile))))
+    length = max(smallest, int(np.ceil(np.percentile(token_counts(train_texts), percentile))))
+    return length if longest is None else min(longest, length)
 
 
 def make_vectorizer(train_texts, max_tokens, sequence_length):
@@ -128,22 +146,36 @@ def as_text_input(texts):
     return tf.constant([[text] for text in texts], dtype=tf.string)
 
 
-@dataclass
+@dataclass(frozen=True)
+class Source:
+    """The file the reviews came from."""
+
+    path: Path  # the file read
+    embedded: bool = False  # True for the course's reviews in data/ (no --data)
+    notes: list = field(default_factory=list)  # what loading dropped, and why
+
+
+@dataclass(frozen=True)
 class Reviews:
     """Reviews ready for a split: one text and one 0/1 label per kept row."""
 
     table: pd.DataFrame  # the kept rows, every column of the file
     texts: np.ndarray  # (reviews,) str: the text columns joined with spaces
     labels: np.ndarray  # (reviews,) int 0/1
-    text_columns: list
+    text_columns: list  # joined in this order
     label_column: str
     label_rule: str  # "0/1 as given" or "rating > 3"
-    notes: list = field(default_factory=list)
+    source: Source  # the file, and what loading dropped from it
+
+    @property
+    def positive_share(self):
+        """The share of reviews labelled 1: 0.775 on the course's reviews."""
+        return float(np.mean(self.labels))
 
 
 def find_text_columns(table, requested=None):
-    """The text columns: `requested` (each matched like --target),
-    else Title, Review Text, Class Name that exist."""
+    """The text columns: `requested` (each name matched as --target is matched). Without it,
+    those of Class Name, Title and Review Text that the file has."""
     if requested:
         columns = [closest_column(name, table.columns) for name in requested]
     else:
@@ -221,7 +253,8 @@ def labels_from(values, column):
 def join_cells(table):
     """One text per row from its text cells: ("Dresses", NaN, "Love it") -> "Dresses Love it".
 
-    An empty or missing cell adds nothing; column by column, so 23,000 rows take milliseconds.
+    An empty or missing cell adds nothing. The work goes column by column, so 23,000 rows take
+    milliseconds.
     """
     joined = pd.Series("", index=table.index)
     for column in table.columns:
@@ -231,12 +264,13 @@ def join_cells(table):
     return joined.str.strip()
 
 
-def load_reviews(path, text_columns=None, label_column="Rating"):
+def load_reviews(path, text_columns=None, label_column="Rating", embedded=False):
     """Read a CSV of reviews and apply the course's protocol (docs/PROTOCOL.md, "Text").
 
-    Drops rows whose Class Name is missing when that column is one of the text columns
-    (otherwise rows with no text at all), and nothing else; joins the text columns with spaces
-    (an empty cell adds nothing) and turns the label column into 0/1.
+    When Class Name is one of the text columns, rows without a Class Name are dropped.
+    Otherwise rows with no text at all are dropped. No other row is dropped. The text columns
+    are joined with spaces (an empty cell adds nothing), and the label column becomes 0/1.
+    embedded: True when `path` is the course's file in data/ (the case was given no --data).
     """
     table = read_table(path)
     text_columns = find_text_columns(table, text_columns)
@@ -267,8 +301,29 @@ def load_reviews(path, text_columns=None, label_column="Rating"):
         text_columns=text_columns,
         label_column=label_column,
         label_rule=rule,
-        notes=notes,
+        source=Source(Path(path), embedded, notes),
     )
+
+
+def load_case_reviews(args, embedded_data, min_reviews, min_per_class):
+    """Step 1 of case 8-1: the reviews of --data, or of `embedded_data` without it.
+
+    args: the parsed flags (--data, --text-columns, --label-column). A file with fewer than
+    `min_reviews` reviews, or fewer than `min_per_class` in its smaller class, cannot give a
+    training, a validation and a test part: it raises UsageError. Returns a Reviews.
+    """
+    embedded = args.data is None
+    path = embedded_data if embedded else Path(args.data)
+    reviews = load_reviews(path, args.text_columns, args.label_column, embedded)
+    count = len(reviews.labels)
+    smaller_class = int(min(reviews.labels.sum(), count - reviews.labels.sum()))
+    if count < min_reviews or smaller_class < min_per_class:
+        raise UsageError(
+            f"{count} reviews, {smaller_class} of them in the smaller class, "
+            "are too few to train and test on: "
+            f"use a file with at least {min_reviews} reviews and {min_per_class} of each class"
+        )
+    return reviews
 
 
 def course_split(texts, labels, test_fraction, validation_fraction, seed, split_seed=42):
@@ -290,6 +345,42 @@ def course_split(texts, labels, test_fraction, validation_fraction, seed, split_
         stratify=train_labels,
     )
     return train_texts, validation_texts, test_texts, train_labels, validation_labels, test_labels
+
+
+def standardize_example(texts, length=80):
+    """The first review with an apostrophe (else the first review), cut to `length` characters,
+    before and after standardisation: ("I don't love it", "i do not love it")."""
+    example = next((review for review in texts if "'" in review or "’" in review), texts[0])
+    short = example[:length]
+    return short, standardize([short])[0]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Step 4: how the reviews became token ids. Also metrics.json's `protocol` block."""
+
+    test_fraction: float  # the share of reviews in the test part (--test-fraction)
+    sequence_length: int  # token ids per review, padding included
+    vocabulary_size: int  # ids the vectoriser knows, padding (0) and [UNK] (1) included
+    unknown_share: float  # the share of test words that are not in the vocabulary
+    example: tuple  # a training review before and after standardisation
+
+
+def prepare_check(vectorizer, train_texts, test_sequences, test_fraction):
+    """Step 4's check: what the vectoriser learnt on the training part, and how much of the
+    test part it knows.
+
+    test_sequences: (test reviews, sequence_length) ids, 0 = padding, 1 = [UNK]. On the course's
+    reviews, 0.5 % of the test words are unknown. Returns a Prepared.
+    """
+    words = test_sequences[test_sequences != 0]  # (test words,) ids, padding left out
+    return Prepared(
+        test_fraction=test_fraction,
+        sequence_length=int(test_sequences.shape[1]),
+        vocabulary_size=len(vectorizer.get_vocabulary()),
+        unknown_share=float(np.mean(words == 1)),
+        example=standardize_example(train_texts),
+    )
 
 
 def classification_scores(labels, probabilities, threshold=0.5):
@@ -349,6 +440,78 @@ def tfidf_logreg_baseline(train_texts, train_labels, test_texts):
     return TfidfLogreg().fit(train_texts, train_labels).positive_probability(test_texts)
 
 
+@dataclass(frozen=True)
+class Baselines:
+    """Step 5: the common-sense classifiers, fitted on the training part, read on the test part."""
+
+    tfidf_logreg: TfidfLogreg  # fitted: it reads raw review strings (the challenge set too)
+    probabilities: dict  # {"majority": (test,), "tfidf_logreg": (test,)} P(positive)
+    scores: dict  # {"majority": classification_scores, "tfidf_logreg": ...}
+
+
+def fit_baselines(train_texts, train_labels, test_texts, test_labels):
+    """The two baselines a network must beat, scored like the network. Returns a Baselines."""
+    tfidf_logreg = TfidfLogreg().fit(train_texts, train_labels)  # fitted on the training part
+    probabilities = {
+        "majority": majority_baseline(train_labels, len(test_labels)),
+        "tfidf_logreg": tfidf_logreg.positive_probability(test_texts),
+    }
+    scores = {name: classification_scores(test_labels, p) for name, p in probabilities.items()}
+    return Baselines(tfidf_logreg, probabilities, scores)
+
+
+@dataclass(frozen=True)
+class Trained:
+    """Step 7: what training did. Also metrics.json's `training` block."""
+
+    history: object  # Keras' History from fit(): one value per epoch for each metric
+    plan: dict  # training.budget's: epochs (at most), batch_size, patience, ...
+    seconds: float  # from the start of Step 1 to the end of fit()
+    params: int  # the network's weights, counted
+
+    @property
+    def epochs_run(self):
+        """Epochs trained: early stopping may stop before plan["epochs"]."""
+        return len(self.history.history["loss"])
+
+    @property
+    def kept_epoch(self):
+        """The epoch whose weights early stopping kept: the best validation AUC (from 1)."""
+        return 1 + int(np.argmax(self.history.history["val_auc"]))
+
+    @property
+    def best_auc(self):
+        """The validation AUC of the kept epoch."""
+        return float(max(self.history.history["val_auc"]))
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Step 8: the network and the baselines on the same test reviews."""
+
+    test_labels: np.ndarray  # (test,) 0/1
+    test_probabilities: np.ndarray  # (test,) the network's P(positive)
+    baselines: Baselines  # Step 5
+    results: dict  # {network name: scores, "majority": scores, "tfidf_logreg": scores}
+
+    @property
+    def network(self):
+        """The network's name in the results, e.g. "SimpleRNN"."""
+        return next(iter(self.results))
+
+    @property
+    def gain(self):
+        """The network's accuracy minus the majority class's: +0.125 on the course's reviews."""
+        return self.results[self.network]["accuracy"] - self.results["majority"]["accuracy"]
+
+
+def evaluate(test_labels, test_probabilities, baselines, network="SimpleRNN"):
+    """Step 8: the network's test scores beside the baselines'. Returns an Evaluation."""
+    results = {network: classification_scores(test_labels, test_probabilities)}
+    results.update(baselines.scores)
+    return Evaluation(test_labels, test_probabilities, baselines, results)
+
+
 CHALLENGE_COLUMNS = ("text", "label", "category")
 
 
@@ -391,3 +554,37 @@ def challenge_scores(table, probabilities):
         "correct": int(correct.sum()),
         "total": len(correct),
     }
+
+
+@dataclass(frozen=True)
+class Challenge:
+    """Step 9: the network and TF-IDF + logistic regression on a challenge file."""
+
+    path: Path  # the challenge file
+    scores: dict  # {network name: challenge_scores, "tfidf_logreg": challenge_scores}
+
+
+def score_challenge(table, probabilities, tfidf_logreg, path, network="SimpleRNN"):
+    """The network's challenge scores beside TF-IDF + logistic regression's.
+
+    table: load_challenge's table; probabilities: (rows,) the network's P(positive) on its
+    texts; tfidf_logreg: the fitted baseline (Baselines.tfidf_logreg). Returns a Challenge.
+    """
+    tfidf_probabilities = tfidf_logreg.positive_probability(table["text"].tolist())
+    scores = {
+        network: challenge_scores(table, probabilities),
+        "tfidf_logreg": challenge_scores(table, tfidf_probabilities),
+    }
+    return Challenge(Path(path), scores)
+
+
+@dataclass(frozen=True)
+class Run:
+    """What one run of case 8-1 learned. metrics.json and the plots are made from it."""
+
+    case: str  # the script's name, "case8_1_rnn"
+    reviews: Reviews  # Step 1: the file, its text columns and its labels
+    prepared: Prepared  # Step 4: the test fraction, the sequence length, the vocabulary
+    trained: Trained  # Step 7: the history, the budget, the time
+    evaluation: Evaluation  # Step 8: the test scores (Step 5's baselines inside)
+    challenge: Challenge = None  # Step 9; None for a learner's own file

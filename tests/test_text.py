@@ -1,6 +1,8 @@
 """common/text.py: standardisation, the vocabulary, the label rule, loading reviews, scores,
-baselines, the challenge set; and the embedded review files."""
+baselines, the challenge set, the step records of case 8-1; and the embedded review files."""
 
+import dataclasses
+from argparse import Namespace
 from pathlib import Path
 
 from common import text
@@ -67,6 +69,8 @@ def test_sequence_length_is_a_percentile_of_training_lengths():
     reviews = [" ".join(["word"] * n) for n in range(1, 101)]  # 1..100 words
     assert text.sequence_length_for(reviews, 95) == 96  # ceil(95.05)
     assert text.sequence_length_for(["one two"], 95) == 8  # never shorter than `smallest`
+    assert text.sequence_length_for(reviews, 95, longest=40) == 40  # never longer than `longest`
+    assert text.sequence_length_for(reviews, 95, longest=100) == 96
 
 
 # --- vocabulary ---------------------------------------------------------------------------------
@@ -90,6 +94,19 @@ def test_vectorizer_truncates_long_reviews_to_the_sequence_length():
     assert text.decode(
         text.vectorize(vectorizer, ["a b c d e"])[0], vectorizer.get_vocabulary()
     ) == ["a", "b", "c"]
+
+
+def test_prepare_check_counts_the_unknown_test_words():
+    train_texts = ["soft fabric", "it's not soft"]
+    vectorizer = text.make_vectorizer(train_texts, max_tokens=100, sequence_length=5)
+    test_sequences = text.vectorize(vectorizer, ["itchy fabric", "soft soft zip"])  # 2 of 5 unknown
+    prepared = text.prepare_check(vectorizer, train_texts, test_sequences, test_fraction=0.25)
+    assert prepared.sequence_length == 5 and prepared.test_fraction == 0.25
+    assert prepared.vocabulary_size == 6  # "", [UNK], soft, fabric, its, not
+    assert prepared.unknown_share == pytest.approx(2 / 5)  # padding is not a word
+    assert prepared.example == ("it's not soft", "its not soft")  # the first with an apostrophe
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        prepared.sequence_length = 6  # a record does not change after it is made
 
 
 # --- the label rule -----------------------------------------------------------------------------
@@ -164,7 +181,7 @@ def test_protocol_drops_only_rows_without_class_name(tmp_path):
         "Pants",
     ]
     assert list(reviews.labels) == [1, 0, 1]
-    assert reviews.notes == ["dropped 1 rows with no Class Name (the course's protocol)"]
+    assert reviews.source.notes == ["dropped 1 rows with no Class Name (the course's protocol)"]
 
 
 def test_without_class_name_rows_with_no_text_at_all_are_dropped(tmp_path):
@@ -196,6 +213,32 @@ def test_an_entirely_empty_text_column_is_an_error(tmp_path):
     )
     with pytest.raises(UsageError, match="'Title' is empty in every row"):
         text.load_reviews(path)
+
+
+def case_flags(data=None):
+    """The flags load_case_reviews reads, as the case's parser gives them."""
+    return Namespace(data=data, text_columns=None, label_column="Rating")
+
+
+def test_case_reviews_come_from_data_or_the_embedded_file(tmp_path):
+    table = pd.DataFrame({"Review Text": [f"review {i}" for i in range(10)], "Rating": [5, 1] * 5})
+    path = write_csv(tmp_path / "mine.csv", table)
+    reviews = text.load_case_reviews(case_flags(str(path)), ROOT / "none.csv", 10, 5)
+    assert reviews.source.path == path and reviews.source.embedded is False
+    assert reviews.positive_share == 0.5 and list(reviews.labels[:2]) == [1, 0]
+    embedded = text.load_case_reviews(case_flags(), path, 10, 5)  # `path` stands in for data/
+    assert embedded.source.embedded is True and embedded.source.path == path
+
+
+def test_too_few_reviews_or_too_few_of_one_class_is_an_error(tmp_path):
+    table = pd.DataFrame({"Review Text": [f"review {i}" for i in range(12)], "Rating": [5] * 12})
+    table.loc[:2, "Rating"] = 1  # 3 negative reviews, 9 positive
+    flags = case_flags(str(write_csv(tmp_path / "mine.csv", table)))
+    with pytest.raises(UsageError, match="12 reviews, 3 of them in the smaller class"):
+        text.load_case_reviews(flags, None, 12, 4)
+    with pytest.raises(UsageError, match="at least 13 reviews"):
+        text.load_case_reviews(flags, None, 13, 3)
+    assert len(text.load_case_reviews(flags, None, 12, 3).texts) == 12
 
 
 # --- scores and baselines -----------------------------------------------------------------------
@@ -232,6 +275,52 @@ def test_tfidf_baseline_reads_negations_through_word_pairs():
     )
     assert probabilities.shape == (2,)
     assert probabilities[0] > 0.5 > probabilities[1]
+
+
+def toy_reviews():
+    """Thirty short training reviews, their labels, and four test reviews with theirs."""
+    train_texts = ["soft and lovely", "not lovely", "so soft", "not nice", "nice fit", "torn"] * 5
+    train_labels = np.array([1, 0, 1, 0, 1, 0] * 5)
+    return train_texts, train_labels, ["lovely fit", "not soft", "nice", "torn seam"], [1, 0, 1, 0]
+
+
+def test_fit_baselines_scores_both_baselines_on_the_test_part():
+    train_texts, train_labels, test_texts, test_labels = toy_reviews()
+    baselines = text.fit_baselines(train_texts, train_labels, test_texts, test_labels)
+    assert list(baselines.scores) == ["majority", "tfidf_logreg"]
+    np.testing.assert_allclose(baselines.probabilities["majority"], [0.5] * 4)
+    assert baselines.scores["majority"]["roc_auc"] == 0.5  # one probability for every review
+    tfidf = baselines.probabilities["tfidf_logreg"]
+    assert min(tfidf[[0, 2]]) > 0.5 > max(tfidf[[1, 3]])  # the praise above the complaints
+    assert baselines.scores["tfidf_logreg"] == {
+        "accuracy": 1.0,
+        "precision": 1.0,
+        "recall": 1.0,
+        "f1": 1.0,
+        "roc_auc": 1.0,
+    }
+    # The fitted baseline reads new raw reviews too (the challenge set, in Step 9).
+    assert baselines.tfidf_logreg.positive_probability(["so lovely"])[0] > 0.5
+
+
+def test_evaluate_puts_the_network_first_and_measures_its_gain():
+    train_texts, train_labels, test_texts, test_labels = toy_reviews()
+    baselines = text.fit_baselines(train_texts, train_labels, test_texts, test_labels)
+    evaluation = text.evaluate(test_labels, np.array([0.9, 0.2, 0.4, 0.1]), baselines)
+    assert list(evaluation.results) == ["SimpleRNN", "majority", "tfidf_logreg"]
+    assert evaluation.network == "SimpleRNN"
+    assert evaluation.results["SimpleRNN"]["accuracy"] == 0.75  # the third review is missed
+    assert evaluation.results["SimpleRNN"]["roc_auc"] == 1.0  # though it still ranks above both
+    # The majority baseline calls all four positive (0.5 >= 0.5): accuracy 0.5, a gain of 0.25.
+    assert evaluation.gain == pytest.approx(0.25)
+    lstm = text.evaluate(test_labels, np.array([0.9, 0.2, 0.4, 0.1]), baselines, network="LSTM")
+    assert list(lstm.results)[0] == "LSTM" and lstm.gain == pytest.approx(0.25)
+
+
+def test_trained_reads_the_epochs_and_the_kept_epoch_from_the_history():
+    history = Namespace(history={"loss": [0.6, 0.5, 0.45, 0.44], "val_auc": [0.8, 0.9, 0.88, 0.85]})
+    trained = text.Trained(history, {"epochs": 25, "batch_size": 256}, seconds=12.3, params=10)
+    assert trained.epochs_run == 4 and trained.kept_epoch == 2 and trained.best_auc == 0.9
 
 
 # --- the embedded data: the course's real reviews, and the challenge set ------------------------
@@ -275,6 +364,12 @@ def test_challenge_scores_per_category(tmp_path):
         "correct": 3,
         "total": 4,
     }
+    train_texts, train_labels, _, _ = toy_reviews()
+    tfidf_logreg = text.TfidfLogreg().fit(train_texts, train_labels)
+    challenge = text.score_challenge(table, np.array([0.9, 0.2, 0.7, 0.8]), tfidf_logreg, path)
+    assert challenge.path == path and list(challenge.scores) == ["SimpleRNN", "tfidf_logreg"]
+    assert challenge.scores["SimpleRNN"] == scores
+    assert challenge.scores["tfidf_logreg"]["total"] == 4
 
 
 def test_a_challenge_file_without_its_columns_or_with_other_labels_is_an_error(tmp_path):
