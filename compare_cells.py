@@ -249,23 +249,11 @@ def review_parts(case, quick, data_path=None):
     }
 
 
-def tfidf_baseline(parts, challenge):
-    """TF-IDF + logistic regression, case 8-1's strong baseline, fitted on the training part.
+def review_inputs(vectorizer, texts):
+    """Both inputs of every review model: token ids, and the raw reviews for the wide path."""
+    from common import text  # needs TensorFlow: see text_task
 
-    Returns its positive probabilities on the test reviews, (reviews,), and its entry in the
-    table: {"name", "value": its test ROC AUC, "challenge": its challenge set scores}.
-    """
-    from common import text
-
-    (train_texts, train_labels), (test_texts, test_labels) = parts["train"], parts["test"]
-    tfidf_logreg = text.TfidfLogreg().fit(train_texts, train_labels)
-    probabilities = tfidf_logreg.positive_probability(test_texts)
-    challenge_probabilities = tfidf_logreg.positive_probability(challenge["text"].tolist())
-    return probabilities, {
-        "name": "tfidf_logreg",
-        "value": text.classification_scores(test_labels, probabilities)["roc_auc"],
-        "challenge": text.challenge_scores(challenge, challenge_probabilities),
-    }
+    return {"token_ids": text.vectorize(vectorizer, texts), "review": text.as_text_input(texts)}
 
 
 def wide_and_deep_inputs(cell, both):
@@ -273,47 +261,64 @@ def wide_and_deep_inputs(cell, both):
     return both if cell == "wide_and_deep" else both["token_ids"]
 
 
-def score_reviews(model, test, challenge, tfidf, resamples):
-    """The text task's evaluate: test ROC AUC, and the details {"bootstrap": the paired bootstrap
-    interval of its difference to TF-IDF + LR's, "challenge": the challenge set's accuracy per
-    category}.
+def review_scoring(case, parts, vectorizer, quick):
+    """How the text task scores a model, and its best baseline: TF-IDF + logistic regression,
+    fitted on the training part.
 
-    test: (both inputs, labels); challenge: (the challenge table, its inputs); tfidf: TF-IDF +
-    LR's test probabilities, (reviews,); resamples: the bootstrap's.
+    Returns (evaluate, baseline). evaluate(model) -> (test ROC AUC, {"bootstrap": the paired
+    bootstrap interval of its difference to TF-IDF + LR's, "challenge": the challenge set's
+    accuracy per category}). baseline: {"name", "value": TF-IDF + LR's test ROC AUC,
+    "challenge": its challenge set scores}.
     """
     from common import text
 
-    (test_inputs, test_labels), (table, challenge_inputs) = test, challenge
-    cell = "wide_and_deep" if model.name.startswith("wide_and_deep") else "other"
-    probabilities = model.predict(
-        wide_and_deep_inputs(cell, test_inputs), batch_size=256, verbose=0
-    )[:, 0]
-    challenge_probabilities = model.predict(
-        wide_and_deep_inputs(cell, challenge_inputs), verbose=0
-    )[:, 0]
-    details = {
-        "bootstrap": significance.paired_bootstrap_auc_difference(
-            test_labels, probabilities, tfidf, resamples=resamples
+    (train_texts, train_labels), (test_texts, test_labels) = parts["train"], parts["test"]
+    challenge = text.load_challenge(case.CHALLENGE_DATA)
+    test_inputs = review_inputs(vectorizer, test_texts)
+    challenge_inputs = review_inputs(vectorizer, challenge["text"].tolist())
+    tfidf_logreg = text.TfidfLogreg().fit(train_texts, train_labels)
+    tfidf = tfidf_logreg.positive_probability(test_texts)  # (reviews,)
+    baseline = {
+        "name": "tfidf_logreg",
+        "value": text.classification_scores(test_labels, tfidf)["roc_auc"],
+        "challenge": text.challenge_scores(
+            challenge, tfidf_logreg.positive_probability(challenge["text"].tolist())
         ),
-        "challenge": text.challenge_scores(table, challenge_probabilities),
     }
-    return text.classification_scores(test_labels, probabilities)["roc_auc"], details
+
+    def evaluate(model):
+        cell = "wide_and_deep" if model.name.startswith("wide_and_deep") else "other"
+        probabilities = model.predict(
+            wide_and_deep_inputs(cell, test_inputs), batch_size=256, verbose=0
+        )[:, 0]
+        challenge_probabilities = model.predict(
+            wide_and_deep_inputs(cell, challenge_inputs), verbose=0
+        )[:, 0]
+        details = {
+            "bootstrap": significance.paired_bootstrap_auc_difference(
+                test_labels, probabilities, tfidf, resamples=200 if quick else 1000
+            ),
+            "challenge": text.challenge_scores(challenge, challenge_probabilities),
+        }
+        return text.classification_scores(test_labels, probabilities)["roc_auc"], details
+
+    return evaluate, baseline
 
 
 def text_task(quick, data_path=None, cells=()):
     """Case 8-1's task: review sentiment (rating > 3) with the course's split; test ROC AUC.
 
-    data_path: a reviews CSV (default: the case's embedded file, the course's reviews).
-    Every model is also scored on the challenge set, per category. Its AUC is compared with
-    TF-IDF + logistic regression's by a paired bootstrap on the test reviews.
+    data_path: a reviews CSV (default: the case's embedded file, the course's reviews). cells:
+    the cells this task trains. Every model is also scored on the challenge set (see
+    review_scoring).
     """
-    # The text task needs TensorFlow (TextVectorization, tf.strings). It is imported here, so
-    # that the forecasting tasks also run where Keras uses JAX or PyTorch without TensorFlow.
+    # Imported here: the text task needs TensorFlow, the forecasting tasks run on any backend.
     import case8_1_rnn as case
     from common import text
 
     parts = review_parts(case, quick, data_path)
-    (train_texts, train_labels), (test_texts, test_labels) = parts["train"], parts["test"]
+    train_texts, train_labels = parts["train"]
+    validation_texts, validation_labels = parts["validation"]
     sequence_length = min(
         case.MAX_SEQUENCE_LENGTH, text.sequence_length_for(train_texts, case.LENGTH_PERCENTILE)
     )
@@ -323,11 +328,8 @@ def text_task(quick, data_path=None, cells=()):
     bag_vectorizer = (
         text.make_bag_vectorizer(train_texts, BAG_SIZE) if "wide_and_deep" in cells else None
     )
-    challenge = text.load_challenge(case.CHALLENGE_DATA)
-
-    def both_inputs(texts):
-        """Both inputs of every model: token ids, and the raw reviews for the wide path."""
-        return {"token_ids": text.vectorize(vectorizer, texts), "review": text.as_text_input(texts)}
+    evaluate, baseline = review_scoring(case, parts, vectorizer, quick)
+    batch_size = training.batch_size_for(len(train_labels))
 
     def build(cell):
         if cell == "wide_and_deep":  # the case's SimpleRNN path, plus a bag-of-words path
@@ -335,9 +337,7 @@ def text_task(quick, data_path=None, cells=()):
         layer = models.recurrent_layer(cell, case.RNN_SIZE, return_sequences=True)
         return case.build_model(vocabulary_size, sequence_length, layer)
 
-    tfidf, baseline = tfidf_baseline(parts, challenge)
     source = "the course's reviews" if data_path is None else Path(data_path).name
-    validation_texts, validation_labels = parts["validation"]
     return Task(
         name="text",
         facts={
@@ -350,28 +350,18 @@ def text_task(quick, data_path=None, cells=()):
             "baseline": baseline,
         },
         data={
-            "train": (both_inputs(train_texts), train_labels),
-            "validation": (both_inputs(validation_texts), validation_labels),
+            "train": (review_inputs(vectorizer, train_texts), train_labels),
+            "validation": (review_inputs(vectorizer, validation_texts), validation_labels),
         },
         build=build,
         fitting=Fitting(
             loss="binary_crossentropy",
             optimizer={"learning_rate": case.LEARNING_RATE, "weight_decay": None},
-            budget={
-                "epochs": 1 if quick else TEXT_EPOCHS,
-                "batch_size": training.batch_size_for(len(train_labels)),
-                "patience": 3,
-            },
+            budget={"epochs": 1 if quick else TEXT_EPOCHS, "batch_size": batch_size, "patience": 3},
             watch=("val_auc", "max"),
             keras_metrics=(keras.metrics.AUC(name="auc"),),
         ),
-        evaluate=functools.partial(
-            score_reviews,
-            test=(both_inputs(test_texts), test_labels),
-            challenge=(challenge, both_inputs(challenge["text"].tolist())),
-            tfidf=tfidf,
-            resamples=200 if quick else 1000,
-        ),
+        evaluate=evaluate,
         inputs=wide_and_deep_inputs,
     )
 
@@ -480,7 +470,8 @@ def mean_and_spread(values):
 
 
 def table_row(task_name, cell, records):
-    """One row of the table: a task and cell's saved fits (one per seed), summarised."""
+    """One row of the table: the saved fits of a task and cell (one per seed), summarised."""
+    records = [r for r in records if (r["task"], r["cell"]) == (task_name, cell)]
     facts = records[0]["task_facts"]
     runs = [record["result"] for record in records]
     mean, spread = mean_and_spread([run["metric_value"] for run in runs])
@@ -668,12 +659,10 @@ def main(argv=None):
     seeds = [args.seed] if args.quick else list(range(args.seed, args.seed + args.seeds))
 
     report.step(1, "List the fits, and find those already saved with the same settings")
-    fits = [
-        (task_name, cell, seed)
-        for task_name in args.tasks
-        for cell in cells_for(task_name, args.cells)
-        for seed in seeds
+    pairs = [
+        (task_name, cell) for task_name in args.tasks for cell in cells_for(task_name, args.cells)
     ]
+    fits = [(task_name, cell, seed) for task_name, cell in pairs for seed in seeds]
     plan = runner.plan(fits, args, output_dir, data_files={"text": args.data or REVIEWS})
     print(comparison.plan_line(plan, len(seeds)))
 
@@ -690,25 +679,20 @@ def main(argv=None):
 
     report.step(3, "One row per task and cell, from the saved fits")
     records = runner.read_fits(plan)
-    rows = [
-        table_row(
-            task_name, cell, [r for r in records if (r["task"], r["cell"]) == (task_name, cell)]
-        )
-        for task_name in args.tasks
-        for cell in cells_for(task_name, args.cells)
-    ]
+    rows = [table_row(task_name, cell, records) for task_name, cell in pairs]
     print(comparison.rows_text(rows, records))
     device = "; ".join(sorted({record["device"] for record in records}))
 
     report.step(4, "Check the course's table against the measurements")
-    claims = comparison.claim_lines(judge_claims(rows))
-    print(comparison.indent(claims))
+    claims = judge_claims(rows)
+    verdicts = comparison.claim_lines(claims)  # one sentence per claim and task
+    print(comparison.claims_text(verdicts))
 
     report.step(5, "Save comparison.md, comparison.json and comparison.png")
     results = {"device": device, "keras_backend": keras.backend.backend(), "rows": rows}
     written = [
-        write_text(output_dir / "comparison.md", comparison.markdown(rows, device, claims)),
-        write_json(output_dir / "comparison.json", {**results, "verdicts": claims}),
+        write_text(output_dir / "comparison.md", comparison.markdown(rows, device, verdicts)),
+        write_json(output_dir / "comparison.json", {**results, "verdicts": verdicts}),
         comparison.plot(rows, output_dir / "comparison.png"),
     ]
     print(comparison.indent(f"wrote {path}" for path in written))

@@ -180,10 +180,10 @@ def plan(fits, args, output_dir, data_files=None):
     the user may choose.
     """
     folder = output_dir / "fits"
+    options = {name: getattr(args, name) for name in FIT_OPTIONS}
     settings = {}  # by task: the code is hashed once per task
     planned = []
     for task, cell, seed in fits:
-        options = {name: getattr(args, name) for name in FIT_OPTIONS}
         if task not in settings:
             settings[task] = fit_settings(options, (data_files or {}).get(task))
         name = f"{task}_{cell}_seed{seed}"

@@ -118,6 +118,11 @@ def claim_lines(claims):
     return lines
 
 
+def claims_text(lines):
+    """Step 4: the claims' sentences, or why there are none."""
+    return indent(lines or ["nothing to check: no task has both an LSTM row and a GRU row"])
+
+
 COLUMNS = [
     "task",
     "cell",
@@ -136,7 +141,7 @@ COLUMNS = [
 ]
 
 
-def markdown(rows, device, claim_lines):
+def markdown(rows, device, verdicts):
     """comparison.md: one row per task and cell, the challenge set, then the claims."""
     lines = ["# SimpleRNN vs LSTM vs GRU, measured", "", f"Device: {device}", ""]
     if not all(row["timed_alone"] for row in rows):
@@ -163,7 +168,7 @@ def markdown(rows, device, claim_lines):
         )
     lines += challenge_table(rows)
     lines += ["", "## The course's table, checked", ""]
-    lines += [f"- {line}" for line in claim_lines] + [""]
+    lines += [f"- {line}" for line in verdicts] + [""]
     return "\n".join(lines)
 
 
