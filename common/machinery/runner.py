@@ -42,9 +42,43 @@ FIT_OPTIONS = ("quick", "epochs", "batch_size", "clipnorm", "eager")
 TIMING_KEYS = ("seconds_per_epoch", "train_seconds")  # the only results that vary run to run
 
 
-def add_arguments(parser):
-    """The flags that say where the fits train: --jobs, --shard and --cluster."""
-    parser.add_argument(
+def build_parser(doc, script_name, tasks):
+    """compare_cells.py's command line: the flags of every script, then --tasks, --cells and
+    --seeds, then where the fits train (--jobs, --shard and --cluster)."""
+    helps = {
+        "data": (
+            "reviews CSV for the text task, e.g. the course's Clothing-Review.csv "
+            "(default: the embedded sample); the forecasting tasks use their embedded data"
+        ),
+        "epochs": "most epochs for every task (default: the budget of each task's case)",
+        "batch_size": "batch size for every task (default: the one each task's case uses)",
+        "seed": "first seed; --seeds N uses seed, seed+1, ... (default: %(default)s)",
+        "trace": "not used by this script",
+    }
+    parser = cli.base_parser(doc, script_name, epochs=None, batch_size=None, helps=helps)
+    flag = parser.add_argument
+    flag(
+        "--tasks",
+        type=cli.column_list,
+        default=list(tasks),
+        help=f"tasks to run, from {', '.join(tasks)} (default: all)",
+    )
+    flag(
+        "--cells",
+        type=cli.column_list,
+        default=None,
+        help=(
+            "cells to compare, from simple_rnn, lstm, gru, and on the text task only "
+            "bidirectional_gru and wide_and_deep (default: all of them)"
+        ),
+    )
+    flag(
+        "--seeds",
+        type=cli.positive_int,
+        default=3,
+        help="seeds per task and cell (default: %(default)s)",
+    )
+    flag(
         "--jobs",
         type=cli.positive_int,
         default=1,
@@ -53,14 +87,14 @@ def add_arguments(parser):
             "--jobs 1 (default: %(default)s; the s/epoch column is only measured with 1)"
         ),
     )
-    parser.add_argument(
+    flag(
         "--shard",
         type=shard,
         default=None,
         metavar="K/N",
-        help="train only every N-th fit from the K-th (machine K of N); merge: see above",
+        help="train only every N-th fit from the K-th (machine K of N), then merge the fits/ files",
     )
-    parser.add_argument(
+    flag(
         "--cluster",
         default=None,
         metavar="ADDRESS",
@@ -69,6 +103,15 @@ def add_arguments(parser):
             "--nthreads 1 in this folder; needs dask[distributed])"
         ),
     )
+    return parser
+
+
+def check_names(args, tasks, cells):
+    """An unknown task or cell is a usage error that lists the known ones."""
+    for kind, names, known in [("task", args.tasks, tasks), ("cell", args.cells or [], cells)]:
+        unknown = [name for name in names if name not in known]
+        if unknown:
+            raise UsageError(f"unknown {kind} {unknown[0]!r}: choose from {', '.join(known)}")
 
 
 def shard(text):
