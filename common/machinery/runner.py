@@ -46,10 +46,7 @@ def build_parser(doc, script_name, tasks):
     """compare_cells.py's command line: the flags of every script, then --tasks, --cells and
     --seeds, then where the fits train (--jobs, --shard and --cluster)."""
     helps = {
-        "data": (
-            "reviews CSV for the text task, e.g. the course's Clothing-Review.csv "
-            "(default: the embedded sample); the forecasting tasks use their embedded data"
-        ),
+        "data": "reviews CSV for the text task (default: the course's reviews, in data/)",
         "epochs": "most epochs for every task (default: the budget of each task's case)",
         "batch_size": "batch size for every task (default: the one each task's case uses)",
         "seed": "first seed; --seeds N uses seed, seed+1, ... (default: %(default)s)",
