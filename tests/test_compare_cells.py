@@ -1,10 +1,12 @@
 """compare_cells.py: parameter formulas, the JSON schema and a --quick run."""
 
 import case8_2_lstm
+import case8_3_gru
 import compare_cells
 from common.cells import parameter_count
 from helpers import assert_verdict_agrees, exit_code_and_error, read_json
 
+import pandas as pd
 import pytest
 
 ROW_KEYS = {
@@ -94,26 +96,41 @@ def test_comparison_json_schema(quick_comparison):
 
 
 def test_row_verdict_needs_every_seed_to_agree():
-    task = type("Task", (), {"baseline": {"name": "last_year_change", "value": 6.5}})()
+    baseline = {"name": "last_year_change", "value": 6.5}
     win = {"metric_value": 6.0, "details": {"dm": {"statistic": -3.0, "p": 0.01}}}
     tie = {"metric_value": 6.4, "details": {"dm": {"statistic": -0.5, "p": 0.6}}}
     loss = {"metric_value": 8.0, "details": {"dm": {"statistic": 3.0, "p": 0.02}}}
-    assert compare_cells.row_verdict([win, win], task)["outcome"] == "beats"
-    assert compare_cells.row_verdict([win, tie], task)["outcome"] == "no meaningful difference from"
-    assert compare_cells.row_verdict([loss, loss], task)["outcome"] == "loses to"
+    assert compare_cells.row_verdict([win, win], baseline) == {
+        "baseline": "last_year_change",
+        "outcome": "beats",
+        "p": [0.01, 0.01],
+    }
+    assert compare_cells.row_verdict([win, tie], baseline)["outcome"] == (
+        "no meaningful difference from"
+    )
+    assert compare_cells.row_verdict([win, loss], baseline)["outcome"] == (
+        "no meaningful difference from"
+    )
+    assert compare_cells.row_verdict([loss, loss], baseline)["outcome"] == "loses to"
+    # p < 0.05 but the scores only 0.05 % apart: no meaningful difference
+    close = {"metric_value": 6.4968, "details": {"dm": {"statistic": -3.0, "p": 0.01}}}
+    assert compare_cells.row_verdict([close], baseline)["outcome"] == (
+        "no meaningful difference from"
+    )
 
 
 def test_text_verdicts_need_the_bootstrap_interval_clear_of_zero_for_every_seed():
-    task = type("Task", (), {"baseline": {"name": "tfidf_logreg", "value": 0.9525}})()
+    baseline = {"name": "tfidf_logreg", "value": 0.9525}
 
     def run(low, high):
         interval = {"difference": (low + high) / 2, "low": low, "high": high}
         return {"metric_value": 0.96, "details": {"bootstrap": interval}}
 
-    assert compare_cells.row_verdict([run(0.001, 0.01)] * 3, task)["outcome"] == "beats"
+    verdict = compare_cells.row_verdict([run(0.001, 0.01)] * 3, baseline)
+    assert verdict["outcome"] == "beats" and verdict["intervals"] == [[0.001, 0.01]] * 3
     mixed = [run(0.001, 0.01), run(-0.002, 0.008)]
-    assert compare_cells.row_verdict(mixed, task)["outcome"] == "no meaningful difference from"
-    assert compare_cells.row_verdict([run(-0.02, -0.01)], task)["outcome"] == "loses to"
+    assert compare_cells.row_verdict(mixed, baseline)["outcome"] == "no meaningful difference from"
+    assert compare_cells.row_verdict([run(-0.02, -0.01)], baseline)["outcome"] == "loses to"
 
 
 def test_unknown_task_or_cell_is_a_usage_error(tmp_path, capsys):
@@ -127,24 +144,36 @@ def test_unknown_task_or_cell_is_a_usage_error(tmp_path, capsys):
     assert code == 2 and "unknown cell 'transformer'" in line
 
 
+def logged_losses(folder):
+    """The training losses TensorBoard logged under `folder`, one per epoch, in order."""
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    from tensorboard.util.tensor_util import make_ndarray
+
+    (train_logs,) = folder.glob("run-*/train")
+    events = EventAccumulator(str(train_logs), size_guidance={"tensors": 0}).Reload()
+    return [float(make_ndarray(event.tensor_proto)) for event in events.Tensors("epoch_loss")]
+
+
 @pytest.mark.slow
-def test_tensorboard_flag_writes_logs_for_each_run(tmp_path):
-    compare_cells.main(
-        [
-            "--quick",
-            "--tasks",
-            "monthly",
-            "--cells",
-            "gru",
-            "--tensorboard",
-            "--output-dir",
-            str(tmp_path),
-        ]
-    )
-    run_logs = tmp_path / "logs" / "monthly_gru_seed42"
-    assert run_logs.is_dir()
-    # TensorBoard writes its event files under train/ and validation/
-    assert any(path.is_file() for path in run_logs.rglob("*"))
+def test_the_daily_gru_row_is_case_8_3s_run_and_tensorboard_logs_each_epoch(tmp_path):
+    """compare_cells.py prepares, trains and scores the daily task through case 8-3's own steps,
+    and --tensorboard changes no number: its GRU row, with logs, is case 8-3's run with the same
+    seed and budget (--quick on both: the case's small slice and epochs)."""
+    metrics = case8_3_gru.main(["--quick", "--output-dir", str(tmp_path / "case")])
+    output_dir = tmp_path / "compare"
+    argv = ["--quick", "--tasks", "daily", "--cells", "gru", "--tensorboard"]
+    (row,) = compare_cells.main([*argv, "--output-dir", str(output_dir)])["rows"]
+    assert row["mean"] == metrics["model"]["mae"]
+    assert row["epochs_run"] == metrics["training"]["epochs_run"]
+    best = metrics["verdict"]["baseline"]
+    assert row["baseline"] == {"name": best, "value": metrics["baselines"][best]["mae"]}
+    assert row["seeds"][0]["dm"] == metrics["baselines"][best]["dm"]
+    assert row["verdict"] == {**metrics["verdict"], "p": [metrics["verdict"]["p"]]}
+    # The logs are this fit's: one training loss per epoch, the case's own (its history.csv).
+    history = pd.read_csv(tmp_path / "case" / "history.csv")
+    losses = logged_losses(output_dir / "logs" / "daily_gru_seed42")
+    assert len(losses) == row["epochs_run"] == len(history)
+    assert losses == pytest.approx(history["loss"].tolist(), rel=1e-6)
 
 
 @pytest.mark.slow
@@ -153,10 +182,10 @@ def test_the_comparisons_lstm_row_on_the_monthly_task_is_case_8_2s_run(tmp_path)
     steps: its LSTM row on the monthly task is case 8-2's run with the same seed and budget
     (--quick on both: the case's small slice and epochs)."""
     metrics = case8_2_lstm.main(["--quick", "--seed", "3", "--output-dir", str(tmp_path)])
-    task = compare_cells.monthly_task(quick=True)
+    task = compare_cells.task_for("monthly", quick=True)
     row = compare_cells.train_once(task, "lstm", seed=3)
     assert row["epochs_run"] == metrics["training"]["epochs_run"]
     assert row["metric_value"] == metrics["model"]["rmse"]
     best = metrics["verdict"]["baseline"]
-    assert task.baseline == {"name": best, "value": metrics["baselines"][best]["rmse"]}
+    assert task.facts["baseline"] == {"name": best, "value": metrics["baselines"][best]["rmse"]}
     assert row["details"]["dm"] == metrics["baselines"][best]["dm"]

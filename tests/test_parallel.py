@@ -13,7 +13,7 @@ import sys
 import time
 
 import compare_cells
-from common.machinery import parallel
+from common.machinery import parallel, runner
 from helpers import ROOT, exit_code_and_error, read_json, run_script
 
 import pytest
@@ -28,7 +28,7 @@ def fits(output_dir):
     found = {}
     for path in sorted((output_dir / "fits").glob("*.json")):
         record = json.loads(path.read_text())
-        for key in compare_cells.TIMING_KEYS:
+        for key in runner.TIMING_KEYS:
             del record["result"][key]
         del record["fits_at_once"]
         found[path.name] = record
@@ -55,32 +55,36 @@ def reference(tmp_path_factory):
     return output_dir
 
 
+def fit_file(tmp_path, argv, fit=("daily", "gru", 42), data_files=None):
+    """The name of the file in which the runner saves `fit` with these command-line flags."""
+    args = compare_cells.build_parser().parse_args([*argv, "--output-dir", str(tmp_path)])
+    plan = runner.plan([fit], args, tmp_path, data_files)
+    return plan.fits[0][1].name
+
+
 def test_the_fit_key_changes_with_the_settings_that_change_a_fit(tmp_path):
-    parser = compare_cells.build_parser()
-
     def key(*argv):
-        args = parser.parse_args([*argv, "--output-dir", str(tmp_path)])
-        return compare_cells.fit_key(compare_cells.fit_settings("daily", args))
+        return fit_file(tmp_path, argv)
 
+    assert key().startswith("daily_gru_seed42_")
     assert key() == key("--jobs", "4") == key("--shard", "2/3") == key("--tensorboard")
     assert len({key(), key("--epochs", "3"), key("--quick"), key("--clipnorm", "1")}) == 4
     reviews = tmp_path / "reviews.csv"
     reviews.write_text("Review Text,Rating\ngood,5\n")
-    args = parser.parse_args(["--data", str(reviews)])
-    before = compare_cells.fit_key(compare_cells.fit_settings("text", args))
+    text_fit, data_files = ("text", "gru", 42), {"text": reviews}
+    before = fit_file(tmp_path, ["--data", str(reviews)], text_fit, data_files)
     reviews.write_text("Review Text,Rating\nbad,1\n")  # same name, other content
-    assert compare_cells.fit_key(compare_cells.fit_settings("text", args)) != before
+    assert fit_file(tmp_path, ["--data", str(reviews)], text_fit, data_files) != before
 
 
-def test_the_fit_key_follows_the_code_and_not_its_line_endings(tmp_path, monkeypatch):
-    monkeypatch.setattr(compare_cells, "ROOT", tmp_path)
+def test_the_fit_key_follows_the_code_and_not_its_line_endings(tmp_path):
     script = tmp_path / "compare_cells.py"
     script.write_bytes(b"UNITS = 32\n")
-    before = compare_cells.code_hash()
+    before = runner.code_hash(tmp_path)
     script.write_bytes(b"UNITS = 32\r\n")  # the same file in a Windows checkout
-    assert compare_cells.code_hash() == before
+    assert runner.code_hash(tmp_path) == before
     script.write_bytes(b"UNITS = 64\n")  # a learner's edit
-    assert compare_cells.code_hash() != before
+    assert runner.code_hash(tmp_path) != before
 
 
 def test_a_shard_trains_only_its_fits_and_writes_no_comparison_until_all_are_there(
@@ -88,7 +92,8 @@ def test_a_shard_trains_only_its_fits_and_writes_no_comparison_until_all_are_the
 ):
     # Fit 1 of 2 is already saved (shard 1's), so shard 1 has nothing to train; fit 2 is missing.
     args = compare_cells.build_parser().parse_args([*ARGUMENTS, "--output-dir", str(tmp_path)])
-    (first, first_path), (second, second_path) = compare_cells.fit_plan(args, [42, 43], tmp_path)
+    fits = [("daily", "gru", 42), ("daily", "gru", 43)]
+    (first, first_path), (second, second_path) = runner.plan(fits, args, tmp_path).fits
     assert (first["seed"], second["seed"]) == (42, 43)
     first_path.parent.mkdir()
     first_path.write_text("{}")

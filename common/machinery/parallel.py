@@ -77,6 +77,18 @@ def pin_threads(threads=FIT_THREADS):
     return True
 
 
+def pin_here(jobs=1, cluster=None):
+    """Pin this process's threads when it trains the fits itself (jobs 1, no cluster).
+
+    Returns False when TensorFlow here already runs with other settings (for example in a test
+    session that trained models before). Its fits may then differ in the last digits from those
+    of a fresh process. Returns True when the fits run in other processes.
+    """
+    if cluster is None and jobs == 1:
+        return pin_threads()
+    return True
+
+
 def importable_name(function):
     """(module, name) by which a worker imports `function`: a script run as `python x.py` is
     imported by its file name there (its module is "__main__" only in the process that ran it)."""
@@ -122,11 +134,7 @@ def run(function, argument_list, jobs=1, cluster=None):
     if not argument_list:
         return
     if cluster is None and jobs == 1:
-        if not pin_threads():  # e.g. a test session that trained models before
-            print(
-                f"   note: TensorFlow already runs here with other than {FIT_THREADS} thread(s) "
-                "per operation; a fresh process pins them (same numbers as --jobs N)"
-            )
+        pin_here(jobs, cluster)  # the caller calls it first too, to report when it fails
         for arguments in argument_list:
             yield arguments, function(arguments)
         return
