@@ -52,7 +52,6 @@ SCRIPT = "compare_cells"
 CELLS = ["simple_rnn", "lstm", "gru"]
 EXTRA_CELLS = ["bidirectional_gru", "wide_and_deep"]  # text task only
 BAG_SIZE = 20000  # words and word pairs in the wide-and-deep model's bag
-WIDE_L2 = 1e-5  # weight decay of the wide path's weights, one per word or word pair
 TEXT_EPOCHS = 6  # the text task's epoch budget (case 8-1 allows 15; early stopping ends sooner)
 REVIEWS = Path(__file__).resolve().parent / "data" / "clothing_reviews.csv"  # the text task's
 
@@ -94,6 +93,24 @@ class Task:
     inputs: object = same_inputs  # inputs(cell, arrays) -> what that cell's model reads
 
 
+def case_steps(case, quick, horizon):
+    """Steps 1-6 of a forecasting case, through its own step functions: (args, the noise
+    check, the windows (train, validation, check, test windows), the baselines)."""
+    settings = case.SETTINGS
+    args = case.build_parser().parse_args(["--quick"] * quick + ["--horizon", str(horizon)])
+    look = forecasting.look(forecasting.load(args, settings), args, settings)
+    noise = forecasting.noise_check(look)
+    prepared = forecasting.prepare(look, forecasting.choose(look, args, settings), args, settings)
+    scaled, origins, window = prepared.scaled, prepared.origins, prepared.recipe.window
+    train, validation, check, (test_windows, _) = (
+        windows.make_windows(scaled, scaled[:, 0], origins[part], window, horizon)
+        for part in ("train", "validation", "check", "test")
+    )
+    fitted = (*train, *validation)
+    baseline = forecasting.forecast_baselines(prepared, fitted, test_windows, settings)
+    return args, noise, (train, validation, check, test_windows), baseline
+
+
 def forecasting_task(name, description, case, quick, horizon=1):
     """A forecasting task prepared exactly as its case prepares it: the case's parser, settings
     and the shared steps of common/forecasting.py (the same window and differencing chosen on
@@ -104,22 +121,10 @@ def forecasting_task(name, description, case, quick, horizon=1):
     slice and few epochs); horizon: the case's --horizon (with H > 1 the metric is over the H
     steps from every test origin).
     """
-    settings = case.SETTINGS
-    args = case.build_parser().parse_args(["--quick"] * quick + ["--horizon", str(horizon)])
-    look = forecasting.look(forecasting.load(args, settings), args, settings)
-    noise = forecasting.noise_check(look)
-    prepared = forecasting.prepare(look, forecasting.choose(look, args, settings), args, settings)
-    scaled, recipe, origins = prepared.scaled, prepared.recipe, prepared.origins
-    window, targets = recipe.window, scaled[:, 0]
-    train, validation, check, (test_windows, _) = (
-        windows.make_windows(scaled, targets, origins[part], window, horizon)
-        for part in ("train", "validation", "check", "test")
-    )
-    baseline = forecasting.forecast_baselines(
-        prepared, (*train, *validation), test_windows, settings
-    )
+    settings, metric = case.SETTINGS, case.SETTINGS.metric
+    args, noise, parts, baseline = case_steps(case, quick, horizon)
+    train, validation, check, test_windows = parts
     best = min(baseline.scores, key=baseline.scores.get)
-    metric = settings.metric
 
     def evaluate(model):
         """The test metric, and the Diebold-Mariano test against the best baseline: the case's
@@ -134,7 +139,7 @@ def forecasting_task(name, description, case, quick, horizon=1):
         settings.budget.patience_updates,
         epochs=args.epochs or (settings.budget.quick_epochs if quick else None),
     )
-    features_count = scaled.shape[1]
+    window, features_count = train[0].shape[1:]
     return Task(
         name=name,
         facts={
@@ -176,47 +181,6 @@ FORECASTING_TASKS = {
     ),
 }
 TASKS = [*FORECASTING_TASKS, "text"]
-
-
-def build_wide_and_deep(case, vocabulary_size, sequence_length, bag_vectorizer):
-    """Reading order and a bag of words in one model: case 8-1's SimpleRNN path beside a
-    bag-of-words path.
-
-    Deep path: token ids -> Embedding -> recurrent layer -> one logit (what reading order says).
-    Wide path: the raw review -> TF-IDF of words and word pairs (`bag_vectorizer`, a
-    TextVectorization adapted on the training reviews) -> one logit (what the words say).
-    The two logits add up before the sigmoid, so each path learns what the other misses.
-    case: the case8_1_rnn module (its embedding, dropout and SimpleRNN sizes).
-    Inputs: {"token_ids": (reviews, sequence_length) ids, "review": (reviews, 1) strings}.
-    """
-    token_ids = keras.Input(shape=(sequence_length,), dtype="int64", name="token_ids")
-    review = keras.Input(shape=(1,), dtype="string", name="review")
-    word_vectors = keras.layers.Embedding(
-        vocabulary_size, case.EMBEDDING_DIM, mask_zero=True, name="embedding"
-    )(token_ids)  # (reviews, sequence_length, case.EMBEDDING_DIM)
-    word_vectors = keras.layers.Dropout(case.EMBEDDING_DROPOUT, name="embedding_dropout")(
-        word_vectors
-    )
-    recurrent_layer = keras.layers.SimpleRNN(
-        case.RNN_SIZE, return_sequences=True, name="simple_rnn"
-    )
-    states = recurrent_layer(word_vectors)  # (reviews, sequence_length, case.RNN_SIZE)
-    average = keras.layers.GlobalAveragePooling1D(name="average_state")(states)
-    deep_logit = keras.layers.Dense(1, name="deep_logit")(average)
-    bag = bag_vectorizer(review)  # (reviews, bag size) TF-IDF weights
-    # Each review's weights scaled to unit length, as scikit-learn's TfidfVectorizer does: a long
-    # review does not get larger inputs than a short one.
-    bag = keras.layers.UnitNormalization(name="bag_unit_length")(bag)
-    wide_logit = keras.layers.Dense(
-        1, kernel_regularizer=keras.regularizers.L2(WIDE_L2), name="wide_logit"
-    )(bag)
-    logit = keras.layers.Add(name="logit")([deep_logit, wide_logit])
-    probability = keras.layers.Activation("sigmoid", name="positive_probability")(logit)
-    return keras.Model(
-        {"token_ids": token_ids, "review": review},
-        probability,
-        name=f"wide_and_deep_{recurrent_layer.name}",
-    )
 
 
 def review_parts(case, quick, data_path=None):
@@ -308,9 +272,8 @@ def review_scoring(case, parts, vectorizer, quick):
 def text_task(quick, data_path=None, cells=()):
     """Case 8-1's task: review sentiment (rating > 3) with the course's split; test ROC AUC.
 
-    data_path: a reviews CSV (default: the case's embedded file, the course's reviews). cells:
-    the cells this task trains. Every model is also scored on the challenge set (see
-    review_scoring).
+    data_path: a reviews CSV (default: the course's reviews, embedded); cells: the cells this
+    task trains. Every model is also scored on the challenge set (review_scoring).
     """
     # Imported here: the text task needs TensorFlow, the forecasting tasks run on any backend.
     import case8_1_rnn as case
@@ -333,7 +296,8 @@ def text_task(quick, data_path=None, cells=()):
 
     def build(cell):
         if cell == "wide_and_deep":  # the case's SimpleRNN path, plus a bag-of-words path
-            return build_wide_and_deep(case, vocabulary_size, sequence_length, bag_vectorizer)
+            sizes = (vocabulary_size, sequence_length)
+            return models.build_wide_and_deep(case, *sizes, bag_vectorizer)
         layer = models.recurrent_layer(cell, case.RNN_SIZE, return_sequences=True)
         return case.build_model(vocabulary_size, sequence_length, layer)
 

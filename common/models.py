@@ -3,6 +3,7 @@
 The case scripts build their models in plain sight (`build_model` in each case), taking the
 recurrent layer as a parameter; `compare_cells.py` and `inside_the_cells.py` pass this factory's
 layers to those same builders, so every comparison trains exactly the network the case trains.
+The text task's wide-and-deep model (a SimpleRNN path beside a bag of words) is here too.
 
     layer = recurrent_layer("gru", 32)          # keras.layers.GRU(32, name="gru")
     model = case8_2_lstm.build_model(12, 1, layer)
@@ -59,3 +60,47 @@ def recurrent_params(model):
         if isinstance(layer, (keras.layers.RNN, keras.layers.Bidirectional))
     )
     return int(sum(math.prod(weight.shape) for weight in layer.weights))
+
+
+WIDE_L2 = 1e-5  # weight decay of the wide path's weights, one per word or word pair
+
+
+def build_wide_and_deep(case, vocabulary_size, sequence_length, bag_vectorizer):
+    """Reading order and a bag of words in one model: case 8-1's SimpleRNN path beside a
+    bag-of-words path.
+
+    Deep path: token ids -> Embedding -> recurrent layer -> one logit (what reading order says).
+    Wide path: the raw review -> TF-IDF of words and word pairs (`bag_vectorizer`, a
+    TextVectorization adapted on the training reviews) -> one logit (what the words say).
+    The two logits add up before the sigmoid, so each path learns what the other misses.
+    case: the case8_1_rnn module (its embedding, dropout and SimpleRNN sizes).
+    Inputs: {"token_ids": (reviews, sequence_length) ids, "review": (reviews, 1) strings}.
+    """
+    token_ids = keras.Input(shape=(sequence_length,), dtype="int64", name="token_ids")
+    review = keras.Input(shape=(1,), dtype="string", name="review")
+    word_vectors = keras.layers.Embedding(
+        vocabulary_size, case.EMBEDDING_DIM, mask_zero=True, name="embedding"
+    )(token_ids)  # (reviews, sequence_length, case.EMBEDDING_DIM)
+    word_vectors = keras.layers.Dropout(case.EMBEDDING_DROPOUT, name="embedding_dropout")(
+        word_vectors
+    )
+    recurrent_layer = keras.layers.SimpleRNN(
+        case.RNN_SIZE, return_sequences=True, name="simple_rnn"
+    )
+    states = recurrent_layer(word_vectors)  # (reviews, sequence_length, case.RNN_SIZE)
+    average = keras.layers.GlobalAveragePooling1D(name="average_state")(states)
+    deep_logit = keras.layers.Dense(1, name="deep_logit")(average)
+    bag = bag_vectorizer(review)  # (reviews, bag size) TF-IDF weights
+    # Each review's weights scaled to unit length, as scikit-learn's TfidfVectorizer does: a long
+    # review does not get larger inputs than a short one.
+    bag = keras.layers.UnitNormalization(name="bag_unit_length")(bag)
+    wide_logit = keras.layers.Dense(
+        1, kernel_regularizer=keras.regularizers.L2(WIDE_L2), name="wide_logit"
+    )(bag)
+    logit = keras.layers.Add(name="logit")([deep_logit, wide_logit])
+    probability = keras.layers.Activation("sigmoid", name="positive_probability")(logit)
+    return keras.Model(
+        {"token_ids": token_ids, "review": review},
+        probability,
+        name=f"wide_and_deep_{recurrent_layer.name}",
+    )
