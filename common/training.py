@@ -214,8 +214,8 @@ def budget(samples, updates, patience_updates, batch_size=None, epochs=None):
     }
 
 
-KEEP_MARGIN = 0.01  # training's weights must beat the start by 1 % of its loss in every block
-STRONG_P = 0.001  # or a gain this significant over all the blocks, the check block agreeing
+KEEP_MARGIN = 0.01  # training's weights must beat the start by 1 % of its loss on the check block
+STRONG_P = 0.001  # the earlier rule's second branch (reported beside the rule, never used by it)
 
 
 @dataclass(frozen=True)
@@ -225,26 +225,21 @@ class Kept:
 
     kept: bool  # True: training's weights; False: the starting weights (the linear path)
     weights: list  # the weights to keep
-    blocks: list  # [{"start": loss, "trained": loss}, ...], one per judged block
-    p: float  # the Diebold-Mariano p-value on the check block (None: early stopping kept start)
-    p_all: float  # the same over every judged block
+    blocks: list  # [{"start": loss, "trained": loss}]: the check block's (empty: not judged)
+    p: float  # the Diebold-Mariano p-value on the check block (None: not judged)
     epochs: tuple  # (epochs run, the kept epoch: 0 for the start, the best validation loss)
-    check_block: bool = True  # False: a short series, judged on three validation blocks
+    why: str  # "judged", "early stopping kept the start", or "no check block"
+    earlier_rule: bool = None  # what the rule before this one would have kept (for reports)
 
     def __str__(self):
         return describe_kept(self)
 
 
-def judged_parts(validation, check):
-    """The parts judged and how many blocks each is cut into: the two halves of the watched
-    validation part and the check block, or three validation blocks with no check block."""
-    return ((2, validation), (1, check)) if len(check[0]) else ((3, validation),)
-
-
 def part_errors(model, parts):
-    """Each part's errors with the model's current weights: [(origins, H), ...], scaled."""
+    """Each part's errors with the model's current weights: [(origins, H), ...], scaled.
+    parts: [(windows, targets), ...], targets None for a WindowDataset (it holds its own)."""
     found = []
-    for _, (windows, targets) in parts:
+    for windows, targets in parts:
         if targets is None:  # a long file's streamed windows hold their own targets
             targets = windows.targets
         predictions = np.reshape(model.predict(windows, verbose=0), (len(targets), -1))
@@ -252,14 +247,9 @@ def part_errors(model, parts):
     return found
 
 
-def block_losses(parts, errors, loss):
-    """The mean loss of each block of each part."""
-    measure = np.square if loss == "mse" else np.abs
-    return [
-        float(np.mean(measure(block)))
-        for (halves, _), part in zip(parts, errors, strict=True)
-        for block in np.array_split(part, halves)
-    ]
+def mean_loss(errors, loss):
+    """The mean squared ("mse") or absolute ("mae") error."""
+    return float(np.mean(np.square(errors) if loss == "mse" else np.abs(errors)))
 
 
 def epochs_summary(history, start_loss, kept):
@@ -271,71 +261,81 @@ def epochs_summary(history, start_loss, kept):
 
 
 def keep_if_it_helps(model, history, plan, blocks, loss, margin=KEEP_MARGIN):
-    """After fit(): keep what training learned only if it beats the starting weights in every
-    block, by at least `margin` of the start's loss, and significantly. Else the starting
-    weights come back. Returns a Kept; the model is left as it was given.
+    """After fit(), one rule fixed before any test result was seen (docs/PROTOCOL.md): keep
+    training's weights only if, on the check block, their loss is at least `margin` below the
+    starting weights' and the Diebold-Mariano test finds the gain real (p < 0.05). Else the
+    starting weights (the linear forecast) come back; with no check block, too.
 
-    Why block by block: early stopping picks the epoch with the best loss over the validation
-    part it watches. The best of a hundred noisy epochs looks better there than it is, and a
-    correction that helps in one stretch of time and hurts in another can still win on the
-    whole. So the judgement uses the two halves of the watched validation part and the check
-    block after it, which early stopping never saw. A correction is kept only where all three
-    agree it helps, by a margin, and where the Diebold-Mariano test says the gain is real (the
-    test every "beats" of the project needs): on the check block alone (p < 0.05), or, where a
-    noisy check block cannot tell on its own, over all three blocks with p < STRONG_P. A series
-    too short for a check block has an empty one: the validation part is judged in three
-    blocks, and the test is on all of it at p < 0.05.
+    Why the check block alone: early stopping picked the best of many epochs on the validation
+    part it watched, so the trained weights look better there than they are. Only the check
+    block, which neither training nor early stopping saw, can confirm a gain.
     plan: the training Plan (its callbacks hold the starting weights, its start_loss the
     validation loss before training); blocks: (validation, check), each (windows, targets),
     targets None for a WindowDataset; loss: "mse" or "mae", the training loss.
+    Returns a Kept; the model is left as it was given.
     """
     stopper = next(each for each in plan.callbacks if isinstance(each, EarlyStoppingFromStart))
-    if stopper.kept_start:
+    validation, check = blocks
+    if stopper.kept_start or not len(check[0]):
+        why = "early stopping kept the start" if stopper.kept_start else "no check block"
         epochs = epochs_summary(history, plan.start_loss, kept=False)
-        return Kept(False, model.get_weights(), [], None, None, epochs)
+        return Kept(False, stopper.start_weights, [], None, epochs, why)
     trained_weights = model.get_weights()
-    parts = judged_parts(*blocks)
-    trained = part_errors(model, parts)
+    trained = part_errors(model, [validation, check])
     model.set_weights(stopper.start_weights)
-    start = part_errors(model, parts)
+    start = part_errors(model, [validation, check])
     model.set_weights(trained_weights)  # as it was given: the case decides
-    start_losses, trained_losses = (block_losses(parts, e, loss) for e in (start, trained))
-    judged = [{"start": s, "trained": t} for s, t in zip(start_losses, trained_losses, strict=True)]
-    kind, horizon = ("squared" if loss == "mse" else "absolute"), trained[-1].shape[1]
-    test = significance.diebold_mariano(trained[-1], start[-1], kind, horizon=horizon)
-    overall = significance.diebold_mariano(  # every judged origin, in time order
-        np.concatenate(trained), np.concatenate(start), kind, horizon=horizon
+    kind, horizon = ("squared" if loss == "mse" else "absolute"), trained[1].shape[1]
+    test = significance.diebold_mariano(trained[1], start[1], kind, horizon=horizon)
+    judged = {"start": mean_loss(start[1], loss), "trained": mean_loss(trained[1], loss)}
+    kept = (
+        judged["trained"] < (1 - margin) * judged["start"]
+        and test["statistic"] < 0
+        and test["p"] < 0.05
     )
-    better = all(block["trained"] < (1 - margin) * block["start"] for block in judged)
-    confirmed = test["statistic"] < 0 and test["p"] < 0.05
-    overwhelming = len(parts) == 2 and overall["statistic"] < 0 and overall["p"] < STRONG_P
-    kept = better and (confirmed or overwhelming)
     weights = trained_weights if kept else stopper.start_weights
     epochs = epochs_summary(history, plan.start_loss, kept)
-    p_values = float(test["p"]), float(overall["p"])
-    return Kept(kept, weights, judged, *p_values, epochs, check_block=len(parts) == 2)
+    earlier = earlier_rule(trained, start, (kind, horizon, loss), test, margin)
+    return Kept(kept, weights, [judged], float(test["p"]), epochs, "judged", earlier)
+
+
+def earlier_rule(trained, start, kinds, test, margin):
+    """What the rule before the current one decided (kept only for the report's comparison):
+    1 % better in each half of the validation part and on the check block, and the check
+    block's test at p < 0.05 or every block's at p < STRONG_P."""
+    kind, horizon, loss = kinds
+    blocks = [*np.array_split(trained[0], 2), trained[1]], [*np.array_split(start[0], 2), start[1]]
+    better = all(
+        mean_loss(t, loss) < (1 - margin) * mean_loss(s, loss) for t, s in zip(*blocks, strict=True)
+    )
+    overall = significance.diebold_mariano(
+        np.concatenate(trained), np.concatenate(start), kind, horizon=horizon
+    )
+    confirmed = test["statistic"] < 0 and test["p"] < 0.05
+    overwhelming = overall["statistic"] < 0 and overall["p"] < STRONG_P
+    return bool(better and (confirmed or overwhelming))
 
 
 def describe_kept(kept, margin=KEEP_MARGIN):
-    """The run's lines for a Kept: the epochs, and the block losses with the test's p-value."""
+    """The run's lines for a Kept: the epochs, and the check block's losses with the test."""
     epochs_run, kept_epoch, best_loss = kept.epochs
     where = f"epoch {kept_epoch}" if kept.kept else "the starting point"
     first = f"   {epochs_run} epochs; best validation loss {best_loss:.4f}; weights kept: {where}"
+    if kept.why == "no check block":
+        return (
+            f"{first}\n   no check block (too few validation origins): nothing can confirm a "
+            "gain, so the starting weights (the linear forecast) come back"
+        )
     if not kept.blocks:
         return first
-    losses = ", ".join(f"{block['trained']:.4f} vs {block['start']:.4f}" for block in kept.blocks)
-    if kept.check_block:
-        where, tested = "the validation part's two halves and the check block", "the check block"
-        overall = f", on every block {kept.p_all:.2g}"
-    else:
-        where, tested, overall = "the validation part's three blocks", "the validation part", ""
+    block = kept.blocks[0]
     outcome = (
-        f"better by {margin:.0%} in every block and significantly, training's weights kept"
+        f"better by {margin:.0%} and significantly: training's weights kept"
         if kept.kept
-        else f"not better by {margin:.0%} in every block and significantly: the starting "
-        "weights (the linear forecast) come back"
+        else f"not better by {margin:.0%} and significantly: the starting weights (the linear "
+        "forecast) come back"
     )
     return (
-        f"{first}\n   loss in {where}, trained vs start: {losses}; Diebold-Mariano p on "
-        f"{tested} {kept.p:.2g}{overall}: {outcome}"
+        f"{first}\n   loss on the check block, trained vs start: {block['trained']:.4f} vs "
+        f"{block['start']:.4f}; Diebold-Mariano p {kept.p:.2g}: {outcome}"
     )

@@ -123,6 +123,7 @@ def training_block(run, params, seed):
         "kept_start": not run.kept.kept,
         "validation_blocks": run.kept.blocks,
         "kept_p": run.kept.p,
+        "kept_by_earlier_rule": run.kept.earlier_rule,
         "seconds": round(run.plan.fit_seconds, 2),
         "params": params,
         "seed": seed,
