@@ -213,6 +213,41 @@ def evaluation(record):
     return "\n".join(parts)
 
 
+def interval_warning(check, units):
+    """The line that warns when the test part's coverage rules out a promised level, or None.
+
+    check: intervals.coverage_check's {"origins", "levels"}; units: what an origin is counted
+    in at one step ahead ("months"). One line for both levels, e.g. "warning: on the test part
+    the 80 % intervals held 0.64 of the values (0.47-0.79 with 95 % confidence, over 33
+    origins): they are too narrow here; trust them less".
+    """
+    missed = [(level, each) for level, each in check["levels"].items() if each["verdict"]]
+    if not missed:
+        return None
+    held = " and ".join(
+        f"the {level} % intervals held {each['held']:.2f}" for level, each in missed
+    )
+    ranges = " and ".join(
+        f"{each['interval'][0]:.2f}-{each['interval'][1]:.2f}" for _, each in missed
+    )
+    verdicts = [each["verdict"] for _, each in missed]
+    if len(set(verdicts)) == 1:
+        meaning = f"they are {verdicts[0]} here"
+    else:  # rare: the 80 % intervals too narrow and the 95 % ones too wide
+        meaning = " and ".join(
+            f"the {level} % ones are {each['verdict']}" for level, each in missed
+        )
+        meaning += " here"
+    if "too narrow" in verdicts:
+        meaning += "; trust them less"
+    else:
+        meaning += ": the values stayed closer to the forecasts than the intervals say"
+    return (
+        f"warning: on the test part {held} of the values ({ranges} with 95 % confidence, over "
+        f"{check['origins']} {units}): {meaning}"
+    )
+
+
 def next_forecasts(forecasts, target):
     """Step 10, or --forecast: the next H values and their intervals."""
     return "\n".join(ahead.describe_forecasts(forecasts, target))
