@@ -173,7 +173,13 @@ def coverage(block, origins):
         "0.95; CI: the pooled share's binomial 95 % interval)"
     )
     table_text = format_table(table, list(next(iter(table.values()))), title)
-    return f"{table_text}\n   intervals: {block['method']}"
+    lines = [table_text, f"   intervals: {block['method']}"]
+    if len(block["80"]["by_horizon"]) > 1:
+        lines.append(
+            "   (the CI counts every (origin, step) pair, but the steps of one origin miss "
+            "together: the check under the forecast after the last date counts origins)"
+        )
+    return "\n".join(lines)
 
 
 def evaluation(record):
