@@ -115,3 +115,18 @@ def test_adaptive_intervals_that_cannot_catch_up_still_warn():
     check = intervals.coverage_check(test_errors, walk["half_widths"])
     assert [each["verdict"] for each in check["levels"].values()] == ["too narrow"] * 2
     assert check["levels"]["95"]["held"] == pytest.approx(0.53, abs=0.01)
+
+
+def test_one_level_too_narrow_and_the_other_too_wide_are_named_apart():
+    check = {
+        "origins": 200,
+        "levels": {
+            "80": {"held": 0.70, "interval": [0.63, 0.76], "verdict": "too narrow"},
+            "95": {"held": 0.99, "interval": [0.96, 1.00], "verdict": "too wide"},
+        },
+    }
+    assert words.interval_warning(check, "days") == (
+        "warning: on the test part the 80 % intervals held 0.70 and the 95 % intervals held "
+        "0.99 of the values (0.63-0.76 and 0.96-1.00 with 95 % confidence, over 200 days): the "
+        "80 % ones are too narrow and the 95 % ones are too wide here; trust them less"
+    )

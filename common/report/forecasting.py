@@ -239,7 +239,7 @@ def interval_warning(check, units):
     verdicts = [each["verdict"] for _, each in missed]
     if len(set(verdicts)) == 1:
         meaning = f"they are {verdicts[0]} here"
-    else:  # rare: the 80 % intervals too narrow and the 95 % ones too wide
+    else:  # rare: one level too narrow, the other too wide
         meaning = " and ".join(
             f"the {level} % ones are {each['verdict']}" for level, each in missed
         )
