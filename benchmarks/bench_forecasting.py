@@ -143,7 +143,8 @@ def several_steps(seeds, course):
                 cells = "".join(f"{step[metric]:8.3f}" for step in scores["by_horizon"])
                 p = f"{scores['dm']['p']:9.2g}" if "dm" in scores else ""
                 print(f"  {name:17s}{cells}{scores[metric]:9.3f}{p}")
-            for level, result in metrics["intervals"].items():
+            for level in ("80", "95"):  # `intervals` also holds "method", "warning", ...
+                result = metrics["intervals"][level]
                 cells = "".join(f"{share:8.3f}" for share in result["by_horizon"])
                 print(f"  {level}% covered    {cells}{result['coverage']:9.3f}")
             verdict = metrics["verdict"]

@@ -18,8 +18,9 @@ from common.report import decimals_for
 import keras
 
 
-def describe_forecasts(forecasts, target):
-    """Lines for the next H values: date, value and the 80 % and 95 % intervals."""
+def describe_forecasts(forecasts, target, warning=None):
+    """Lines for the next H values: date, value and the 80 % and 95 % intervals; then the
+    `warning` line, if any (the test part's coverage ruled out a promised level)."""
     lines = []
     places = decimals_for([entry["value"] for entry in forecasts])
     for entry in forecasts:
@@ -30,6 +31,8 @@ def describe_forecasts(forecasts, target):
                 f"   95%: {entry['lower95']:.{places}f} to {entry['upper95']:.{places}f}"
             )
         lines.append(line)
+    if warning:
+        lines.append(f"   {warning}")
     return lines
 
 
@@ -89,7 +92,7 @@ def forecast_only(args, settings):
         f"{preprocessing.format_date(series.frame.index[-1], recipe.frequency)} "
         f"({data_path.name}), with intervals from {args.output_dir}:"
     )
-    return SavedForecasts(forecasts, recipe.target, heading)
+    return SavedForecasts(forecasts, recipe.target, heading, recipe.interval_warning)
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,8 @@ class SavedForecasts:
     forecasts: list  # one dict per step: {"date", "value", "lower80", "upper80", ...}
     target: str
     heading: str
+    warning: str = None  # the training run's line on its intervals (preprocessing.json); None
 
     def __str__(self):
-        return "\n".join([self.heading, *describe_forecasts(self.forecasts, self.target)])
+        lines = describe_forecasts(self.forecasts, self.target, self.warning)
+        return "\n".join([self.heading, *lines])

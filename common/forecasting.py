@@ -450,7 +450,9 @@ class Evaluation:
     @property
     def recipe(self):
         """The recipe with the intervals for the forecasts after the file's last date."""
-        calibration = preprocessing.Calibration(self.intervals["final"], self.intervals["method"])
+        calibration = preprocessing.Calibration(
+            self.intervals["final"], self.intervals["method"], self.intervals["warning"]
+        )
         return dataclasses.replace(self.prepared.recipe, calibration=calibration)
 
     def __str__(self):
@@ -537,6 +539,8 @@ def calibrate_intervals(prepared, ridge, model_forecasts):
     adapted along the test part: walking the test part origin by origin, each step's level
     follows the misses already known (adaptive conformal inference, common/intervals.py).
 
+    Its "warning" is the line Step 10 prints when the test part's coverage, counted over the
+    origins, rules out a promised level (`intervals.coverage_check`), else None.
     Returns (the `intervals` block of metrics.json, with the half-widths for the forecasts
     after the file's last date in "final"; the test half-widths {"80": (origins, H), ...}).
     """
@@ -558,29 +562,36 @@ def calibrate_intervals(prepared, ridge, model_forecasts):
         }
         for level in coverage
     }
+    check = intervals.coverage_check(test_errors, walk["half_widths"])
+    counted_in = "origins" if prepared.recipe.horizon > 1 else prepared.look.series.step.units
     block.update(
-        method=method, pooling=walk["method"], calibration_errors=walk["calibration_errors"]
+        method=method,
+        pooling=walk["method"],
+        calibration_errors=walk["calibration_errors"],
+        warning=words.interval_warning(check, counted_in),
     )
     return {**block, "final": walk["final"]}, walk["half_widths"]
 
 
 @dataclass(frozen=True)
 class NextForecasts:
-    """Step 10: the H values after the file's last date, with their intervals."""
+    """Step 10: the H values after the file's last date, with their intervals, and the warning
+    when the test part showed the intervals do not hold what they promise."""
 
     forecasts: list  # one dict per step: {"date", "value", "lower80", "upper80", ...}
     target: str
+    warning: str = None  # Step 9's line, e.g. "warning: on the test part the 80 % ..."; None
 
     def __str__(self):
-        return "\n".join(ahead.describe_forecasts(self.forecasts, self.target))
+        return "\n".join(ahead.describe_forecasts(self.forecasts, self.target, self.warning))
 
 
 def forecast_next(model, evaluation):
     """Step 10: the H values after the file's last date, with their intervals. The recipe
-    carries the intervals Step 9 calibrated. Returns a NextForecasts."""
-    series = evaluation.prepared.look.series
-    forecasts = preprocessing.forecast_ahead(model, evaluation.recipe, series.frame)
-    return NextForecasts(forecasts, series.target)
+    carries the intervals Step 9 calibrated, and its warning. Returns a NextForecasts."""
+    series, recipe = evaluation.prepared.look.series, evaluation.recipe
+    forecasts = preprocessing.forecast_ahead(model, recipe, series.frame)
+    return NextForecasts(forecasts, series.target, recipe.interval_warning)
 
 
 @dataclass(frozen=True)

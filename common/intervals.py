@@ -26,6 +26,14 @@ misses comes close to the nominal one, whatever the errors do.
     walk["half_widths"]["95"]     # (origins, H): the half-width used at each test origin
     walk["final"]["95"]           # (H,): for the forecasts after the file's last date
     coverage(test_errors, walk["half_widths"])  # {"80": {"coverage", "coverage_interval", ...}}
+    coverage_check(test_errors, walk["half_widths"])  # {"origins": 33, "levels": {"80": ...}}
+
+Do the intervals keep their promise on the test part? `coverage_check` counts the evidence over
+forecast origins, not over (origin, step) pairs: the H values of one origin come from one window
+and one forecast path, and miss together. Each origin gives one number, the share of its steps
+inside; their sum is the "held" count of a binomial over the origins (a fraction when H > 1),
+and its Clopper-Pearson 95 % interval says which coverages the test part cannot rule out. When
+that interval leaves out the promised level (0.80 or 0.95), the run prints a warning.
 """
 
 import math
@@ -191,3 +199,61 @@ def coverage(errors, half_widths):
             "by_horizon": [float(share) for share in by_step],
         }
     return result
+
+
+def clopper_pearson(held, count, confidence=0.95):
+    """The Clopper-Pearson interval [low, high] of a share `held / count`, as fractions.
+
+    The exact binomial interval, written with the beta distribution so that `held` may be a
+    fraction (a sum of per-origin shares): low is the (1 - confidence) / 2 quantile of
+    Beta(held, count - held + 1), high the upper one of Beta(held + 1, count - held); 0 and 1
+    at the ends. With a whole `held` it is scipy's binomtest(held, count).proportion_ci().
+    Example: 11 of 21 -> [0.298, 0.743].
+    """
+    tail = (1 - confidence) / 2
+    low = stats.beta.ppf(tail, held, count - held + 1) if held > 0 else 0.0
+    high = stats.beta.ppf(1 - tail, held + 1, count - held) if held < count else 1.0
+    return [float(low), float(high)]
+
+
+def coverage_check(errors, half_widths, confidence=0.95):
+    """Is the test part's coverage of each level consistent with the level promised? Counted
+    over origins: each origin's share of its scored steps inside, summed, is the held count of
+    a binomial over the origins (`clopper_pearson`).
+
+    Why origins, not (origin, step) pairs: the H errors of one origin share a window and a
+    path, and miss together; an interval over the pairs claims far more evidence than the
+    test part holds. Why one pooled share, not one test per step: H tests give H chances of a
+    false alarm. On simulated test parts of 33 origins and 12 steps whose intervals have
+    exactly the right width (benchmarks/bench_interval_warning.py), a count over the pairs
+    warns on 75-85 % of them, one test per step on 10-63 %, this count on 3 % when each
+    target date has its own error, 11 % when errors partly carry along the path, and 17 % when
+    they add up step by step (a random walk): consecutive origins still share H - 1 target
+    dates. One step ahead every count is the same exact binomial one (4-5 % of warnings).
+
+    errors: (origins, H) forecast minus actual, NaN where not scored; half_widths: per level,
+    (H,) or (origins, H). Returns {"origins": 33, "levels": {"80": {"held": 0.55, "interval":
+    [0.37, 0.72], "verdict": "too narrow"}, "95": {..., "verdict": None}}}: `held` the mean of
+    the origins' shares (the pooled coverage when every step is scored); `verdict` "too narrow"
+    when the interval lies below the level, "too wide" above it, None when it holds the level.
+    """
+    errors = np.abs(np.asarray(errors, dtype=float))
+    errors = errors.reshape(len(errors), -1)
+    scored = ~np.isnan(errors)
+    counted = scored.any(axis=1)  # origins with at least one scored step
+    origins = int(counted.sum())
+    levels = {}
+    for level, widths in half_widths.items():
+        widths = np.broadcast_to(np.asarray(widths, dtype=float), errors.shape)
+        inside = (errors <= widths) & scored
+        shares = inside[counted].sum(axis=1) / scored[counted].sum(axis=1)  # (origins,)
+        held = float(shares.sum())
+        low, high = clopper_pearson(held, origins, confidence) if origins else (0.0, 1.0)
+        promised = int(level) / 100
+        verdict = "too narrow" if high < promised else "too wide" if low > promised else None
+        levels[level] = {
+            "held": held / max(origins, 1),
+            "interval": [low, high],
+            "verdict": verdict,
+        }
+    return {"origins": origins, "levels": levels}

@@ -57,6 +57,9 @@ class Calibration:
 
     half_widths: dict = field(default_factory=dict)
     method: str = ""
+    # The line --forecast repeats when the test part ruled out a promised level (None: it did
+    # not, or the file was written before the warning existed).
+    warning: str = None
 
 
 # preprocessing.json keeps one flat object (the fields below, as files have always had them)
@@ -68,7 +71,11 @@ FLAT_FIELDS = {
         "calendar_cycles": "calendar_cycles",
     },
     "scaling": {"feature_names": "names", "feature_mean": "mean", "feature_scale": "scale"},
-    "calibration": {"intervals": "half_widths", "interval_method": "method"},
+    "calibration": {
+        "intervals": "half_widths",
+        "interval_method": "method",
+        "interval_warning": "warning",
+    },
 }
 GROUPS = {"columns": Columns, "scaling": Scaling, "calibration": Calibration}
 
@@ -99,6 +106,7 @@ class Preprocessing:
     feature_scale = property(lambda self: self.scaling.scale)
     intervals = property(lambda self: self.calibration.half_widths)
     interval_method = property(lambda self: self.calibration.method)
+    interval_warning = property(lambda self: self.calibration.warning)
 
     @property
     def cycles(self):

@@ -1,8 +1,10 @@
 """Several steps ahead: H-step baselines, undifferencing through H steps, windows with a
 horizon, and split-conformal intervals, on series whose answer is known."""
 
+import case8_2_lstm
 from common import baselines, intervals, significance, windows
 from common.preprocessing import difference, undifference_paths
+from helpers import read_json
 
 import numpy as np
 import pandas as pd
@@ -254,3 +256,42 @@ def test_a_gap_below_a_thousandth_of_the_baselines_score_is_no_meaningful_differ
     assert line.startswith("verdict: no meaningful difference from linear")
     outcome, _ = significance.verdict("LSTM", "linear", 10.90, 10.9270, significant)
     assert outcome["outcome"] == "beats"  # 0.25 % apart, and the test agrees
+
+
+def noise_that_grows_in_the_test_part(path):
+    """A monthly CSV, 2000-2019: trend and season with noise of 2 units, then 30 in the last
+    five years (the test part and a little before it). Intervals calibrated on the calm years
+    cannot hold what they promise there."""
+    rng = np.random.default_rng(0)
+    t = np.arange(240)
+    noise = np.where(t < 180, 2.0, 30.0) * rng.normal(size=240)
+    values = 500 + 0.5 * t + 20 * np.sin(2 * np.pi * t / SEASON) + noise
+    months = pd.date_range("2000-01-01", periods=240, freq="MS").strftime("%Y-%m")
+    pd.DataFrame({"Month": months, "Sales": values}).to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.slow  # trains case 8-2 on --quick
+def test_forecast_repeats_the_warning_of_intervals_that_missed(tmp_path, capsys):
+    """On a test part far noisier than the years before it, the run prints the warning under
+    the forecast after the last date (Step 10), metrics.json and preprocessing.json keep the
+    line, and --forecast repeats it under its own forecast."""
+    data = noise_that_grows_in_the_test_part(tmp_path / "sales.csv")
+    output_dir = tmp_path / "run"
+    flags = ["--data", data, "--window", "12", "--horizon", "3", "--output-dir", output_dir]
+    metrics = case8_2_lstm.main(["--quick", *map(str, flags)])
+    printed = capsys.readouterr().out.splitlines()
+    line = metrics["intervals"]["warning"]
+    assert line.startswith("warning: on the test part the 80 % intervals held ")
+    assert line.endswith(" origins): they are too narrow here; trust them less")
+    step_10 = printed.index("== Step 10. Forecast the steps after the last date in the file")
+    next_months, warning = printed[step_10 + 1 : step_10 + 4], printed[step_10 + 4]
+    assert all(month.startswith("   Sales in 2020-") for month in next_months)
+    assert warning == f"   {line}"
+    assert read_json(output_dir / "preprocessing.json")["interval_warning"] == line
+    forecasts = case8_2_lstm.main(
+        ["--forecast", "--data", str(data), "--output-dir", str(output_dir)]
+    )
+    again = capsys.readouterr().out.splitlines()
+    assert len(forecasts) == 3 and again[-2].startswith("   Sales in 2020-03: ")
+    assert again[-1] == f"   {line}"

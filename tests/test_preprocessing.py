@@ -1,6 +1,8 @@
+import dataclasses
 import json
 
 from common.preprocessing import (
+    Calibration,
     Columns,
     Preprocessing,
     Scaling,
@@ -122,4 +124,25 @@ def test_a_preprocessing_json_saved_before_the_grouped_recipe_still_loads(tmp_pa
         (),
     )
     assert recipe.feature_scale == [2.0] and recipe.intervals == {"80": [5.0]}
-    assert {**recipe.flat(), "calendar_cycles": None} == {**old, "calendar_cycles": None}
+    unknown = {"calendar_cycles": None, "interval_warning": None}  # not in the old file
+    assert {**recipe.flat(), **unknown} == {**old, **unknown}
+
+
+def test_a_preprocessing_json_written_before_the_interval_warning_still_loads(tmp_path):
+    """Files saved before `interval_warning` existed load with no warning; a saved warning
+    comes back word for word."""
+    recipe = Preprocessing(
+        window=12,
+        columns=Columns("y", [], "monthly", []),
+        differencing_lags=[12],
+        calibration=Calibration({"80": [1.0], "95": [2.0]}),
+    )
+    recipe.save(tmp_path / "preprocessing.json")
+    saved = json.loads((tmp_path / "preprocessing.json").read_text(encoding="utf-8"))
+    assert saved.pop("interval_warning") is None
+    (tmp_path / "old.json").write_text(json.dumps(saved), encoding="utf-8")
+    assert Preprocessing.load(tmp_path / "old.json") == recipe
+    line = "warning: on the test part the 80 % intervals held 0.50 of the values (...)"
+    warned = dataclasses.replace(recipe, calibration=Calibration(recipe.intervals, "", line))
+    warned.save(tmp_path / "warned.json")
+    assert Preprocessing.load(tmp_path / "warned.json").interval_warning == line

@@ -173,7 +173,13 @@ def coverage(block, origins):
         "0.95; CI: the pooled share's binomial 95 % interval)"
     )
     table_text = format_table(table, list(next(iter(table.values()))), title)
-    return f"{table_text}\n   intervals: {block['method']}"
+    lines = [table_text, f"   intervals: {block['method']}"]
+    if len(block["80"]["by_horizon"]) > 1:
+        lines.append(
+            "   (the CI counts every (origin, step) pair, but the steps of one origin miss "
+            "together: the check under the forecast after the last date counts origins)"
+        )
+    return "\n".join(lines)
 
 
 def evaluation(record):
@@ -211,6 +217,41 @@ def evaluation(record):
         )
     parts.append(coverage(record.intervals, len(record.model_forecasts)))
     return "\n".join(parts)
+
+
+def interval_warning(check, units):
+    """The line that warns when the test part's coverage rules out a promised level, or None.
+
+    check: intervals.coverage_check's {"origins", "levels"}; units: what an origin is counted
+    in at one step ahead ("months"). One line for both levels, e.g. "warning: on the test part
+    the 95 % intervals held 0.87 of the values (0.76-0.94 with 95 % confidence, over 59
+    origins): they are too narrow here; trust them less".
+    """
+    missed = [(level, each) for level, each in check["levels"].items() if each["verdict"]]
+    if not missed:
+        return None
+    held = " and ".join(
+        f"the {level} % intervals held {each['held']:.2f}" for level, each in missed
+    )
+    ranges = " and ".join(
+        f"{each['interval'][0]:.2f}-{each['interval'][1]:.2f}" for _, each in missed
+    )
+    verdicts = [each["verdict"] for _, each in missed]
+    if len(set(verdicts)) == 1:
+        meaning = f"they are {verdicts[0]} here"
+    else:  # rare: one level too narrow, the other too wide
+        meaning = " and ".join(
+            f"the {level} % ones are {each['verdict']}" for level, each in missed
+        )
+        meaning += " here"
+    if "too narrow" in verdicts:
+        meaning += "; trust them less"
+    else:
+        meaning += ": the values stayed closer to the forecasts than the intervals say"
+    return (
+        f"warning: on the test part {held} of the values ({ranges} with 95 % confidence, over "
+        f"{check['origins']} {units}): {meaning}"
+    )
 
 
 def next_forecasts(forecasts, target):
