@@ -211,18 +211,25 @@ def test_a_week_ahead_with_intervals(week_ahead_run):
     ]
     assert protocol["interval_method"] == "per step"  # hundreds of validation origins
     # Calibrated on out-of-sample errors and adapted along the test part: near nominal, within
-    # the project's goals (80 %: 0.65 to 0.92; 95 %: 0.85 to 1). Here 0.79 and 0.95.
-    coverage = {level: metrics["intervals"][level]["coverage"] for level in ("80", "95")}
-    assert 0.65 < coverage["80"] < 0.92 and 0.85 < coverage["95"] <= 1.0
+    # the goals of benchmarks/bench_coverage.py for a test part of 60 origins or more (here 219):
+    # 80 % intervals hold 0.72 to 0.88 of the targets, 95 % ones 0.90 to 0.99 (here 0.79 and
+    # 0.95), and every day ahead is within 0.15 of nominal. A calibration three times too narrow
+    # ends at 0.76 and 0.86 even after the walk has widened it as far as it can.
+    for level, (low, high) in {"80": (0.72, 0.88), "95": (0.90, 0.99)}.items():
+        coverage = metrics["intervals"][level]
+        assert low < coverage["coverage"] < high, (level, coverage["coverage"])
+        nominal = int(level) / 100
+        assert np.all(np.abs(np.subtract(coverage["by_horizon"], nominal)) < 0.15), level
     recipe = Preprocessing.load(output_dir / "preprocessing.json")
     assert recipe.horizon == 7 and len(recipe.intervals["95"]) == 7
 
 
 def test_a_week_ahead_scores_and_calibration_hold_for_the_saved_model(week_ahead_run):
-    """The 219 test paths forecast again by the saved model: metrics.json's scores are theirs,
-    and the calibration alone (the widths at the first test origin, before the walk adapts
-    them) already holds the goals' lower bounds of them. Widths three times too narrow would
-    not: a calibration made too narrow shows in coverage, even where the walk could widen it."""
+    """The 219 test paths forecast again by the saved model: metrics.json's scores are theirs.
+    The calibration alone (the widths at the first test origin, before the walk adapts them)
+    already holds at least 0.65 and 0.85 of their targets (the goals of a short test part);
+    widths three times too narrow would not. So a calibration made too narrow shows in
+    coverage here, before the walk can hide part of it."""
     output_dir, metrics = week_ahead_run
     frame = load_series(
         case8_3_gru.SETTINGS.embedded_data, target="Tmax", inputs=["Tmin"]
