@@ -5,7 +5,7 @@ import math
 import case8_2_lstm
 from common.machinery.series import load_series
 from common.preprocessing import Preprocessing, forecast_ahead
-from helpers import error_scores, read_json, saved_model_forecasts
+from helpers import ROOT, error_scores, read_json, saved_model_forecasts
 
 import keras
 import numpy as np
@@ -127,7 +127,7 @@ def test_scores_are_the_test_forecasts_scored_again(quick_run):
     y[t-1], the mean's those of the training part's mean. A forecast changed after the model
     made it (or a baseline computed on other months) gives other numbers."""
     output_dir, metrics = quick_run
-    frame = load_series(case8_2_lstm.SETTINGS.embedded_data, target="Generation").frame
+    frame = load_series(ROOT / "data" / "us_electricity_monthly.csv", target="Generation").frame
     values = frame["Generation"].to_numpy()  # (486,) billion kWh
     test_start = len(values) - metrics["protocol"]["test_points"]  # 486 - 95 = 391
     forecasts, actual = saved_model_forecasts(output_dir, frame, test_start)  # (95, 1) each
