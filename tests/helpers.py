@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,3 +42,35 @@ def assert_verdict_agrees(outcome, p, model_score, baseline_score):
     real = p < 0.05 and abs(gap) >= 0.001 * abs(baseline_score)
     expected = ("beats" if gap < 0 else "loses to") if real else "no meaningful difference from"
     assert outcome == expected, (outcome, p, model_score, baseline_score)
+
+
+def error_scores(actual, forecast):
+    """{"rmse", "mae"} of forecasts, recomputed here in plain NumPy, pooled over every value;
+    an independent check of the scores a run writes into metrics.json."""
+    errors = np.asarray(forecast, dtype=float) - np.asarray(actual, dtype=float)
+    return {"rmse": float(np.sqrt(np.mean(errors**2))), "mae": float(np.mean(np.abs(errors)))}
+
+
+def saved_model_forecasts(output_dir, frame, first_target):
+    """Forecast the test part again with the model a run saved in `output_dir` (model.keras and
+    preprocessing.json), by the steps --forecast takes (common.preprocessing.forecast_ahead),
+    for every origin at once: each origin's window holds only rows before it.
+
+    frame: the series the run trained on, (rows, columns) by date; first_target: the position
+    of the first test target. Every origin whose H targets all lie in the test part is used.
+    Returns (forecasts, actual), both (origins, H) in the series' units.
+    """
+    from common import preprocessing  # before Keras: it keeps TensorFlow's start-up log quiet
+
+    import keras
+
+    model = keras.saving.load_model(Path(output_dir) / "model.keras")
+    recipe = preprocessing.Preprocessing.load(Path(output_dir) / "preprocessing.json")
+    features = preprocessing.scale(preprocessing.raw_features(frame, recipe), recipe)
+    origins = np.arange(first_target, len(frame) - recipe.horizon + 1)
+    inputs = np.stack([features[origin - recipe.window : origin] for origin in origins])
+    predictions = model.predict(inputs.astype("float32"), verbose=0)  # (origins, H), scaled
+    values = frame[recipe.target].to_numpy()
+    forecasts = preprocessing.paths_to_real_units(predictions, values, origins, recipe)
+    actual = np.stack([values[origin : origin + recipe.horizon] for origin in origins])
+    return forecasts, actual

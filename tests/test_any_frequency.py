@@ -1,9 +1,10 @@
-"""Both forecasting cases on toy files of every step: a --quick run ends well and metrics.json
-names the step and its season; a user's file of another step is never sent to the other case."""
+"""Both forecasting cases on toy files of every step: a --quick run forecasts well and
+metrics.json names the step and its season; a user's file of another step is never sent to the
+other case."""
 
 import case8_2_lstm
 import case8_3_gru
-from helpers import exit_code_and_error, read_json
+from helpers import error_scores, exit_code_and_error, read_json
 
 import numpy as np
 import pandas as pd
@@ -42,7 +43,8 @@ def toy_file(tmp_path, alias, rows, season):
 def test_a_quick_run_on_a_toy_file_of_each_step(case, step, tmp_path, capsys):
     alias, rows, season, (frequency, expected_season), flags = TOYS[step]
     output_dir = tmp_path / "out"
-    argv = ["--quick", "--data", str(toy_file(tmp_path, alias, rows, season)), *flags]
+    path = toy_file(tmp_path, alias, rows, season)
+    argv = ["--quick", "--data", str(path), *flags]
     metrics = CASES[case](argv + ["--output-dir", str(output_dir)])
     assert read_json(output_dir / "metrics.json") == metrics
     assert (
@@ -57,6 +59,18 @@ def test_a_quick_run_on_a_toy_file_of_each_step(case, step, tmp_path, capsys):
         assert "seasonal" not in metrics["protocol"]["differencing"]
         assert set(metrics["protocol"]["differencing_validation_rmse"]) == {"none", "first"}
     assert len(metrics["next"]) == 1
+    # The mean baseline is the training part's mean, scored on the file's last values.
+    values = pd.read_csv(path)["Value"].to_numpy()
+    test_start = rows - metrics["protocol"]["test_points"]
+    mean = np.full(rows - test_start, values[:test_start].mean())
+    scores = metrics["baselines"]
+    assert scores["mean"]["mae"] == pytest.approx(error_scores(values[test_start:], mean)["mae"])
+    # A forecast worth the name: far below the mean's error (0.11 to 0.23 of it), and near the
+    # best of "the last value" and "a season ago" (0.55 to 1.11 of it; the noise is 0.3, the
+    # yearly toy a random walk). A forecast 10 % off is 1 to 1.3 off on these toys.
+    simple = min(scores[name]["mae"] for name in ("naive", "seasonal_naive") if name in scores)
+    assert metrics["model"]["mae"] < 0.3 * scores["mean"]["mae"]
+    assert metrics["model"]["mae"] < 1.25 * simple
     out = capsys.readouterr().out
     assert f"{rows} {step_units(step)} of 'Value'" in out
 

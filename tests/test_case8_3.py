@@ -1,9 +1,18 @@
 """End-to-end checks of case8_3_gru.py: artifacts, metrics.json, the noise check, bad input."""
 
 import case8_3_gru
+from common import intervals
+from common.machinery.series import load_series
 from common.preprocessing import Preprocessing
-from helpers import assert_verdict_agrees, read_json
+from helpers import (
+    ROOT,
+    assert_verdict_agrees,
+    error_scores,
+    read_json,
+    saved_model_forecasts,
+)
 
+import numpy as np
 import pytest
 
 pytestmark = pytest.mark.slow  # every test trains the case or runs it end to end
@@ -108,10 +117,9 @@ def test_course_white_noise_file(course_file, tmp_path):
     assert metrics["diagnostics"]["white_noise"] is True
     assert metrics["diagnostics"]["ljung_box_p"] == pytest.approx(0.65, abs=0.02)
     assert abs(metrics["model"]["mae"] / metrics["baselines"]["mean"]["mae"] - 1) < 0.01
-    # Nothing to learn: no verdict may say the GRU beats anything that is at the mean. (It may
-    # lose: a network that fits the validation part's noise is measurably worse than the ridge,
-    # as with this seed, MAE 4.193 against 4.172, p = 0.03.)
-    assert metrics["verdict"]["outcome"] != "beats"
+    # Nothing to learn: the GRU neither beats the best baseline nor loses to it (MAE 4.173, the
+    # ridge's 4.173, p = 0.9). Forecasts only 0.3 too high would lose: MAE 4.189, p = 0.03.
+    assert metrics["verdict"]["outcome"] == "no meaningful difference from"
     assert metrics["baselines"]["mean"]["dm"]["p"] >= 0.05
     assert metrics["diagnostics"]["learned"]["white_noise"] is True
 
@@ -133,8 +141,6 @@ def days(count, start_year=2001):
 
 def test_weather_file_with_several_columns_and_slashed_dates(tmp_path):
     """A weather file: several numeric columns, a text column, dates written 2012/01/01."""
-    import numpy as np
-
     rows = ["date,precipitation,temp_max,temp_min,wind,weather"]
     for i, d in enumerate(days(800, 2012)):
         rows.append(
@@ -158,12 +164,21 @@ def test_weather_file_with_several_columns_and_slashed_dates(tmp_path):
     assert metrics["data"]["target"] == "temp_max" and metrics["data"]["rows"] == 800
     recipe = Preprocessing.load(tmp_path / "out" / "preprocessing.json")
     assert recipe.inputs == ["temp_min", "wind"]
+    # Read right: the day after the last (2012/01/01 + 800 days), naive's error that of
+    # yesterday's temp_max on the 154 test days.
+    assert metrics["next"][0]["date"] == "2014-03-11"
+    temp_max = np.array([float(row.split(",")[2]) for row in rows[1:]])  # as written, 0.1 C
+    test_points = metrics["protocol"]["test_points"]  # ceil(0.2 * (800 - 30)) = 154
+    naive = error_scores(temp_max[-test_points:], temp_max[-test_points - 1 : -1])
+    assert metrics["baselines"]["naive"]["mae"] == pytest.approx(naive["mae"])  # 0.125 C
+    # A smooth wave is easy to carry on: the GRU's MAE is 0.022 C, and its next value that of
+    # the wave on the next day, 15 + 10 sin(800 / 58.1) = 24.33 C.
+    assert metrics["model"]["mae"] < 0.3 * naive["mae"]
+    assert metrics["next"][0]["value"] == pytest.approx(15 + 10 * np.sin(800 / 58.1), abs=0.1)
 
 
 def test_a_filled_target_is_not_scored(tmp_path, capsys):
     """A missing day in the test part is filled for the inputs, but never scored as a target."""
-    import numpy as np
-
     rows = [
         f"{day},{'' if i == 850 else round(15 + 10 * np.sin(i / 58.1) + (i * 7919 % 13) / 4, 2)}"
         for i, day in enumerate(days(900))
@@ -180,8 +195,15 @@ def test_a_filled_target_is_not_scored(tmp_path, capsys):
     assert len([line for line in output.splitlines() if line.startswith("verdict:")]) == 1
 
 
-def test_a_week_ahead_with_intervals(tmp_path):
-    metrics = case8_3_gru.main(["--quick", "--horizon", "7", "--output-dir", str(tmp_path)])
+@pytest.fixture(scope="module")
+def week_ahead_run(tmp_path_factory):
+    output_dir = tmp_path_factory.mktemp("case8_3_h7")
+    metrics = case8_3_gru.main(["--quick", "--horizon", "7", "--output-dir", str(output_dir)])
+    return output_dir, metrics
+
+
+def test_a_week_ahead_with_intervals(week_ahead_run):
+    output_dir, metrics = week_ahead_run
     protocol = metrics["protocol"]
     assert protocol["horizon"] == 7 and protocol["origins"] == protocol["test_points"] - 6
     # Persistence fades: tomorrow is like today, next week much less so. Climatology knows the
@@ -193,6 +215,41 @@ def test_a_week_ahead_with_intervals(tmp_path):
         f"2005-01-0{day}" for day in range(1, 8)
     ]
     assert protocol["interval_method"] == "per step"  # hundreds of validation origins
-    assert 0.6 < metrics["intervals"]["80"]["coverage"] < metrics["intervals"]["95"]["coverage"]
-    recipe = Preprocessing.load(tmp_path / "preprocessing.json")
+    # Calibrated on out-of-sample errors and adapted along the test part: near nominal, within
+    # the goals of benchmarks/bench_coverage.py for a test part of 60 origins or more (here 219):
+    # 80 % intervals hold 0.72 to 0.88 of the targets, 95 % ones 0.90 to 0.99 (here 0.79 and
+    # 0.95), and every day ahead is within 0.15 of nominal. A calibration three times too narrow
+    # ends at 0.76 and 0.86 even after the walk has widened it as far as it can.
+    for level, (low, high) in {"80": (0.72, 0.88), "95": (0.90, 0.99)}.items():
+        coverage = metrics["intervals"][level]
+        assert low < coverage["coverage"] < high, (level, coverage["coverage"])
+        nominal = int(level) / 100
+        assert np.all(np.abs(np.subtract(coverage["by_horizon"], nominal)) < 0.15), level
+    recipe = Preprocessing.load(output_dir / "preprocessing.json")
     assert recipe.horizon == 7 and len(recipe.intervals["95"]) == 7
+
+
+def test_a_week_ahead_scores_and_calibration_hold_for_the_saved_model(week_ahead_run):
+    """The 219 test paths forecast again by the saved model: metrics.json's scores are theirs.
+    The calibration alone (the widths at the first test origin, before the walk adapts them)
+    already holds at least 0.65 and 0.85 of their targets (the goals of a short test part);
+    widths three times too narrow would not. So a calibration made too narrow shows in
+    coverage here, before the walk can hide part of it."""
+    output_dir, metrics = week_ahead_run
+    path = ROOT / "data" / "clemson_daily_temperature.csv"
+    frame = load_series(path, target="Tmax", inputs=["Tmin"]).frame
+    frame = frame.iloc[-metrics["data"]["rows"] :]  # --quick: the last 1,155 days
+    test_start = len(frame) - metrics["protocol"]["test_points"]
+    forecasts, actual = saved_model_forecasts(output_dir, frame, test_start)  # (219, 7) each
+    scores = error_scores(actual, forecasts)  # pooled over every (origin, day) pair
+    assert {"rmse": metrics["model"]["rmse"], "mae": metrics["model"]["mae"]} == pytest.approx(
+        scores, rel=1e-6
+    )
+    first = {
+        level: np.asarray(metrics["intervals"][level]["first_half_widths"])
+        for level in ("80", "95")
+    }  # (7,) degrees, one per day ahead
+    calibrated = intervals.coverage(forecasts - actual, first)
+    assert calibrated["80"]["coverage"] > 0.65 and calibrated["95"]["coverage"] > 0.85  # 0.92, 0.98
+    narrow = intervals.coverage(forecasts - actual, {level: w / 3 for level, w in first.items()})
+    assert narrow["80"]["coverage"] < 0.65 and narrow["95"]["coverage"] < 0.85  # 0.52, 0.72
