@@ -35,14 +35,19 @@ def positive_int(text):
     return value
 
 
-def non_negative_int(text):
-    """argparse type: an integer >= 0 (a seed)."""
+MAX_SEED = 2**32 - 1  # the largest seed NumPy's random generator takes
+
+
+def seed_number(text):
+    """argparse type: a seed, a whole number from 0 to 2**32 - 1 (what NumPy accepts)."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number from 0 to {MAX_SEED} (2**32 - 1), got {value}"
+        )
     return value
 
 
@@ -129,7 +134,7 @@ def base_parser(doc, script_name, epochs, batch_size, helps=None):
     )
     flag(
         "--seed",
-        type=non_negative_int,
+        type=seed_number,
         default=42,
         help="one seed for Python, NumPy and Keras (default: %(default)s)",
     )

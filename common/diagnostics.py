@@ -64,7 +64,12 @@ def explain(block, lag_season):
             else ""
         )
     ]
-    if block["white_noise"]:
+    if np.isnan(block["ljung_box_p"]):
+        lines.append(
+            "Cannot tell whether this series is white noise: the Ljung-Box test gave no p-value "
+            "(nan), as happens when the training part never changes."
+        )
+    elif block["white_noise"]:
         lines.append(
             "This series looks like white noise: its past says nothing about its next value, "
             "so no model (recurrent or not) can forecast it better than its mean. "
@@ -86,7 +91,9 @@ def explain_learned(block, description):
     the best forecast is the one a change of 0 gives (for [12, 1], last_year_change).
     """
     verdict = (
-        "white noise: nothing left for the network to learn beyond the differencing itself"
+        "cannot tell whether it is white noise (no p-value)"
+        if np.isnan(block["ljung_box_p"])
+        else "white noise: nothing left for the network to learn beyond the differencing itself"
         if block["white_noise"]
         else "not white noise: there is something left to learn"
     )

@@ -179,6 +179,7 @@ def look(series, args, settings):
     window = args.window or series.step.test_window
     checks.check_sizes(rows, window, args, least, series.step.units)
     test_start = rows - windows.count_test_points(rows, window, args.test_fraction)
+    checks.check_varies(series, test_start)
     checks.check_horizon(series, test_start, args, settings)
     given = getattr(args, "season", None)
     season = frequencies.season_for(series.step, test_start, given)

@@ -176,6 +176,53 @@ MATRIX = {
         ["--differencing", "seasonal"],
         "--differencing seasonal needs a season, and yearly data have none",
     ),
+    "an infinite target value": (
+        lambda case: file_for(
+            case, lambda rows: rows[:5] + [rows[5].split(",")[0] + ",inf"] + rows[6:]
+        ),
+        [],
+        "row 7 of input.csv has an infinite value in 'Value' (inf): a series needs finite numbers; "
+        "fix or remove it",
+    ),
+    "a minus infinite target value": (
+        lambda case: file_for(
+            case, lambda rows: rows[:5] + [rows[5].split(",")[0] + ",-inf"] + rows[6:]
+        ),
+        [],
+        "row 7 of input.csv has an infinite value in 'Value' (-inf)",
+    ),
+    "an absurdly large target value": (
+        lambda case: file_for(
+            case, lambda rows: rows[:5] + [rows[5].split(",")[0] + ",1e302"] + rows[6:]
+        ),
+        [],
+        "row 7 of input.csv has an absurd value (beyond 1e+300) in 'Value' (1e+302)",
+    ),
+    "an infinite value in an input column": (
+        lambda case: file_for(
+            case,
+            lambda rows: [f"{row},{'inf' if i == 9 else i}" for i, row in enumerate(rows)],
+            "Date,Value,Other",
+        ),
+        ["--target", "Value", "--inputs", "Other"],
+        "row 11 of input.csv has an infinite value in 'Other' (inf)",
+    ),
+    "a constant target": (
+        lambda case: file_for(case, lambda rows: [row.split(",")[0] + ",5" for row in rows]),
+        [],
+        "the target 'Value' never changes (every value is 5): there is nothing to forecast",
+    ),
+    "a seed beyond 2**32 - 1": (
+        lambda case: None,
+        ["--seed", "99999999999999999999"],
+        "argument --seed: must be a whole number from 0 to 4294967295 (2**32 - 1), "
+        "got 99999999999999999999",
+    ),
+    "a negative seed": (
+        lambda case: None,
+        ["--seed", "-1"],
+        "argument --seed: must be a whole number from 0 to 4294967295",
+    ),
     # 40 months or 500 days: enough for the series itself, too short once a year is differenced
     # (500 days would use a season of a week without --season: under two years to train on)
     "differencing that leaves too little history": (
@@ -445,3 +492,49 @@ def test_a_horizon_that_leaves_nothing_to_train_on(tmp_path, capsys):
     assert code == 2
     assert line.startswith("case8_2_lstm.py: error: --horizon 40 leaves too few months to train")
     assert sorted(p.name for p in output_dir.iterdir()) == ["metrics.json"]
+
+
+def test_time_stamps_across_a_daylight_saving_change_are_read_in_utc(tmp_path):
+    """Hourly stamps with their local offset, across the March change (+01:00, then +02:00):
+    read on one clock (UTC), with no missing or repeated hour, and the run says so."""
+    from common.machinery.series import load_series
+
+    import pandas as pd
+
+    local = pd.date_range("2023-03-20", periods=24 * 14, freq="h", tz="UTC").tz_convert(
+        "Europe/Paris"
+    )
+    rows = [f"{stamp.isoformat()},{10 + stamp.hour}" for stamp in local]
+    stamps = [row.split(",")[0] for row in rows]
+    change = stamps.index("2023-03-26T01:00:00+01:00")
+    assert stamps[change + 1] == "2023-03-26T03:00:00+02:00"
+    series = load_series(write_csv(tmp_path, "Date,Load\n" + "\n".join(rows)))
+    assert series.frequency == "hourly"
+    assert list(series.frame.index) == list(local.tz_convert(None))
+    assert len(series.filled_dates) == 0 and series.notes == []
+    assert series.read_as == [
+        "time stamps carry the UTC offsets +01:00, +02:00 (the offset changes, as at a "
+        "daylight-saving change): converted to UTC"
+    ]
+
+
+def test_time_stamps_with_one_fixed_offset_are_converted_and_said(tmp_path):
+    from common.machinery.series import load_series
+
+    import pandas as pd
+
+    stamps = pd.date_range("2023-01-01", periods=24 * 10, freq="h")
+    rows = [f"{stamp:%Y-%m-%dT%H:%M:%S}+05:30,{i % 24}" for i, stamp in enumerate(stamps)]
+    series = load_series(write_csv(tmp_path, "Date,Load\n" + "\n".join(rows)))
+    assert series.frame.index[0] == pd.Timestamp("2022-12-31 18:30")
+    assert len(series.frame) == len(stamps)
+    assert series.read_as == ["time stamps carry the UTC offset +05:30: converted to UTC"]
+
+
+def test_the_noise_check_cannot_tell_when_its_p_value_is_nan():
+    from common.diagnostics import explain
+
+    block = {"white_noise": False, "ljung_box_p": float("nan"), "acf": [float("nan")] * 20}
+    lines = explain(block, 12)
+    assert "Not white noise" not in " ".join(lines)
+    assert lines[1].startswith("Cannot tell whether this series is white noise")

@@ -99,3 +99,22 @@ def check_differencing(series, season, test_start, args, least):
             f"--differencing {args.differencing} leaves too few {series.step.units} to train "
             "on: choose none or first, or a longer series"
         )
+
+
+def check_varies(series, test_start):
+    """A usage error when the target never changes before the test part: nothing to learn
+    from, and no scale to measure errors against."""
+    before = series.frame[series.target].iloc[:test_start]
+    if before.nunique() > 1:
+        return
+    units = series.step.units
+    where = (
+        ""
+        if series.frame[series.target].nunique() == 1
+        else f" in the {test_start} {units} before the test part"
+    )
+    raise UsageError(
+        f"the target {series.target!r} never changes{where} (every value is {before.iloc[0]:g}): "
+        "there is nothing to forecast; choose another column with --target, or a longer "
+        "stretch of the series"
+    )

@@ -25,6 +25,10 @@ DATE_COLUMN_NAMES = ("date", "month")  # recognised in any letter case
 MISSING_MARKERS = ("", "na", "nan", "-", "?", "null")
 # A date that starts with two numbers, then the year: 02/01/2015, 2.1.15, 02-01-2015 13:00.
 NUMBERS_FIRST = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d{2,4})\b")
+# A number larger than this in size is a mistake (a typo, an overflow), not a measurement.
+ABSURD = 1e300
+# A time stamp's UTC offset at its end, after the time: 01:00:00+01:00, 01:00Z, 01:00 +0100.
+UTC_OFFSET = re.compile(r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -202,6 +206,41 @@ def day_first(text, column):
     )
 
 
+def utc_offsets(text, column):
+    """The distinct UTC offsets that the time stamps in `text` end with (e.g. ["+01:00",
+    "+02:00"] across a daylight-saving change; [] when none has one). Some with an offset and
+    some without is an error: their clocks cannot be told apart."""
+    offsets = text.str.extract(UTC_OFFSET, expand=False)
+    if offsets.isna().all():
+        return []
+    if offsets.isna().any():
+        with_offset, without = np.flatnonzero(offsets.notna()), np.flatnonzero(offsets.isna())
+        raise UsageError(
+            f"column {column!r} mixes time stamps with a UTC offset ({text.iloc[with_offset[0]]!r} "
+            f"in data row {with_offset[0] + 1}) and without one ({text.iloc[without[0]]!r} in "
+            f"data row {without[0] + 1}): write them all one way"
+        )
+    return sorted(offsets.unique())
+
+
+def parse_with_offsets(text, column, date_format, offsets):
+    """Time stamps that carry UTC offsets, converted to UTC (one clock, with no repeated or
+    missing hour at a daylight-saving change). Returns (dates, how) as `parse_dates`."""
+    dayfirst, how = False, None
+    numbers_first = text.str.match(NUMBERS_FIRST).fillna(False).to_numpy(bool)
+    if not date_format and numbers_first.any():
+        dayfirst, how = day_first(text[numbers_first], column)
+    dates = pd.to_datetime(
+        text, format=date_format or "mixed", dayfirst=dayfirst, utc=True, errors="coerce"
+    ).dt.tz_convert(None)
+    change = " (the offset changes, as at a daylight-saving change)" if len(offsets) > 1 else ""
+    converted = (
+        f"time stamps carry the UTC offset{'s' * (len(offsets) > 1)} {', '.join(offsets)}"
+        f"{change}: converted to UTC"
+    )
+    return dates, "; ".join(filter(None, [how, converted]))
+
+
 def parse_dates(values, column, date_format=None):
     """Strings (or numbers) to Timestamps; any value that is not a date is an error.
 
@@ -213,7 +252,10 @@ def parse_dates(values, column, date_format=None):
     """
     text = values.astype("string").str.strip()
     how = None
-    if date_format:
+    offsets = utc_offsets(text, column)
+    if offsets:
+        dates, how = parse_with_offsets(text, column, date_format, offsets)
+    elif date_format:
         dates = pd.to_datetime(text, format=date_format, errors="coerce")
         how = f"dates read with --date-format {date_format}"
     else:
@@ -264,7 +306,7 @@ def find_date_column(table, requested=None):
         elif len(values):
             text = values.astype("string").str.strip()
             quarters = text.str.fullmatch(r"\d{4}[- ]?Q[1-4]")
-            parsed = pd.to_datetime(text.mask(quarters), errors="coerce", format="mixed")
+            parsed = pd.to_datetime(text.mask(quarters), errors="coerce", format="mixed", utc=True)
             if (parsed.notna() | quarters).mean() > 0.95:
                 return column
     raise UsageError(
@@ -294,6 +336,21 @@ def as_numbers(table, column):
     if numbers.isna().all():
         raise UsageError(f"column {column!r} is empty: it has no numbers at all")
     return numbers.astype(float)
+
+
+def check_finite(numbers, column, path):
+    """A usage error for the first cell of `numbers` (a column as floats) that is infinite
+    (inf, -inf) or absurdly large (beyond ABSURD in size), named by its row in the file (the
+    header is row 1) and its column."""
+    bad = np.flatnonzero(~(np.abs(numbers.to_numpy()) <= ABSURD) & numbers.notna().to_numpy())
+    if not len(bad):
+        return
+    row, value = int(bad[0]), float(numbers.iloc[int(bad[0])])
+    what = "an infinite value" if np.isinf(value) else f"an absurd value (beyond {ABSURD:g})"
+    raise UsageError(
+        f"row {row + 2} of {Path(path).name} has {what} in {column!r} ({value:g}): a series "
+        "needs finite numbers; fix or remove it (an empty cell counts as a missing value)"
+    )
 
 
 def numeric_columns(table, exclude):
@@ -441,9 +498,10 @@ def load_series(path, date_column=None, target=None, inputs=None, date_format=No
     notes = []
 
     dates, read_as = parse_dates(table[date_column], date_column, date_format)
-    values = pd.DataFrame(
-        {name: as_numbers(table, name).to_numpy() for name in [target, *inputs]}, index=dates
-    )
+    columns = {name: as_numbers(table, name) for name in [target, *inputs]}
+    for name, numbers in columns.items():
+        check_finite(numbers, name, path)
+    values = pd.DataFrame({name: numbers.to_numpy() for name, numbers in columns.items()}, dates)
     if not values.index.is_monotonic_increasing:
         values = values.sort_index(kind="stable")
         notes.append("rows were not in date order: sorted them by date")
