@@ -538,3 +538,24 @@ def test_the_noise_check_cannot_tell_when_its_p_value_is_nan():
     lines = explain(block, 12)
     assert "Not white noise" not in " ".join(lines)
     assert lines[1].startswith("Cannot tell whether this series is white noise")
+
+
+def test_days_written_as_midnight_with_an_offset_keep_their_dates(tmp_path):
+    """2020-01-01T00:00:00+01:00 is the day 2020-01-01: in UTC it would be the day before."""
+    from common.machinery.series import load_series
+
+    import pandas as pd
+
+    days = pd.date_range("2020-03-20", periods=400)
+    rows = [
+        f"{day:%Y-%m-%d}T00:00:00+0{1 + (day.month in (4, 5, 6))}:00,{i % 7}"
+        for i, day in enumerate(days)
+    ]
+    series = load_series(write_csv(tmp_path, "Date,Load\n" + "\n".join(rows)))
+    assert series.frequency == "daily"
+    assert list(series.frame.index) == list(days)
+    assert series.read_as == [
+        "time stamps carry the UTC offsets +01:00, +02:00 (the offset changes, as at a "
+        "daylight-saving change): all at local midnight, so read as the days they name "
+        "(offset dropped)"
+    ]

@@ -28,6 +28,9 @@ NUMBERS_FIRST = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d{2,4})\b")
 # A number larger than this in size is a mistake (a typo, an overflow), not a measurement.
 ABSURD = 1e300
 # A time stamp's UTC offset at its end, after the time: 01:00:00+01:00, 01:00Z, 01:00 +0100.
+UTC_OFFSET_ALONE = r"\s*(?:Z|[+-]\d{2}:?\d{2})$"
+# A time stamp at midnight with its offset (a day written as a time): 2023-03-26T00:00:00+01:00.
+LOCAL_MIDNIGHT = r"[T ]00:00(?::00(?:\.0+)?)?" + UTC_OFFSET_ALONE
 UTC_OFFSET = re.compile(r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})$")
 
 
@@ -225,18 +228,28 @@ def utc_offsets(text, column):
 
 def parse_with_offsets(text, column, date_format, offsets):
     """Time stamps that carry UTC offsets, converted to UTC (one clock, with no repeated or
-    missing hour at a daylight-saving change). Returns (dates, how) as `parse_dates`."""
+    missing hour at a daylight-saving change). Stamps all at local midnight are days, not
+    times: UTC would move each to the day before, so they keep the dates they name.
+    Returns (dates, how) as `parse_dates`."""
     dayfirst, how = False, None
     numbers_first = text.str.match(NUMBERS_FIRST).fillna(False).to_numpy(bool)
     if not date_format and numbers_first.any():
         dayfirst, how = day_first(text[numbers_first], column)
+    midnight = not date_format and text.str.contains(LOCAL_MIDNIGHT).fillna(False).all()
+    if midnight:
+        text = text.str.replace(UTC_OFFSET_ALONE, "", regex=True)
     dates = pd.to_datetime(
         text, format=date_format or "mixed", dayfirst=dayfirst, utc=True, errors="coerce"
     ).dt.tz_convert(None)
     change = " (the offset changes, as at a daylight-saving change)" if len(offsets) > 1 else ""
     converted = (
         f"time stamps carry the UTC offset{'s' * (len(offsets) > 1)} {', '.join(offsets)}"
-        f"{change}: converted to UTC"
+        + change
+        + (
+            ": all at local midnight, so read as the days they name (offset dropped)"
+            if midnight
+            else ": converted to UTC"
+        )
     )
     return dates, "; ".join(filter(None, [how, converted]))
 
