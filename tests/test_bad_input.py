@@ -212,6 +212,18 @@ MATRIX = {
         [],
         "the target 'Value' never changes (every value is 5): there is nothing to forecast",
     ),
+    "a target constant before the test part": (
+        lambda case: file_for(
+            case,
+            lambda rows: [
+                row.split(",")[0] + ",5" if i < len(rows) * 0.85 else row
+                for i, row in enumerate(rows)
+            ],
+        ),
+        [],
+        "before the test part (every value is 5): there is nothing to learn from; use a longer "
+        "stretch of the series or a smaller --test-fraction",
+    ),
     "a seed beyond 2**32 - 1": (
         lambda case: None,
         ["--seed", "99999999999999999999"],

@@ -107,14 +107,13 @@ def check_varies(series, test_start):
     before = series.frame[series.target].iloc[:test_start]
     if before.nunique() > 1:
         return
-    units = series.step.units
-    where = (
-        ""
-        if series.frame[series.target].nunique() == 1
-        else f" in the {test_start} {units} before the test part"
-    )
+    if series.frame[series.target].nunique() == 1:
+        raise UsageError(
+            f"the target {series.target!r} never changes (every value is {before.iloc[0]:g}): "
+            "there is nothing to forecast; choose another column with --target"
+        )
     raise UsageError(
-        f"the target {series.target!r} never changes{where} (every value is {before.iloc[0]:g}): "
-        "there is nothing to forecast; choose another column with --target, or a longer "
-        "stretch of the series"
+        f"the target {series.target!r} never changes in the {test_start} {series.step.units} "
+        f"before the test part (every value is {before.iloc[0]:g}): there is nothing to learn "
+        "from; use a longer stretch of the series or a smaller --test-fraction"
     )
