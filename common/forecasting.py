@@ -35,6 +35,7 @@ from pathlib import Path
 from common import (
     ahead,
     baselines,
+    classical,
     diagnostics,
     intervals,
     plots,
@@ -324,6 +325,8 @@ class BaselineForecasts:
     ridge: baselines.RidgeFit  # the `linear` baseline, where the network's linear path starts
     scores: dict  # {name: the case's headline score}
     labels: tuple  # (metric, units in words, horizon)
+    chosen: dict  # {"ets": "ETS(M,A,M)", ...}: the form each classical reference chose
+    left_out: dict  # {name: why}: the classical references this series could not have
 
     @property
     def linear_weights(self):
@@ -343,8 +346,10 @@ def units_of(series, settings):
 
 def forecast_baselines(prepared, fitted_windows, test_windows, settings):
     """Step 6: naive, seasonal naive, last year's change, the training mean, climatology (those
-    the series' step has: common/machinery/frequencies.py), and `linear`, a ridge regression
-    on the network's own windows, flattened (baselines.ridge_on_windows).
+    the series' step has: common/machinery/frequencies.py), `linear`, a ridge regression on the
+    network's own windows, flattened (baselines.ridge_on_windows), and the classical references
+    `ets`, `theta` and `arima` (common/classical.py), each fitted once on the part before the
+    test and left out where the series is too short or too long for it.
 
     fitted_windows: (train_windows, train_targets, validation_windows, validation_targets): the
     ridge is fitted on the first two; its penalty is chosen on the others.
@@ -352,10 +357,11 @@ def forecast_baselines(prepared, fitted_windows, test_windows, settings):
     """
     look, recipe, test_origins = prepared.look, prepared.recipe, prepared.origins["test"]
     series = look.series
+    test = (test_origins, look.test_start, recipe.horizon)
     forecasts = baselines.forecasting_baselines(
         look.values,
         series.frame.index,
-        (test_origins, look.test_start, recipe.horizon),
+        test,
         season=look.season,
         climatology_by=series.step.climatology,
         year_steps=series.step.year_steps,
@@ -364,13 +370,16 @@ def forecast_baselines(prepared, fitted_windows, test_windows, settings):
     forecasts["linear"] = preprocessing.in_real_units(
         baselines.predict_linear(ridge, test_windows), look.values, test_origins, recipe
     )
+    references, left_out = classical.references(look.values, test, look.season)
+    forecasts.update({name: fit.forecasts for name, fit in references.items()})
+    chosen = {name: fit.chosen for name, fit in references.items()}
     metric, test_values = settings.metric, prepared.test_values
     scores = {
         name: baselines.score_forecasts(test_values, forecast)[metric]
         for name, forecast in forecasts.items()
     }
     labels = (metric, units_of(series, settings), recipe.horizon)
-    return BaselineForecasts(prepared, forecasts, ridge, scores, labels)
+    return BaselineForecasts(prepared, forecasts, ridge, scores, labels, chosen, left_out)
 
 
 @dataclass(frozen=True)
@@ -482,6 +491,8 @@ def evaluate(test_predictions, baseline, noise, settings):
     for name, forecast in baseline.forecasts.items():
         results[name] = {**baselines.score_forecasts(test_values, forecast), "dm": dm_tests[name]}
     results["linear"]["penalty"] = float(baseline.ridge.alpha)
+    for name, form in baseline.chosen.items():
+        results[name]["chosen"] = form  # e.g. "ETS(M,A,M)"
     best = min(baseline.forecasts, key=lambda name: results[name][metric])
     verdict, _ = significance.verdict(
         cell, best, results[cell][metric], results[best][metric], dm_tests[best]

@@ -111,14 +111,18 @@ def prepared(record):
 
 
 def baselines(record):
-    """Step 6: each baseline's score on the test targets."""
+    """Step 6: each baseline's score on the test targets (with the form each classical
+    reference chose), then a note for each classical reference left out."""
     metric, units, horizon = record.labels
     over = f", pooled over {horizon} steps ahead" if horizon > 1 else ""
     places = decimals_for(list(record.scores.values()))
-    return indent(
+    lines = [
         f"{name:17s} {metric.upper()} {score:.{places}f} ({units}{over})"
+        + (f" {record.chosen[name]}" if name in record.chosen else "")
         for name, score in record.scores.items()
-    )
+    ]
+    lines += [f"note: {name} left out: {why}" for name, why in record.left_out.items()]
+    return indent(lines)
 
 
 def plan(record):
