@@ -91,6 +91,9 @@ def test_metrics_json_schema(quick_run):
         "mean",
         "climatology",
         "linear",
+        "ets",
+        "theta",
+        "arima",
     ]
     assert set(metrics["model"]) == {"rmse", "mae"}
     for scores in metrics["baselines"].values():

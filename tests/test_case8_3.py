@@ -54,6 +54,9 @@ def test_quick_run_writes_every_artifact_and_the_contract_schema(quick_run):
         "mean",
         "climatology",
         "linear",
+        "ets",
+        "theta",
+        "arima",
     ]
     assert metrics["schema"] == 2
     for name, scores in metrics["baselines"].items():

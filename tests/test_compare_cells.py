@@ -78,6 +78,9 @@ def test_comparison_json_schema(quick_comparison):
             "mean",
             "climatology",
             "linear",
+            "ets",
+            "theta",
+            "arima",
             "tfidf_logreg",
         }
         if row["task"] == "text":  # a paired bootstrap interval of the AUC difference
