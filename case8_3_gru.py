@@ -145,10 +145,7 @@ def main(argv=None):
     test_windows, _ = windows.model_windows(scaled, targets, origins["test"], window, horizon)
     print(prepared)
 
-    print(
-        "\n== Step 6. Baselines: last value, a season earlier, climatology, the mean, "
-        "exponential smoothing, Theta, ARIMA"
-    )
+    print("\n== Step 6. Baselines: last value, climatology, the mean; ETS, Theta, ARIMA")
     # `linear`: a ridge regression on the GRU's own windows. Does the GRU add anything to it?
     fitted = (train_windows, train_targets, *validation)
     baseline = forecasting.forecast_baselines(prepared, fitted, test_windows, SETTINGS)
