@@ -49,6 +49,7 @@ from common.machinery import checks, frequencies, run_files
 from common.machinery import series as series_io
 from common.machinery.errors import UsageError
 from common.report import forecasting as words
+from common.report import format_written
 
 import numpy as np
 
@@ -629,4 +630,4 @@ def save(start, model, trained, evaluation, next_forecasts):
     metrics = run_files.metrics(run, start, model.count_params())
     written = run_files.save(start.output_dir, model, run, metrics)
     plots.show(start.show)
-    return metrics, words.written(start.output_dir, written)
+    return metrics, format_written(start.output_dir, written)

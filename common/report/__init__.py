@@ -75,7 +75,11 @@ def results_table(results, columns, title, p_values=None, p_title="DM p"):
     print(format_table(results, columns, title, p_values, p_title))
 
 
+def format_written(output_dir, names):
+    """One line per file written to `output_dir`."""
+    return "\n".join(f"   wrote {output_dir / name}" for name in names)
+
+
 def written(output_dir, names):
-    """One line per artifact written to `output_dir`."""
-    for name in names:
-        print(f"   wrote {output_dir / name}")
+    """Print `format_written`'s lines."""
+    print(format_written(output_dir, names))

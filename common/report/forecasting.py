@@ -4,7 +4,7 @@ Each function takes one record of common/forecasting.py and returns text; the ca
 with `print(record)`. Nothing here computes a result.
 """
 
-from common import ahead, diagnostics, selection, significance
+from common import diagnostics, selection, significance
 from common.machinery import frequencies
 from common.report import decimals_for, format_table
 
@@ -137,8 +137,8 @@ def plan(record):
 
 def results_title(evaluation):
     """The title of Step 9's table: one step ahead, or pooled over H steps."""
-    series, settings = evaluation.prepared.look.series, evaluation.settings
-    units = settings.embedded.units if series.embedded else f"the units of {series.target}"
+    series = evaluation.prepared.look.series
+    _, units, _ = evaluation.baseline.labels  # Step 6's: the target's units in words
     origins, steps = len(evaluation.model_forecasts), series.step.units
     if np.ndim(evaluation.model_forecasts) == 1:
         return f"One-step-ahead test errors over {origins} {steps}, in {units}", units
@@ -256,13 +256,3 @@ def interval_warning(check, units):
         f"warning: on the test part {held} of the values ({ranges} with 95 % confidence, over "
         f"{check['origins']} {units}): {meaning}"
     )
-
-
-def next_forecasts(forecasts, target):
-    """Step 10, or --forecast: the next H values and their intervals."""
-    return "\n".join(ahead.describe_forecasts(forecasts, target))
-
-
-def written(output_dir, names):
-    """One line per file written to `output_dir`."""
-    return "\n".join(f"   wrote {output_dir / name}" for name in names)
