@@ -209,12 +209,12 @@ def noise_check(look):
     return Noise(block, look.season, len(training_values))
 
 
-def recipe_for(look, lags, window, horizon):
-    """A fresh Preprocessing for one (differencing lags, window) candidate, with the calendar
-    cycles Step 2 chose for the step (common/machinery/frequencies.py)."""
+def recipe_for(look, lags, window, horizon, scale="levels"):
+    """A fresh Preprocessing for one (differencing lags, window, target scale) candidate, with
+    the calendar cycles Step 2 chose for the step (common/machinery/frequencies.py)."""
     series = look.series
     columns = preprocessing.Columns(
-        series.target, series.inputs, series.frequency, list(look.cycles)
+        series.target, series.inputs, series.frequency, list(look.cycles), scale
     )
     return preprocessing.Preprocessing(window, columns, lags, horizon)
 
@@ -241,23 +241,25 @@ def choose(look, args, settings):
     window_choices = [args.window] if args.window else list(series.step.window_choices)
     scores = selection.candidate_scores(
         series.frame,
-        lambda lags, window: recipe_for(look, lags, window, args.horizon),
+        lambda lags, window, scale: recipe_for(look, lags, window, args.horizon, scale),
         look.season,
         look.test_start,
         (settings.parts.validation_fraction, settings.parts.min_training_windows),
         window_choices,
     )
     default_window = args.window or series.step.test_window
-    window, differencing = selection.choose(scores, args.differencing, default_window)
+    window, chosen = selection.choose(scores, args.differencing, default_window)
+    scale, differencing = selection.split_choice(chosen)  # e.g. ("log", "seasonal+first")
     lags = selection.differencing_lags(differencing, look.season)
     recipe = dataclasses.replace(
-        recipe_for(look, lags, window, args.horizon),
+        recipe_for(look, lags, window, args.horizon, scale),
         choice={
             "differencing": differencing,
             "validation_rmse": {str(each): by_choice for each, by_choice in scores.items()},
         },
     )
-    changes = preprocessing.difference(look.values, lags)[sum(lags) : look.test_start]
+    model_scale = preprocessing.on_model_scale(look.values, recipe)
+    changes = preprocessing.difference(model_scale, lags)[sum(lags) : look.test_start]
     learned = {"differencing_lags": lags, **diagnostics.noise_check(changes)}
     return Choice(recipe, scores, (bool(args.window), bool(args.differencing)), learned)
 
@@ -459,6 +461,17 @@ class Evaluation:
         return self.intervals["test_half_widths"]
 
     @property
+    def bounds(self):
+        """{"80": (lower, upper), "95": ...}: each test forecast's bounds, (origins, H) real units
+        (on the log scale the half-widths are ratios, so the bounds widen with the level)."""
+        forecasts = np.reshape(self.model_forecasts, (len(self.prepared.origins["test"]), -1))
+        recipe = self.prepared.recipe
+        return {
+            level: preprocessing.bounds(forecasts, widths, recipe)
+            for level, widths in self.half_widths.items()
+        }
+
+    @property
     def recipe(self):
         """The recipe with the intervals for the forecasts after the file's last date."""
         calibration = preprocessing.Calibration(
@@ -540,10 +553,12 @@ def calibration_errors(prepared, ridge):
 
 
 def errors_in_real_units(prepared, predictions, origins):
-    """Scaled predictions from `origins` -> forecast minus actual, (origins, H), real units."""
+    """Scaled predictions from `origins` -> forecast minus actual, (origins, H), on the
+    target's scale (its units; on the log scale, the log of forecast / actual)."""
     values, recipe = prepared.look.values, prepared.recipe
-    errors = preprocessing.in_real_units(predictions, values, origins, recipe)
-    errors = errors - windows.target_paths(values, origins, recipe.horizon)
+    forecasts = preprocessing.in_real_units(predictions, values, origins, recipe)
+    actuals = windows.target_paths(values, origins, recipe.horizon)
+    errors = preprocessing.errors_on_model_scale(forecasts, actuals, recipe)
     return np.reshape(errors, (len(origins), -1))
 
 
@@ -558,7 +573,10 @@ def calibrate_intervals(prepared, ridge, model_forecasts):
     after the file's last date in "final"; the test half-widths {"80": (origins, H), ...}).
     """
     test_origins = prepared.origins["test"]
-    test_errors = np.reshape(model_forecasts - prepared.test_values, (len(test_origins), -1))
+    test_errors = preprocessing.errors_on_model_scale(
+        model_forecasts, prepared.test_values, prepared.recipe
+    )
+    test_errors = np.reshape(test_errors, (len(test_origins), -1))
     errors, train_errors = calibration_errors(prepared, ridge)
     walk = intervals.adaptive_walk(errors, test_errors, test_origins, scale_errors=train_errors)
     method = (
@@ -581,6 +599,7 @@ def calibrate_intervals(prepared, ridge, model_forecasts):
         method=method,
         pooling=walk["method"],
         calibration_errors=walk["calibration_errors"],
+        scale=prepared.recipe.target_scale,  # "log": half-widths are logs of ratios
         warning=words.interval_warning(check, counted_in),
     )
     return {**block, "final": walk["final"]}, walk["half_widths"]

@@ -120,8 +120,8 @@ def forecast(series, test_origins, forecasts, path, band=None, recent=None):
         if rank == 0 and band is not None:
             test.fill_between(
                 dates[positions],
-                predicted - np.asarray(band)[shown],
-                predicted + np.asarray(band)[shown],
+                np.asarray(band[0])[shown],
+                np.asarray(band[1])[shown],
                 alpha=0.2,
                 linewidth=0,
                 label=f"{label}: 80% interval",
@@ -139,7 +139,7 @@ def forecast_paths(series, origins, paths, half_widths, next_forecasts, path):
 
     series: (dates, values, target): the dates, the values in real units, the target's name.
     origins: (origins,) positions of each path's first target; paths: (origins, H) real units;
-    half_widths: {"80": (origins, H), "95": ...} each path's half-widths; next_forecasts:
+    half_widths: {"80": (lower, upper), ...} each path's bounds, each (origins, H); next_forecasts:
     forecast_ahead's list of dicts.
     """
     dates, values, target = series
@@ -153,11 +153,11 @@ def forecast_paths(series, origins, paths, half_widths, next_forecasts, path):
     for rank, row in enumerate(shown):
         steps = origins[row] + np.arange(horizon)
         for level, alpha in (("95", 0.12), ("80", 0.25)):
-            width = np.asarray(half_widths[level])[row]
+            lower, upper = (np.asarray(bound)[row] for bound in half_widths[level])
             left.fill_between(
                 dates[steps],
-                paths[row] - width,
-                paths[row] + width,
+                lower,
+                upper,
                 color="tab:blue",
                 alpha=alpha,
                 linewidth=0,

@@ -65,14 +65,14 @@ def plot_forecasts(path, run):
             (dates, values, series.target),
             test_origins,
             evaluation.model_forecasts,
-            evaluation.half_widths,
+            evaluation.bounds,
             run.next_forecasts.forecasts,
             path,
         )
     baseline = evaluation.baseline.forecasts
     compared = {settings.cell: evaluation.model_forecasts, "naive": baseline["naive"]}
     compared[evaluation.verdict["baseline"]] = baseline[evaluation.verdict["baseline"]]
-    band = evaluation.half_widths["80"][:, 0]  # (origins,) each test forecast's 80 % half-width
+    band = [bound[:, 0] for bound in evaluation.bounds["80"]]  # (lower, upper) of each forecast
     return plots.forecast(
         (dates, values, series.target),
         test_origins,
@@ -96,6 +96,7 @@ def protocol(run):
     block = {
         "window": recipe.window,
         "differencing": recipe.differencing,
+        "target_scale": recipe.target_scale,
         "differencing_validation_rmse": window_scores[str(recipe.window)],
         "window_validation_rmse": {
             each: selection.lowest(scores) for each, scores in window_scores.items()

@@ -67,10 +67,20 @@ def choice(record):
     """Step 4: every candidate's validation score, the one used, and the noise check of what
     the network learns."""
     recipe, (window_given, differencing_given) = record.recipe, record.forced
+    log = recipe.target_scale == "log"
+    chosen = (selection.LOG if log else "") + recipe.differencing
     lines = selection.describe_pairs(
-        record.scores, recipe.window, recipe.differencing, window_given, differencing_given
+        record.scores, recipe.window, chosen, window_given, differencing_given
     )
-    lines.append(diagnostics.explain_learned(record.learned, f"the {recipe.differencing} series"))
+    scored = {name for by_choice in record.scores.values() for name in by_choice}
+    if not any(name.startswith(selection.LOG) for name in scored):
+        lines.append("the log scale is not offered: it needs every value before the test above 0")
+    elif log:
+        lines.append(
+            f"the network learns the log of {recipe.target}: its swings grow with its level, "
+            "and on the log scale they keep one size"
+        )
+    lines.append(diagnostics.explain_learned(record.learned, f"the {chosen} series"))
     return indent(lines)
 
 
