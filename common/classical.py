@@ -28,6 +28,7 @@ are written out below, so a learner can see what "fixed parameters" means.
 import warnings
 from dataclasses import dataclass
 
+from common import preprocessing
 from common.windows import path_positions
 
 import numpy as np
@@ -53,6 +54,53 @@ class Reference:
 
     chosen: str  # the form in words, e.g. "ETS(M,Ad,M)" or "ARIMA(1,1,1)(0,1,1)[12] with drift"
     forecasts: np.ndarray  # (origins,) one step ahead, (origins, H) for H steps
+    following: np.ndarray = None  # (H,) the steps after the file's last date (with_following)
+
+
+COMBINATION = ("ets", "theta", "arima")  # M4's combination benchmark: their plain average
+
+
+def combination(forecasts):
+    """The plain average of the classical references present (at least two), else None."""
+    present = [forecasts[name] for name in COMBINATION if name in forecasts]
+    return np.mean(present, axis=0) if len(present) >= 2 else None
+
+
+@dataclass(frozen=True)
+class Found:
+    """The classical references of one run: fitted before the test part (their test forecasts
+    and the steps after the last date), and fitted again before the validation origins."""
+
+    fits: dict  # {name: Reference}
+    left_out: dict  # {name: why}
+    validation: dict  # {name: forecasts from the validation origins}, fitted before them
+
+
+def for_a_run(values, test, validation_origins, season):
+    """`with_following` on the test part, and `references` fitted before the first of
+    `validation_origins` (each forecasting from them). Returns a Found."""
+    fits, left_out = with_following(values, test, season)
+    validation = {}
+    if fits:
+        horizon = test[2]
+        found, _ = references(values, (validation_origins, validation_origins[0], horizon), season)
+        validation = {name: fit.forecasts for name, fit in found.items() if name in fits}
+    return Found(fits, left_out, validation)
+
+
+def with_following(values, test, season):
+    """`references`, each also forecasting the H steps after the last value (`following`),
+    from the same fit: the series gets H placeholder values after its end, which no forecast
+    reads (each reads only the values before its origin)."""
+    values = np.asarray(values, dtype=float)
+    origins, test_start, horizon = test
+    extended = np.concatenate([values, np.full(horizon, values[-1])])
+    origins = np.append(np.asarray(origins, dtype=int), len(values))
+    fits, left_out = references(extended, (origins, test_start, horizon), season)
+    return {
+        name: Reference(fit.chosen, fit.forecasts[:-1], np.reshape(fit.forecasts[-1], -1))
+        for name, fit in fits.items()
+    }, left_out
 
 
 def references(values, test, season):
@@ -429,3 +477,30 @@ def state_space_paths(filtered, test_origins, horizon):
         if j + 1 < horizon:
             state = transition @ state + intercept[:, origins + j]
     return paths
+
+
+# -- The final forecast (common/forecasting.choose_final) --
+
+
+def final_candidates(network, references, cell):
+    """{candidate: forecasts}: the network, each reference, their average (M4's combination
+    benchmark) and the network averaged with the references, from the same origins."""
+    candidates = {cell: network, **references}
+    average = combination(references)
+    if average is not None:
+        candidates["combination"] = average
+    if references:
+        candidates[f"{cell} + references"] = np.mean([network, *references.values()], axis=0)
+    return candidates
+
+
+def final_following(network, following, recipe, cell):
+    """The final forecast's steps after the last date (recipe.choice["final"] names it), from
+    the network's (forecast_ahead's dicts) and the references' ({name: (H,)})."""
+    kind = recipe.choice.get("final", cell)
+    if kind == cell:
+        return network
+    path = final_candidates(np.array([entry["value"] for entry in network]), following, cell)
+    if kind not in path:  # a reference the file no longer allows: the network's forecast
+        return network
+    return preprocessing.with_intervals([entry["date"] for entry in network], path[kind], recipe)

@@ -328,8 +328,20 @@ class BaselineForecasts:
     ridge: baselines.RidgeFit  # the `linear` baseline, where the network's linear path starts
     scores: dict  # {name: the case's headline score}
     labels: tuple  # (metric, units in words, horizon)
-    chosen: dict  # {"ets": "ETS(M,A,M)", ...}: the form each classical reference chose
-    left_out: dict  # {name: why}: the classical references this series could not have
+    references: classical.Found  # ETS, Theta, ARIMA: forms, next steps, validation forecasts
+    # (the validation origins, the linear path's forecasts from them, the ridge's own errors):
+    # the later half of the part before the test, where the final forecast is chosen
+    validation: tuple
+
+    @property
+    def chosen(self):
+        """{"ets": "ETS(M,A,M)", ...}: the form each classical reference chose."""
+        return {name: fit.chosen for name, fit in self.references.fits.items()}
+
+    @property
+    def left_out(self):
+        """{name: why}: the classical references this series could not have."""
+        return self.references.left_out
 
     @property
     def linear_weights(self):
@@ -373,16 +385,19 @@ def forecast_baselines(prepared, fitted_windows, test_windows, settings):
     forecasts["linear"] = preprocessing.in_real_units(
         baselines.predict_linear(ridge, test_windows), look.values, test_origins, recipe
     )
-    references, left_out = classical.references(look.values, test, look.season)
-    forecasts.update({name: fit.forecasts for name, fit in references.items()})
-    chosen = {name: fit.chosen for name, fit in references.items()}
+    validation = validation_forecasts(prepared, ridge)
+    references = classical.for_a_run(look.values, test, validation[0], look.season)
+    forecasts.update({name: fit.forecasts for name, fit in references.fits.items()})
+    average = classical.combination(forecasts)  # M4's benchmark: the average of the three
+    if average is not None:
+        forecasts["combination"] = average
     metric, test_values = settings.metric, prepared.test_values
     scores = {
         name: baselines.score_forecasts(test_values, forecast)[metric]
         for name, forecast in forecasts.items()
     }
     labels = (metric, units_of(series, settings), recipe.horizon)
-    return BaselineForecasts(prepared, forecasts, ridge, scores, labels, chosen, left_out)
+    return BaselineForecasts(prepared, forecasts, ridge, scores, labels, references, validation)
 
 
 @dataclass(frozen=True)
@@ -444,11 +459,15 @@ class Evaluation:
     baseline: BaselineForecasts  # Step 6's, with the Prepared record they forecast
     noise: Noise
     results: dict  # {name: {"rmse", "mae"[, "by_horizon"][, "dm"]}}, the network first
-    verdict: dict  # {"baseline", "outcome", "p"}
-    # metrics.json's `intervals` block, with "final" (the half-widths after the file's last
-    # date) and "test_half_widths" ({"80": (origins, H), ...}) besides
-    intervals: dict
+    verdict: dict  # {"baseline", "outcome", "p"}: the network against the best baseline
+    final: "Final"  # the forecast the run stands behind, chosen on validation, its intervals
     settings: Settings
+
+    @property
+    def intervals(self):
+        """metrics.json's `intervals` block (the final forecast's), with "final" (the
+        half-widths after the file's last date) and "test_half_widths" ({"80": (origins, H)})."""
+        return self.final.intervals
 
     @property
     def prepared(self):
@@ -464,7 +483,7 @@ class Evaluation:
     def bounds(self):
         """{"80": (lower, upper), "95": ...}: each test forecast's bounds, (origins, H) real units
         (on the log scale the half-widths are ratios, so the bounds widen with the level)."""
-        forecasts = np.reshape(self.model_forecasts, (len(self.prepared.origins["test"]), -1))
+        forecasts = np.reshape(self.final.forecasts, (len(self.prepared.origins["test"]), -1))
         recipe = self.prepared.recipe
         return {
             level: preprocessing.bounds(forecasts, widths, recipe)
@@ -477,7 +496,8 @@ class Evaluation:
         calibration = preprocessing.Calibration(
             self.intervals["final"], self.intervals["method"], self.intervals["warning"]
         )
-        return dataclasses.replace(self.prepared.recipe, calibration=calibration)
+        choice = {**self.prepared.recipe.choice, "final": self.final.kind}
+        return dataclasses.replace(self.prepared.recipe, calibration=calibration, choice=choice)
 
     def __str__(self):
         return words.evaluation(self)
@@ -511,14 +531,67 @@ def evaluate(test_predictions, baseline, noise, settings):
     verdict, _ = significance.verdict(
         cell, best, results[cell][metric], results[best][metric], dm_tests[best]
     )
-    block, half_widths = calibrate_intervals(prepared, baseline.ridge, model_forecasts)
+    final = choose_final(baseline, model_forecasts, settings)
+    return Evaluation(model_forecasts, baseline, noise, results, verdict, final, settings)
+
+
+@dataclass(frozen=True)
+class Final:
+    """Step 9: the forecast the run stands behind. The network, a classical reference, M4's
+    combination or the network averaged with the references: whichever scored best on the
+    validation origins (the later half of the part before the test), each candidate fitted
+    only on what came before them. Its intervals are calibrated on its own validation errors."""
+
+    kind: str  # e.g. "LSTM", "ets", "combination", "LSTM + references"
+    forecasts: np.ndarray  # the test forecasts, real units, shaped like the test values
+    validation: dict  # {candidate: validation score (the case's metric)}
+    scores: dict  # {"rmse", "mae", "baseline": the best single baseline, "dm": against it}
+    # metrics.json's `intervals` block, with "final" (the half-widths after the file's last
+    # date) and "test_half_widths" ({"80": (origins, H), ...}) besides
+    intervals: dict
+
+    def __str__(self):
+        return words.final(self)
+
+
+def choose_final(baseline, model_forecasts, settings):
+    """Step 9: the final forecast, chosen on validation (`Final`), scored on the test part
+    against the best single baseline, with its intervals (`calibrate_intervals`)."""
+    prepared, metric, cell = baseline.prepared, settings.metric, settings.cell
+    look, horizon = prepared.look, prepared.recipe.horizon
+    origins, linear_path, train_errors = baseline.validation
+    references = baseline.references.validation  # fitted before the first validation origin
+    actual = windows.target_paths(look.values, origins, horizon)
+    filled_dates = look.series.frame.index.isin(look.series.filled_dates)
+    filled = windows.target_paths(filled_dates, origins, horizon)
+    validation = {
+        name: float(baselines.score_forecasts(actual[~filled], forecasts[~filled])[metric])
+        for name, forecasts in classical.final_candidates(linear_path, references, cell).items()
+    }
+    kind = min(validation, key=validation.get)  # the network first on a tie
+    test = {name: baseline.forecasts[name] for name in references if name in baseline.forecasts}
+    forecasts = classical.final_candidates(model_forecasts, test, cell)[kind]
+    errors = preprocessing.errors_on_model_scale(
+        classical.final_candidates(linear_path, references, cell)[kind], actual, prepared.recipe
+    )
+    errors = np.reshape(np.where(filled, np.nan, errors), (len(origins), -1))
+    single = [name for name in baseline.forecasts if name != "combination"]
+    best = min(single, key=lambda name: baseline.scores[name])
+    scores = baselines.score_forecasts(prepared.test_values, forecasts)
+    dm = significance.compare_with_baselines(
+        prepared.test_values, forecasts, {best: baseline.forecasts[best]}, metric
+    )[best]
+    scores = {**scores, "metric": metric, "score": scores[metric], "baseline": best, "dm": dm}
+    scores["best_score"] = baseline.scores[best]
+    block, half_widths = calibrate_intervals(prepared, (errors, train_errors), forecasts)
     block = {**block, "test_half_widths": half_widths}
-    return Evaluation(model_forecasts, baseline, noise, results, verdict, block, settings)
+    return Final(kind, forecasts, validation, scores, block)
 
 
-def calibration_errors(prepared, ridge):
-    """The out-of-sample errors the intervals are calibrated on, (n, H) in real units, and the
-    ridge's own training errors (each step's scale where steps are pooled).
+def validation_forecasts(prepared, ridge):
+    """The validation origins (n,), the linear path's out-of-sample forecasts from them (real
+    units, shaped like their targets) and the ridge's own training errors, (origins, H) on the
+    model's scale (each step's scale where steps are pooled).
 
     Every origin before the test part is forecast by the `linear` path (the ridge the network
     starts from, penalty `ridge.alpha`) refitted on rolling-origin folds, each fold on the
@@ -544,12 +617,10 @@ def calibration_errors(prepared, ridge):
             "--horizon, or a smaller --test-fraction"
         )
     origins = before_test[positions]
-    errors = errors_in_real_units(prepared, forecasts, origins)
-    filled = look.series.frame.index.isin(look.series.filled_dates)
-    errors[np.reshape(windows.target_paths(filled, origins, horizon), errors.shape)] = np.nan
+    forecasts = preprocessing.in_real_units(forecasts, look.values, origins, recipe)
     fitted = before_test[: positions[0]]  # the origins the first fold's ridge was fitted on
     predictions = baselines.predict_linear(ridge, all_windows[: positions[0]])
-    return errors, errors_in_real_units(prepared, predictions, fitted)
+    return origins, forecasts, errors_in_real_units(prepared, predictions, fitted)
 
 
 def errors_in_real_units(prepared, predictions, origins):
@@ -562,8 +633,8 @@ def errors_in_real_units(prepared, predictions, origins):
     return np.reshape(errors, (len(origins), -1))
 
 
-def calibrate_intervals(prepared, ridge, model_forecasts):
-    """Step 9: 80 % and 95 % intervals, calibrated on honest errors (`calibration_errors`) and
+def calibrate_intervals(prepared, errors, model_forecasts):
+    """Step 9: 80 % and 95 % intervals, calibrated on honest errors (`validation_forecasts`) and
     adapted along the test part: walking the test part origin by origin, each step's level
     follows the misses already known (adaptive conformal inference, common/intervals.py).
 
@@ -577,12 +648,12 @@ def calibrate_intervals(prepared, ridge, model_forecasts):
         model_forecasts, prepared.test_values, prepared.recipe
     )
     test_errors = np.reshape(test_errors, (len(test_origins), -1))
-    errors, train_errors = calibration_errors(prepared, ridge)
+    errors, train_errors = errors  # (the final forecast's validation errors, the ridge's own)
     walk = intervals.adaptive_walk(errors, test_errors, test_origins, scale_errors=train_errors)
     method = (
         f"conformal, {walk['method']}, on {walk['calibration_errors']} out-of-sample errors per "
-        f"step (the linear path on {CALIBRATION_FOLDS} rolling-origin folds), adapted along the "
-        f"test part (adaptive conformal inference, step {intervals.STEP})"
+        "step of the final forecast's on the validation origins, adapted along the test part "
+        f"(adaptive conformal inference, step {intervals.STEP})"
     )
     coverage = intervals.coverage(test_errors, walk["half_widths"])
     block = {  # the half-widths at the first test origin (before any test target is known), and
@@ -622,7 +693,9 @@ def forecast_next(model, evaluation):
     """Step 10: the H values after the file's last date, with their intervals. The recipe
     carries the intervals Step 9 calibrated, and its warning. Returns a NextForecasts."""
     series, recipe = evaluation.prepared.look.series, evaluation.recipe
-    forecasts = preprocessing.forecast_ahead(model, recipe, series.frame)
+    network = preprocessing.forecast_ahead(model, recipe, series.frame)
+    following = {name: fit.following for name, fit in evaluation.baseline.references.fits.items()}
+    forecasts = classical.final_following(network, following, recipe, evaluation.settings.cell)
     return NextForecasts(forecasts, series.target, recipe.interval_warning)
 
 

@@ -145,7 +145,8 @@ class Preprocessing:
         }
         if not flat.get("calendar_features", True):  # written before the cycles were recorded
             groups["columns"] = dataclasses.replace(groups["columns"], calendar_cycles=[])
-        choice = {key: flat[key] for key in ("differencing", "validation_rmse") if key in flat}
+        kept = ("differencing", "validation_rmse", "final")
+        choice = {key: flat[key] for key in kept if key in flat}
         lags, horizon = flat["differencing_lags"], flat.get("horizon", 1)
         return cls(
             flat["window"],
@@ -371,9 +372,15 @@ def forecast_ahead(model, recipe, frame):
     window = features[origin - recipe.window : origin][None].astype("float32")  # (1, window, f)
     prediction = keras.ops.convert_to_numpy(model(window, training=False))  # (1, H), no retrace
     path = paths_to_real_units(prediction, frame[recipe.target].to_numpy(), [origin], recipe)[0]
+    return with_intervals([format_date(date, recipe.frequency) for date in following], path, recipe)
+
+
+def with_intervals(labels, path, recipe):
+    """One dict per step: {"date", "value", "lower80", "upper80", "lower95", "upper95"}, the
+    bounds from `recipe.intervals`' half-widths (none when it holds none)."""
     forecasts = []
-    for h, (date, value) in enumerate(zip(following, path, strict=True)):
-        entry = {"date": format_date(date, recipe.frequency), "value": float(value)}
+    for h, (label, value) in enumerate(zip(labels, path, strict=True)):
+        entry = {"date": label, "value": float(value)}
         for level, half_widths in recipe.intervals.items():
             lower, upper = bounds(value, half_widths[h], recipe)
             entry[f"lower{level}"], entry[f"upper{level}"] = float(lower), float(upper)

@@ -185,7 +185,12 @@ def test_step_6_scores_them_like_every_baseline_and_records_the_form(monkeypatch
     baseline = forecasting.forecast_baselines(
         prepared, (*train, *validation), test_windows, settings
     )
-    assert list(baseline.forecasts)[-2:] == ["ets", "theta"] and "arima" not in baseline.forecasts
+    assert list(baseline.forecasts)[-3:] == ["ets", "theta", "combination"]
+    assert "arima" not in baseline.forecasts  # M4's combination: the average of those present
+    assert np.allclose(
+        baseline.forecasts["combination"],
+        (baseline.forecasts["ets"] + baseline.forecasts["theta"]) / 2,
+    )
     assert set(baseline.chosen) == {"ets", "theta"} and list(baseline.left_out) == ["arima"]
     printed = str(baseline)
     assert f"ets               RMSE {baseline.scores['ets']:.3f}" in printed
@@ -198,3 +203,12 @@ def test_step_6_scores_them_like_every_baseline_and_records_the_form(monkeypatch
         assert evaluation.results[name]["chosen"] == baseline.chosen[name]
         assert set(evaluation.results[name]) == {"rmse", "mae", "dm", "chosen"}
     assert "arima" not in evaluation.results
+    # The final forecast: chosen among the network and the references on validation only
+    final = evaluation.final
+    assert set(final.validation) == {"LSTM", "ets", "theta", "combination", "LSTM + references"}
+    assert final.kind == min(final.validation, key=final.validation.get)
+    candidates = {"LSTM": evaluation.model_forecasts, **baseline.forecasts}
+    candidates["LSTM + references"] = (
+        evaluation.model_forecasts + baseline.forecasts["ets"] + baseline.forecasts["theta"]
+    ) / 3
+    assert np.allclose(final.forecasts, candidates[final.kind])

@@ -153,8 +153,9 @@ def test_a_preprocessing_json_written_before_the_interval_warning_still_loads(tm
 def test_the_log_scale_round_trips_and_its_intervals_widen_with_the_level():
     recipe = Preprocessing(24, Columns("y", [], "monthly", [], "log"), [12])
     values = np.array([10.0, 100.0, 1000.0])
-    assert np.allclose(preprocessing.from_model_scale(
-        preprocessing.on_model_scale(values, recipe), recipe), values)
+    assert np.allclose(
+        preprocessing.from_model_scale(preprocessing.on_model_scale(values, recipe), recipe), values
+    )
     lower, upper = preprocessing.bounds(values, np.full(3, np.log(1.1)), recipe)
     assert np.allclose(upper, values * 1.1) and np.allclose(lower, values / 1.1)
     assert np.allclose(upper - lower, values * (1.1 - 1 / 1.1))  # ten times the level, ten times

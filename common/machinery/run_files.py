@@ -131,6 +131,21 @@ def training_block(run, params, seed):
     }
 
 
+def final_block(final):
+    """metrics.json's `final` block: the forecast the run stands behind (`kind`), its test
+    scores, the test against the best single baseline, and every candidate's validation score."""
+    scores = final.scores
+    return {
+        "kind": final.kind,
+        "rmse": scores["rmse"],
+        "mae": scores["mae"],
+        **({"by_horizon": scores["by_horizon"]} if "by_horizon" in scores else {}),
+        "baseline": scores["baseline"],
+        "dm": scores["dm"],
+        "validation": final.validation,
+    }
+
+
 def metrics(run, start, params):
     """The metrics.json dict (docs/PROTOCOL.md), from the run record, the Start record and the
     model's count of weights."""
@@ -154,9 +169,10 @@ def metrics(run, start, params):
             "season": look.season,
         },
         "protocol": protocol(run),
-        "model": results[cell],
+        "model": {**results[cell], "kind": cell if run.kept.kept else "linear path"},
         "baselines": {name: scores for name, scores in results.items() if name != cell},
         "verdict": evaluation.verdict,
+        "final": final_block(evaluation.final),
         "intervals": intervals,
         "diagnostics": {**evaluation.noise.block, "learned": evaluation.prepared.choice.learned},
         "next": run.next_forecasts.forecasts,

@@ -229,8 +229,37 @@ def evaluation(record):
             "   As the noise check said: on white noise the best possible forecast is the mean, "
             f"and the {cell} ends up there."
         )
+    parts.append(final(record.final))
     parts.append(coverage(record.intervals, len(record.model_forecasts)))
     return "\n".join(parts)
+
+
+def final(record):
+    """Step 9: the final forecast: each candidate's validation score, the one used, and how it
+    did on the test part against the best single baseline."""
+    places = decimals_for(list(record.validation.values()))
+    metric = record.scores["metric"].upper()
+    lines = ["\nThe final forecast, chosen on the validation origins (before the test part):"]
+    for name, score in record.validation.items():
+        used = "   <- used" if name == record.kind else ""
+        lines.append(f"   {name:22s} validation {metric} {score:.{places}f}{used}")
+    best, scores = record.scores["baseline"], record.scores
+    if record.kind == best:
+        lines.append(f"   The final forecast is {best}, the best single baseline on the test part.")
+        return "\n".join(lines)
+    _, line = significance.verdict(
+        f"the final forecast ({record.kind})",
+        best,
+        scores["score"],
+        scores["best_score"],
+        scores["dm"],
+    )
+    places = decimals_for([scores["score"], scores["best_score"]])
+    lines.append(
+        f"   On the test part: {record.kind} {metric} {scores['score']:.{places}f}, {best} "
+        f"{scores['best_score']:.{places}f}; {line}"
+    )
+    return "\n".join(lines)
 
 
 def interval_warning(check, units):
