@@ -87,21 +87,23 @@ def forecast_only(args, settings):
             f"{data_path} has {len(series.frame)} rows: the model needs the last {needed}"
         )
     forecasts = preprocessing.forecast_ahead(model, recipe, series.frame)
-    if recipe.choice.get("final", settings.cell) != settings.cell:  # the references take part
+    weights = recipe.choice.get("final")
+    if isinstance(weights, dict) and set(weights) != {settings.cell}:  # a weighted combination
         values = series.frame[recipe.target].to_numpy()
         season = frequencies.season_for(series.step, len(values), None)
         fits, _ = classical.with_following(values, ([], len(values), recipe.horizon), season)
         following = {name: fit.following for name, fit in fits.items()}
+        following["seasonal_naive"] = classical.seasonal_following(values, season, recipe)
         forecasts = classical.final_following(forecasts, following, recipe, settings.cell)
     heading = (
         f"The next {recipe.horizon} value(s) of {recipe.target} after "
         f"{preprocessing.format_date(series.frame.index[-1], recipe.frequency)} "
         f"({data_path.name}), with intervals from {args.output_dir}:"
     )
-    if recipe.choice.get("final", settings.cell) != settings.cell:
+    if isinstance(weights, dict) and set(weights) != {settings.cell}:
         heading += (
-            f"\n(the final forecast is {recipe.choice['final']}, chosen on validation in training;"
-            " its classical references are fitted again on the whole file)"
+            "\n(the final forecast: the network and the references weighted as on validation in"
+            " training; the references are fitted again on the whole file)"
         )
     return SavedForecasts(forecasts, recipe.target, heading, recipe.interval_warning)
 

@@ -482,25 +482,35 @@ def state_space_paths(filtered, test_origins, horizon):
 # -- The final forecast (common/forecasting.choose_final) --
 
 
-def final_candidates(network, references, cell):
-    """{candidate: forecasts}: the network, each reference, their average (M4's combination
-    benchmark) and the network averaged with the references, from the same origins."""
-    candidates = {cell: network, **references}
-    average = combination(references)
-    if average is not None:
-        candidates["combination"] = average
-    if references:
-        candidates[f"{cell} + references"] = np.mean([network, *references.values()], axis=0)
-    return candidates
+def weighted(members, weights):
+    """sum over members of weight[h] x forecasts[:, h]: {name: (origins,) or (origins, H)},
+    {name: (H,) weights}. Returns the weighted forecasts, shaped like the members'."""
+    first = next(iter(members.values()))
+    total = np.zeros(np.shape(first))
+    for name, forecasts in members.items():
+        share = np.asarray(weights[name], dtype=float)
+        total = total + (share[0] if np.ndim(first) == 1 else share) * np.asarray(forecasts)
+    return total
+
+
+def seasonal_following(values, season, recipe):
+    """Seasonal naive's H steps after the last value ((H,)), or None without a season."""
+    if not season or len(values) < season:
+        return None
+    ahead = np.arange(recipe.horizon)
+    back = season * np.ceil((ahead + 1) / season).astype(int)
+    return np.asarray(values, dtype=float)[len(values) + ahead - back]
 
 
 def final_following(network, following, recipe, cell):
-    """The final forecast's steps after the last date (recipe.choice["final"] names it), from
-    the network's (forecast_ahead's dicts) and the references' ({name: (H,)})."""
-    kind = recipe.choice.get("final", cell)
-    if kind == cell:
+    """The final forecast's steps after the last date: the network's (forecast_ahead's dicts)
+    and the other members' ({name: (H,)}), weighted as recipe.choice["final"] says ({member:
+    [weight per step]}; files saved before the combination hold none: the network alone)."""
+    weights = recipe.choice.get("final")
+    if not isinstance(weights, dict) or set(weights) == {cell}:
         return network
-    path = final_candidates(np.array([entry["value"] for entry in network]), following, cell)
-    if kind not in path:  # a reference the file no longer allows: the network's forecast
+    members = {cell: np.array([entry["value"] for entry in network]), **following}
+    if any(members.get(name) is None for name in weights):  # a member the file lost: the network
         return network
-    return preprocessing.with_intervals([entry["date"] for entry in network], path[kind], recipe)
+    path = weighted({name: members[name] for name in weights}, weights)
+    return preprocessing.with_intervals([entry["date"] for entry in network], path, recipe)

@@ -496,7 +496,7 @@ class Evaluation:
         calibration = preprocessing.Calibration(
             self.intervals["final"], self.intervals["method"], self.intervals["warning"]
         )
-        choice = {**self.prepared.recipe.choice, "final": self.final.kind}
+        choice = {**self.prepared.recipe.choice, "final": self.final.weights}
         return dataclasses.replace(self.prepared.recipe, calibration=calibration, choice=choice)
 
     def __str__(self):
@@ -537,14 +537,15 @@ def evaluate(test_predictions, baseline, noise, settings):
 
 @dataclass(frozen=True)
 class Final:
-    """Step 9: the forecast the run stands behind. The network, a classical reference, M4's
-    combination or the network averaged with the references: whichever scored best on the
-    validation origins (the later half of the part before the test), each candidate fitted
-    only on what came before them. Its intervals are calibrated on its own validation errors."""
+    """Step 9: the forecast the run stands behind: a weighted average of the network, ETS,
+    Theta, ARIMA and seasonal naive, each step ahead weighted by how well each did at that step
+    on the validation origins (the later half of the part before the test; every member fitted
+    only on what came before them). Its intervals are calibrated on its own validation errors."""
 
-    kind: str  # e.g. "LSTM", "ets", "combination", "LSTM + references"
+    kind: str  # "weighted combination", or the network's name when it is the only member
     forecasts: np.ndarray  # the test forecasts, real units, shaped like the test values
-    validation: dict  # {candidate: validation score (the case's metric)}
+    validation: dict  # {member: validation score (the case's metric), pooled over steps}
+    weights: dict  # {member: [weight at step 1, ..., step H]}, each step's summing to 1
     scores: dict  # {"rmse", "mae", "baseline": the best single baseline, "dm": against it}
     # metrics.json's `intervals` block, with "final" (the half-widths after the file's last
     # date) and "test_half_widths" ({"80": (origins, H), ...}) besides
@@ -554,25 +555,44 @@ class Final:
         return words.final(self)
 
 
+def combination_weights(members, actual, filled, metric):
+    """Bates and Granger's weights, one set per step ahead: each member's weight at step h is
+    1 / (its validation score at h)^2, scaled so the weights at h sum to 1 (the member with
+    half the error gets four times the weight). members: {name: validation forecasts}, shaped
+    like `actual`; filled targets are not scored. Returns ({name: (H,) weights}, {name: score
+    pooled over steps})."""
+    columns = np.reshape(actual, (len(actual), -1))
+    keep = ~np.reshape(filled, columns.shape)
+    by_step, pooled = {}, {}
+    for name, forecasts in members.items():
+        errors = np.reshape(forecasts, columns.shape) - columns
+        score = (lambda e: np.sqrt(np.mean(e**2))) if metric == "rmse" else np.mean
+        errors = errors if metric == "rmse" else np.abs(errors)
+        by_step[name] = np.array([score(errors[keep[:, h], h]) for h in range(columns.shape[1])])
+        pooled[name] = float(score(errors[keep]))
+    inverse = {name: 1 / np.maximum(each, 1e-12) ** 2 for name, each in by_step.items()}
+    total = sum(inverse.values())
+    return {name: each / total for name, each in inverse.items()}, pooled
+
+
 def choose_final(baseline, model_forecasts, settings):
-    """Step 9: the final forecast, chosen on validation (`Final`), scored on the test part
-    against the best single baseline, with its intervals (`calibrate_intervals`)."""
+    """Step 9: the final forecast (`Final`): the members' test forecasts weighted by
+    `combination_weights`, scored on the test part against the best single baseline, with its
+    intervals (`calibrate_intervals`)."""
     prepared, metric, cell = baseline.prepared, settings.metric, settings.cell
     look, horizon = prepared.look, prepared.recipe.horizon
-    origins, linear_path, train_errors = baseline.validation
-    references = baseline.references.validation  # fitted before the first validation origin
+    origins, on_validation, train_errors = baseline.validation
+    members = {cell: on_validation["linear"], **baseline.references.validation}
+    if "seasonal_naive" in on_validation and "seasonal_naive" in baseline.forecasts:
+        members["seasonal_naive"] = on_validation["seasonal_naive"]
     actual = windows.target_paths(look.values, origins, horizon)
     filled_dates = look.series.frame.index.isin(look.series.filled_dates)
     filled = windows.target_paths(filled_dates, origins, horizon)
-    validation = {
-        name: float(baselines.score_forecasts(actual[~filled], forecasts[~filled])[metric])
-        for name, forecasts in classical.final_candidates(linear_path, references, cell).items()
-    }
-    kind = min(validation, key=validation.get)  # the network first on a tie
-    test = {name: baseline.forecasts[name] for name in references if name in baseline.forecasts}
-    forecasts = classical.final_candidates(model_forecasts, test, cell)[kind]
+    weights, validation = combination_weights(members, actual, filled, metric)
+    on_test = {name: baseline.forecasts.get(name, model_forecasts) for name in members}
+    forecasts = classical.weighted(on_test, weights)
     errors = preprocessing.errors_on_model_scale(
-        classical.final_candidates(linear_path, references, cell)[kind], actual, prepared.recipe
+        classical.weighted(members, weights), actual, prepared.recipe
     )
     errors = np.reshape(np.where(filled, np.nan, errors), (len(origins), -1))
     single = [name for name in baseline.forecasts if name != "combination"]
@@ -585,13 +605,16 @@ def choose_final(baseline, model_forecasts, settings):
     scores["best_score"] = baseline.scores[best]
     block, half_widths = calibrate_intervals(prepared, (errors, train_errors), forecasts)
     block = {**block, "test_half_widths": half_widths}
-    return Final(kind, forecasts, validation, scores, block)
+    kind = "weighted combination" if len(members) > 1 else cell
+    weights = {name: each.tolist() for name, each in weights.items()}
+    return Final(kind, forecasts, validation, weights, scores, block)
 
 
 def validation_forecasts(prepared, ridge):
-    """The validation origins (n,), the linear path's out-of-sample forecasts from them (real
-    units, shaped like their targets) and the ridge's own training errors, (origins, H) on the
-    model's scale (each step's scale where steps are pooled).
+    """The validation origins (n,); forecasts from them (real units, shaped like their
+    targets): the linear path's, out of sample ("linear"), and seasonal naive's where the
+    series has a season; and the ridge's own training errors, (origins, H) on the model's scale
+    (each step's scale where steps are pooled).
 
     Every origin before the test part is forecast by the `linear` path (the ridge the network
     starts from, penalty `ridge.alpha`) refitted on rolling-origin folds, each fold on the
@@ -617,7 +640,10 @@ def validation_forecasts(prepared, ridge):
             "--horizon, or a smaller --test-fraction"
         )
     origins = before_test[positions]
-    forecasts = preprocessing.in_real_units(forecasts, look.values, origins, recipe)
+    forecasts = {"linear": preprocessing.in_real_units(forecasts, look.values, origins, recipe)}
+    seasonal = baselines.seasonal_naive(look.values, origins, look.season or 0, horizon)
+    if look.season and seasonal is not None:
+        forecasts["seasonal_naive"] = seasonal
     fitted = before_test[: positions[0]]  # the origins the first fold's ridge was fitted on
     predictions = baselines.predict_linear(ridge, all_windows[: positions[0]])
     return origins, forecasts, errors_in_real_units(prepared, predictions, fitted)
@@ -695,6 +721,8 @@ def forecast_next(model, evaluation):
     series, recipe = evaluation.prepared.look.series, evaluation.recipe
     network = preprocessing.forecast_ahead(model, recipe, series.frame)
     following = {name: fit.following for name, fit in evaluation.baseline.references.fits.items()}
+    look = evaluation.prepared.look
+    following["seasonal_naive"] = classical.seasonal_following(look.values, look.season, recipe)
     forecasts = classical.final_following(network, following, recipe, evaluation.settings.cell)
     return NextForecasts(forecasts, series.target, recipe.interval_warning)
 

@@ -143,6 +143,7 @@ def final_block(final):
         "baseline": scores["baseline"],
         "dm": scores["dm"],
         "validation": final.validation,
+        "weights": final.weights,
     }
 
 

@@ -235,28 +235,29 @@ def evaluation(record):
 
 
 def final(record):
-    """Step 9: the final forecast: each candidate's validation score, the one used, and how it
-    did on the test part against the best single baseline."""
+    """Step 9: the final forecast: each member's validation score and weight, and how the
+    weighted forecast did on the test part against the best single baseline."""
     places = decimals_for(list(record.validation.values()))
     metric = record.scores["metric"].upper()
-    lines = ["\nThe final forecast, chosen on the validation origins (before the test part):"]
+    lines = [
+        "\nThe final forecast: each member weighted by 1 / (its validation error)^2 at each step,"
+        " on the validation origins (before the test part):"
+    ]
     for name, score in record.validation.items():
-        used = "   <- used" if name == record.kind else ""
-        lines.append(f"   {name:22s} validation {metric} {score:.{places}f}{used}")
-    best, scores = record.scores["baseline"], record.scores
-    if record.kind == best:
-        lines.append(f"   The final forecast is {best}, the best single baseline on the test part.")
-        return "\n".join(lines)
+        weights = record.weights[name]
+        shown = f"{weights[0]:.2f}" if len(weights) == 1 else f"{min(weights):.2f}-{max(weights):.2f}"
+        lines.append(f"   {name:16s} validation {metric} {score:.{places}f}   weight {shown}")
+    network = next(iter(record.validation))
+    best = min(record.validation, key=record.validation.get)
+    if best != network:
+        lines.append(f"   On validation the {network} alone did not beat {best}.")
+    scores, baseline = record.scores, record.scores["baseline"]
     _, line = significance.verdict(
-        f"the final forecast ({record.kind})",
-        best,
-        scores["score"],
-        scores["best_score"],
-        scores["dm"],
+        "the final forecast", baseline, scores["score"], scores["best_score"], scores["dm"]
     )
     places = decimals_for([scores["score"], scores["best_score"]])
     lines.append(
-        f"   On the test part: {record.kind} {metric} {scores['score']:.{places}f}, {best} "
+        f"   On the test part: final {metric} {scores['score']:.{places}f}, {baseline} "
         f"{scores['best_score']:.{places}f}; {line}"
     )
     return "\n".join(lines)
