@@ -61,8 +61,10 @@ def main():
     parser.add_argument("--seeds", default="42", help="comma-separated seeds")
     parser.add_argument("--horizons", default="1,12", help="comma-separated horizons")
     args = parser.parse_args()
-    print("| H | seed | scale | final | RMSE | 80 % held (CI), goal met | 95 % held (CI), goal met "
-          "| warning |")
+    print(
+        "| H | seed | scale | final | RMSE | 80 % held (CI), goal met | 95 % held (CI), goal met "
+        "| warning |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:
         data = growing_swings(Path(folder) / "growing_swings.csv")

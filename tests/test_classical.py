@@ -209,9 +209,8 @@ def test_step_6_scores_them_like_every_baseline_and_records_the_form(monkeypatch
     assert set(final.weights) == {"LSTM", "ets", "theta", "seasonal_naive"}
     assert np.isclose(sum(weights[0] for weights in final.weights.values()), 1.0)
     expected = sum(
-        final.weights[name][0] * {"LSTM": evaluation.model_forecasts}.get(
-            name, baseline.forecasts.get(name)
-        )
+        final.weights[name][0]
+        * {"LSTM": evaluation.model_forecasts}.get(name, baseline.forecasts.get(name))
         for name in final.weights
     )
     assert np.allclose(final.forecasts, expected)

@@ -245,7 +245,7 @@ def final(record):
     ]
     for name, score in record.validation.items():
         weights = record.weights[name]
-        shown = f"{weights[0]:.2f}" if len(weights) == 1 else f"{min(weights):.2f}-{max(weights):.2f}"
+        shown = f"{min(weights):.2f}" + ("" if len(weights) == 1 else f"-{max(weights):.2f}")
         lines.append(f"   {name:16s} validation {metric} {score:.{places}f}   weight {shown}")
     network = next(iter(record.validation))
     best = min(record.validation, key=record.validation.get)
