@@ -420,13 +420,27 @@ def choose_columns(table, date_column, target, inputs):
 
 def resampled(values, rule):
     """`values` (rows, columns), indexed by date, averaged over steps of `rule` (a pandas offset
-    alias such as 1h, 1D, 7D, MS); a step with no row is empty (NaN), a gap like any other."""
+    alias such as 1h, 1D, 7D, MS); a step with no row is empty (NaN), a gap like any other.
+    A rule finer than the record's usual step (its median spacing) is refused: averaging
+    cannot make steps shorter, it would only leave most of them empty."""
     try:
         offset = pd.tseries.frequencies.to_offset(rule)
     except ValueError:
         raise UsageError(
             f"--resample {rule!r} is not a pandas offset alias: use e.g. 15min, 1h, 1D, 7D or MS"
         ) from None
+    spacing = pd.Series(values.index.unique()).diff().median()
+    origin = pd.Timestamp("2000-01-01")
+    if pd.notna(spacing) and (origin + offset) - origin < 0.75 * spacing:
+        try:
+            own = f"one {frequencies.infer(values.index.unique()).unit}"
+        except UsageError:  # no regular step: the usual spacing
+            own = f"usually {frequencies.spacing_words(spacing)}"
+        raise UsageError(
+            f"--resample {rule} asks for steps shorter than the file's own step ({own}): "
+            "averaging cannot make steps shorter; give a step as long as the file's or longer, "
+            "or leave out --resample"
+        )
     return values.resample(offset).mean()
 
 
@@ -496,6 +510,56 @@ def fill_short_gaps(frame, target, frequency, resample=None):
     return frame, filled_dates, notes
 
 
+def on_calendar(values, target, resample=None):
+    """`values` (rows, columns) by date, sorted, averaged over --resample's steps, on the
+    complete calendar of their step, short gaps filled. Returns (frame, filled_dates, notes,
+    frequency)."""
+    notes = []
+    if not values.index.is_monotonic_increasing:
+        values = values.sort_index(kind="stable")
+        notes.append("rows were not in date order: sorted them by date")
+    if resample:
+        rows = len(values)
+        values = resampled(values, resample)
+        notes.append(f"averaged the {rows} rows over steps of {resample} (--resample {resample})")
+    frequency = frequencies.infer(values.index.unique())
+    values, calendar = regular_calendar(values, frequency)
+    frame, filled_dates, cleaned = fill_short_gaps(
+        values.reindex(calendar), target, frequency, resample
+    )
+    return frame, filled_dates, notes + cleaned, frequency
+
+
+def with_date_order_hint(error, date_values, values, target, resample):
+    """`error` (raised by `on_calendar`), or a clearer one when no date showed whether the day
+    or the month comes first, the dates were read month-first, and read day-first they would
+    have made a regular series: then the error names --date-format."""
+    text = date_values.astype("string").str.strip()
+    if not text.str.match(NUMBERS_FIRST).fillna(False).all():
+        return error
+    parts = text.str.extract(NUMBERS_FIRST)
+    if (parts[0].astype(float) > 12).any() or (parts[2].astype(float) > 12).any():
+        return error  # a row showed the order
+    separator, year = parts[1].iloc[0], parts[3].iloc[0]
+    day_first_format = f"%d{separator}%m{separator}{'%Y' if len(year) == 4 else '%y'}"
+    day_first_dates = pd.to_datetime(text, format=day_first_format, errors="coerce")
+    if day_first_dates.isna().any():
+        return error
+    try:
+        *_, frequency = on_calendar(values.set_axis(day_first_dates.to_numpy()), target, resample)
+    except UsageError:
+        return error  # day-first is no better: the first error stands
+    differ = np.flatnonzero((parts[0] != parts[2]).to_numpy())
+    row = int(differ[0]) if len(differ) else 0
+    what_went_wrong = str(error).split(";")[0]
+    return UsageError(
+        "no date shows whether the day or the month comes first, and read month-first "
+        f"({text.iloc[row]!r} as {values.index[row]:%d %B %Y}) they are not a regular series "
+        f"({what_went_wrong}); read day-first they are {frequency.name}: give --date-format "
+        f"{day_first_format}"
+    )
+
+
 def load_series(path, date_column=None, target=None, inputs=None, date_format=None, resample=None):
     """Read `path` and return a `Series` on a complete calendar of its step (a minute to a
     year, inferred from the dates: common/machinery/frequencies.py).
@@ -508,26 +572,19 @@ def load_series(path, date_column=None, target=None, inputs=None, date_format=No
     table = read_table(path)
     date_column = find_date_column(table, date_column)
     target, inputs = choose_columns(table, date_column, target, inputs)
-    notes = []
 
     dates, read_as = parse_dates(table[date_column], date_column, date_format)
     columns = {name: as_numbers(table, name) for name in [target, *inputs]}
     for name, numbers in columns.items():
         check_finite(numbers, name, path)
     values = pd.DataFrame({name: numbers.to_numpy() for name, numbers in columns.items()}, dates)
-    if not values.index.is_monotonic_increasing:
-        values = values.sort_index(kind="stable")
-        notes.append("rows were not in date order: sorted them by date")
-    if resample:
-        rows = len(values)
-        values = resampled(values, resample)
-        notes.append(f"averaged the {rows} rows over steps of {resample} (--resample {resample})")
-    frequency = frequencies.infer(values.index.unique())
-    values, calendar = regular_calendar(values, frequency)
-
-    frame = values.reindex(calendar)
+    try:
+        frame, filled_dates, notes, frequency = on_calendar(values, target, resample)
+    except UsageError as error:
+        if date_format:
+            raise
+        raise with_date_order_hint(error, table[date_column], values, target, resample) from None
     frame.index.name = date_column
-    frame, filled_dates, cleaned = fill_short_gaps(frame, target, frequency, resample)
     return Series(
         frame=frame,
         target=target,
@@ -535,7 +592,7 @@ def load_series(path, date_column=None, target=None, inputs=None, date_format=No
         date_column=date_column,
         frequency=frequency.name,
         filled_dates=filled_dates,
-        source=Source(path, read_as=[read_as] if read_as else [], notes=notes + cleaned),
+        source=Source(path, read_as=[read_as] if read_as else [], notes=notes),
     )
 
 
