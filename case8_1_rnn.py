@@ -150,6 +150,7 @@ def predict(args):
     report.step(1, f"Load the trained model from {model_path}")
     vectorizer = end_to_end.get_layer("vectorizer")
     token_ids = text.vectorize(vectorizer, [args.predict])  # (1, sequence_length)
+    text.check_readable(args.predict, token_ids[0])  # a word the vocabulary knows, or exit 2
     words.review_words(args.predict, text.decode(token_ids[0], vectorizer.get_vocabulary()))
     report.trace(args.trace, token_ids=token_ids)
     report.step(2, "Read the review")

@@ -120,7 +120,7 @@ def main(argv=None):
         return saved.forecasts
     start = forecasting.start(args)  # seeds, the output folder, the clock
 
-    print("\n== Step 1. Load the series (monthly by default) on a complete calendar")
+    print("\n== Step 1. Load the series on a complete calendar of its step")
     series = forecasting.load(args, SETTINGS)  # series.frame: (months, 1 + inputs) by month
     print(series)
 

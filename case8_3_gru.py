@@ -125,7 +125,7 @@ def main(argv=None):
         return saved.forecasts
     start = forecasting.start(args)  # seeds, the output folder, the clock
 
-    print("\n== Step 1. Load the series (daily by default) on a complete calendar")
+    print("\n== Step 1. Load the series on a complete calendar of its step")
     series = forecasting.load(args, SETTINGS)  # series.frame: (days, 1 + inputs) by date
     print(series)
 
@@ -190,7 +190,7 @@ def main(argv=None):
     print(kept)
     report.trace(args.trace, train_windows=train_windows, train_targets=train_targets)
 
-    print("\n== Step 9. Evaluate on the test part, in the series' units (degrees by default)")
+    print("\n== Step 9. Evaluate on the test part, in the series' units")
     test_predictions = model.predict(test_windows, verbose=0)  # (origins, H) scaled values
     # Back to the series' units, then the scores, the verdict, and 80 % and 95 % intervals.
     evaluation = forecasting.evaluate(test_predictions, baseline, noise, SETTINGS)

@@ -57,6 +57,12 @@ def forecast_only(args, settings):
     starts after its last date. The target and inputs are the ones the model was trained on.
     """
     model, recipe = load_trained(args.output_dir, settings.case)
+    if args.horizon not in (1, recipe.horizon):  # 1: the default, the model's own H is used
+        raise UsageError(
+            f"the model in {args.output_dir} forecasts {recipe.horizon} step(s) at once (it was "
+            f"trained with --horizon {recipe.horizon}), and --forecast prints them all: leave "
+            f"out --horizon, or train a model with --horizon {args.horizon}"
+        )
     loading = types.SimpleNamespace(
         **{
             **vars(args),
@@ -64,9 +70,17 @@ def forecast_only(args, settings):
             "inputs": args.inputs if args.inputs is not None else recipe.inputs,
         }
     )
-    series = series_io.load_case_series(
-        loading, settings.embedded.path, settings.embedded.target, recipe.inputs
-    )
+    try:
+        series = series_io.load_case_series(
+            loading, settings.embedded.path, settings.embedded.target, recipe.inputs
+        )
+    except UsageError as error:
+        if args.data is not None:
+            raise
+        raise UsageError(
+            f"--forecast without --data reads the embedded file {settings.embedded.path.name}, "
+            f"and there {error}: give the file the model was trained on with --data"
+        ) from None
     data_path = series.path
     if series.target != recipe.target or list(series.inputs) != list(recipe.inputs):
         raise UsageError(

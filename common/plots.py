@@ -7,17 +7,37 @@ which needs no display, so the scripts work over SSH and in CI.
 from common.diagnostics import format_p_value, white_noise_band
 from common.machinery import frequencies
 from common.machinery.artifacts import atomic_path
+from common.machinery.errors import UsageError
 
 import matplotlib
+import matplotlib.ticker
 import numpy as np
 import pandas as pd
 from sklearn.metrics import ConfusionMatrixDisplay, RocCurveDisplay
 
 
 def configure(show):
-    """Pick a headless backend unless the user asked to see the windows."""
+    """Pick a headless backend unless the user asked to see the windows; with --show, a usage
+    error when there is no screen to open them on (matplotlib then falls back to a backend
+    that only writes files, and the windows would silently never open)."""
     if not show:
         matplotlib.use("Agg")
+        return
+    backend = pyplot().get_backend()
+    if backend.lower() in {name.lower() for name in matplotlib.rcsetup.non_interactive_bk}:
+        raise UsageError(
+            f"--show needs a screen to open the plot windows on, and there is none here "
+            f"(matplotlib's backend is {backend}; is DISPLAY set?): leave out --show, the "
+            "plots are saved as PNG files anyway"
+        )
+
+
+class PlainLogFormatter(matplotlib.ticker.LogFormatter):
+    """Log-axis tick labels as plain numbers (0.9, 2, 30), not 9x10^-1, on the ticks that
+    matplotlib chooses to label."""
+
+    def __call__(self, value, position=None):
+        return f"{value:g}" if super().__call__(value, position) else ""
 
 
 def show(enabled):
@@ -91,6 +111,8 @@ def history(history, path, metric="loss", kept_epoch=None, start_value=None):
     axis.set(xlabel="epoch", ylabel=metric, title="Training history")
     if metric == "loss" and min(history.history[metric]) > 0:
         axis.set_yscale("log")
+        axis.yaxis.set_major_formatter(PlainLogFormatter())
+        axis.yaxis.set_minor_formatter(PlainLogFormatter(labelOnlyBase=False))
     axis.legend()
     return save(figure, path)
 
@@ -114,6 +136,7 @@ def forecast(series, test_origins, forecasts, path, band=None, recent=None):
     shown = slice(-recent, None) if recent else slice(None)
     positions = test_origins[shown]
     test.plot(dates[positions], values[positions], color="black", linewidth=1.2, label="actual")
+    # A first label such as "LSTM = linear: correction dropped" names the network, then a note.
     for rank, (label, predicted) in enumerate(forecasts.items()):
         predicted = np.asarray(predicted)[shown]
         test.plot(dates[positions], predicted, linewidth=1, label=label)
@@ -124,7 +147,7 @@ def forecast(series, test_origins, forecasts, path, band=None, recent=None):
                 np.asarray(band[1])[shown],
                 alpha=0.2,
                 linewidth=0,
-                label=f"{label}: 80% interval",
+                label=f"{label.split(' = ')[0]}: 80% interval",
             )
     part = f"the last {len(positions)} test targets" if recent else "the test part"
     test.set(title=f"One step ahead, {part}", xlabel="date", ylabel=target)

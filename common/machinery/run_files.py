@@ -70,7 +70,10 @@ def plot_forecasts(path, run):
             path,
         )
     baseline = evaluation.baseline.forecasts
-    compared = {settings.cell: evaluation.model_forecasts, "naive": baseline["naive"]}
+    # When training's weights were dropped, the network is the linear path: its line hides
+    # under `linear`'s, so the legend says why.
+    network = settings.cell if run.kept.kept else f"{settings.cell} = linear: correction dropped"
+    compared = {network: evaluation.model_forecasts, "naive": baseline["naive"]}
     compared[evaluation.verdict["baseline"]] = baseline[evaluation.verdict["baseline"]]
     band = [bound[:, 0] for bound in evaluation.bounds["80"]]  # (lower, upper) of each forecast
     return plots.forecast(

@@ -7,6 +7,7 @@ machinery/frequencies.py) exactly once, fills short gaps with the last observed 
 ones, and says in `notes` what it did. Every problem a user can fix raises `UsageError`.
 """
 
+import csv
 import dataclasses
 import difflib
 import io
@@ -88,6 +89,19 @@ def column_separator(text):
     return max(SEPARATORS, key=lambda separator: (header.count(separator), separator == ","))
 
 
+def check_header_names(text, separator, path):
+    """A usage error when the header line gives two columns the same name (pandas would call
+    the second one 'Value.1', a name the file does not have)."""
+    header = next(csv.reader(io.StringIO(text), delimiter=separator), [])
+    names = [name.strip() for name in header]
+    for position, name in enumerate(names):
+        if name in names[:position]:
+            raise UsageError(
+                f"the header of {path} repeats the name {name!r} (columns "
+                f"{names.index(name) + 1} and {position + 1}): give each column its own name"
+            )
+
+
 def read_table(path):
     """Read a UTF-8 CSV file (comma, semicolon or tab separated; a byte-order mark is fine)
     into a DataFrame of strings-or-numbers, with clear errors.
@@ -119,6 +133,7 @@ def read_table(path):
         )
     except pd.errors.ParserError as error:
         raise UsageError(f"{path} could not be read as CSV: {error}") from None
+    check_header_names(text, separator, path)
     table.columns = [str(name).strip() for name in table.columns]
     table = blank_missing_markers(table, decimal_comma=separator != ",")
     if table.shape[1] < 2:
@@ -164,18 +179,32 @@ def closest_column(name, columns):
     )
 
 
+EXCEL_SERIALS = (20_000, 80_000)  # Excel's day numbers for the years 1954 to 2119
+
+
 def not_dates_error(values, bad, column, date_format=None):
-    """The error for a date column with values that are not dates: the first one, and how to
-    write dates (or which flag decides)."""
+    """The error for a date column with values that are not dates: the first one (as written
+    in the file), and how to write dates (or which flag decides). A column of numbers is said
+    to be one: Excel's serial day numbers (43831 is 2020-01-01) or other plain numbers."""
     row = int(np.flatnonzero(np.asarray(bad))[0])
+    numbers = pd.to_numeric(values, errors="coerce")
+    shown = f"{numbers.iloc[row]:g}" if pd.notna(numbers.iloc[row]) else str(values.iloc[row])
     fix = (
         f"do the dates follow --date-format {date_format}?"
         if date_format
         else "write dates like 2012-01-31 or 2012-01, or pick another column with --date-column"
     )
+    if numbers.notna().all() and numbers.between(*EXCEL_SERIALS).all():
+        example = pd.Timestamp("1899-12-30") + pd.Timedelta(days=int(numbers.iloc[row]))
+        fix = (
+            f"they look like Excel serial day numbers ({shown} is {example:%Y-%m-%d} in Excel): "
+            "format the column as dates in the spreadsheet and save the CSV again"
+        )
+    elif numbers.notna().all():
+        fix = "they are plain numbers, not dates: " + fix
     return UsageError(
-        f"column {column!r} has values that are not dates, "
-        f"e.g. {values.iloc[row]!r} in data row {row + 1}; {fix}"
+        f"column {column!r} has values that are not dates, e.g. {shown!r} in data row "
+        f"{row + 1}; {fix}"
     )
 
 

@@ -205,8 +205,9 @@ def evaluation(record):
     p_values = {name: scores["dm"]["p"] for name, scores in results.items() if "dm" in scores}
     parts = [
         format_table(results, [metric, *other], title, p_values=p_values),
-        f"   (DM p: Diebold-Mariano test of each baseline against the {cell}; p < 0.05 is a "
-        "real gap)",
+        f"   (DM p: Diebold-Mariano test of each baseline against the {cell}; a gap is real "
+        f"when p < {significance.SIGNIFICANCE:g} and the scores differ by at least "
+        f"{significance.SMALLEST_GAP:.1%})",
     ]
     if np.ndim(record.model_forecasts) == 2:
         steps = record.prepared.look.series.step.units
