@@ -16,6 +16,10 @@ import pandas as pd
 from sklearn.metrics import ConfusionMatrixDisplay, RocCurveDisplay
 
 
+# matplotlib's backends that only write files (its list of non-interactive ones)
+FILE_ONLY_BACKENDS = {"agg", "cairo", "pdf", "pgf", "ps", "svg", "template"}
+
+
 def configure(show):
     """Pick a headless backend unless the user asked to see the windows; with --show, a usage
     error when there is no screen to open them on (matplotlib then falls back to a backend
@@ -24,7 +28,7 @@ def configure(show):
         matplotlib.use("Agg")
         return
     backend = pyplot().get_backend()
-    if backend.lower() in {name.lower() for name in matplotlib.rcsetup.non_interactive_bk}:
+    if backend.lower() in FILE_ONLY_BACKENDS:
         raise UsageError(
             f"--show needs a screen to open the plot windows on, and there is none here "
             f"(matplotlib's backend is {backend}; is DISPLAY set?): leave out --show, the "
