@@ -43,7 +43,7 @@ def test_the_course_milk_shape_gives_32_test_months_and_a_season_of_12():
         (
             {"test_fraction": 0.99},
             "--test-fraction 0.99 holds out 155 of 168 months, leaving too few to train on with "
-            "window 12 (at least 10 training windows): use a smaller --test-fraction (at most 0.93",
+            "window 12 (at least 10 training windows): use a smaller --test-fraction (at most 0.92",
         ),
         (
             {"horizon": 40},
