@@ -32,10 +32,15 @@ def load_recurrent_model(path):
             f"{path} is a {path.suffix or 'suffix-less'} file, not a saved Keras model (a "
             f"model.keras file): {HOW_TO_GET_ONE}"
         )
+    from common import text  # noqa: F401  (registers case 8-1's standardisation: its model loads)
+
     try:
         model = keras.saving.load_model(path)
     except (ValueError, OSError, TypeError, KeyError) as error:
-        raise UsageError(f"{path} could not be loaded as a Keras model ({error})") from None
+        reason = " ".join(str(error).split())  # on one line
+        raise UsageError(
+            f"{path} could not be loaded as a Keras model ({reason[:300]}): {HOW_TO_GET_ONE}"
+        ) from None
     shape = model.input_shape
     if any(getattr(tensor, "dtype", None) == "string" for tensor in model.inputs):
         raise UsageError(
