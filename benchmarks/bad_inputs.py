@@ -160,7 +160,7 @@ INPUTS = {
         "earlier",
         ["-daily by default", "-the day of the year", "-degrees", "-p < 0.05 is a real gap"],
     ),
-    "--show without a display": (LSTM, None, ["--quick", "--show"], "earlier", ["+display"]),
+    "--show without a display": (LSTM, None, ["--quick", "--show"], "earlier", ["+--show"]),
 }
 
 FIXTURES = {  # name -> (script, data file's text or None, arguments): trained once, copied
