@@ -49,14 +49,10 @@ def load_trained(output_dir, case):
     return keras.saving.load_model(model_path), preprocessing.Preprocessing.load(recipe_path)
 
 
-def forecast_only(args, settings):
-    """--forecast: the next H values and their intervals from the saved model; train nothing.
-    Returns a SavedForecasts (print it to see them).
-
-    The file (--data or the embedded one) may have gained rows since training: the forecast
-    starts after its last date. The target and inputs are the ones the model was trained on.
-    """
-    model, recipe = load_trained(args.output_dir, settings.case)
+def read_for_forecast(args, settings, recipe):
+    """--forecast: the series to forecast from (--data, or the embedded file), read with the
+    saved model's target and inputs. A usage error when --horizon asks for another H than the
+    model's, or when the embedded file (read because --data is missing) lacks its columns."""
     if args.horizon not in (1, recipe.horizon):  # 1: the default, the model's own H is used
         raise UsageError(
             f"the model in {args.output_dir} forecasts {recipe.horizon} step(s) at once (it was "
@@ -71,7 +67,7 @@ def forecast_only(args, settings):
         }
     )
     try:
-        series = series_io.load_case_series(
+        return series_io.load_case_series(
             loading, settings.embedded.path, settings.embedded.target, recipe.inputs
         )
     except UsageError as error:
@@ -81,6 +77,17 @@ def forecast_only(args, settings):
             f"--forecast without --data reads the embedded file {settings.embedded.path.name}, "
             f"and there {error}: give the file the model was trained on with --data"
         ) from None
+
+
+def forecast_only(args, settings):
+    """--forecast: the next H values and their intervals from the saved model; train nothing.
+    Returns a SavedForecasts (print it to see them).
+
+    The file (--data or the embedded one) may have gained rows since training: the forecast
+    starts after its last date. The target and inputs are the ones the model was trained on.
+    """
+    model, recipe = load_trained(args.output_dir, settings.case)
+    series = read_for_forecast(args, settings, recipe)
     data_path = series.path
     if series.target != recipe.target or list(series.inputs) != list(recipe.inputs):
         raise UsageError(

@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import ConfusionMatrixDisplay, RocCurveDisplay
 
-
 # matplotlib's backends that only write files (its list of non-interactive ones)
 FILE_ONLY_BACKENDS = {"agg", "cairo", "pdf", "pgf", "ps", "svg", "template"}
 

@@ -795,7 +795,8 @@ def test_forecast_png_names_a_dropped_correction_in_its_legend(tmp_path, monkeyp
     values = np.arange(40.0)
     origins = np.arange(30, 40)
     forecasts = {"LSTM = linear: correction dropped": values[origins], "linear": values[origins]}
-    plots.forecast((dates, values, "Value"), origins, forecasts, tmp_path / "f.png", np.ones(10))
+    band = (values[origins] - 1, values[origins] + 1)  # (lower, upper) of each forecast
+    plots.forecast((dates, values, "Value"), origins, forecasts, tmp_path / "f.png", band)
     legend = [text.get_text() for text in figures[0].axes[1].get_legend().get_texts()]
     assert legend == [
         "actual",
