@@ -265,6 +265,13 @@ def forecasting_parser(doc, script_name):
         "both (default: the one a linear model scores best on the validation part)",
     )
     flag(
+        "--scale",
+        choices=("levels", "log"),
+        help="the target as in the file, or its logarithm (swings that grow with the level; "
+        "needs every value above 0) (default: the one a linear model scores best on the "
+        "validation part)",
+    )
+    flag(
         "--horizon",
         type=positive_int,
         default=1,

@@ -248,7 +248,13 @@ def choose(look, args, settings):
         window_choices,
     )
     default_window = args.window or series.step.test_window
-    window, chosen = selection.choose(scores, args.differencing, default_window)
+    forced_scale = getattr(args, "scale", None)
+    if forced_scale == "log" and not selection.all_positive(look.values[: look.test_start]):
+        raise UsageError(
+            "--scale log needs every value before the test part above 0; leave --scale out "
+            "(or give --scale levels)"
+        )
+    window, chosen = selection.choose(scores, args.differencing, default_window, forced_scale)
     scale, differencing = selection.split_choice(chosen)  # e.g. ("log", "seasonal+first")
     lags = selection.differencing_lags(differencing, look.season)
     recipe = dataclasses.replace(
@@ -261,7 +267,8 @@ def choose(look, args, settings):
     model_scale = preprocessing.on_model_scale(look.values, recipe)
     changes = preprocessing.difference(model_scale, lags)[sum(lags) : look.test_start]
     learned = {"differencing_lags": lags, **diagnostics.noise_check(changes)}
-    return Choice(recipe, scores, (bool(args.window), bool(args.differencing)), learned)
+    forced = (bool(args.window), bool(args.differencing), bool(forced_scale))
+    return Choice(recipe, scores, forced, learned)
 
 
 @dataclass(frozen=True)

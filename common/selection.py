@@ -168,7 +168,7 @@ def describe(scores, chosen, forced=False):
     return lines
 
 
-def choose(scores, forced_differencing=None, default_window=None):
+def choose(scores, forced_differencing=None, default_window=None, forced_scale=None):
     """(window, differencing) with the lowest validation error over `candidate_scores`' table,
     the shorter window and the simpler differencing on a tie; with --differencing, the best
     window for that differencing. `default_window` (else the first) and `none` (or the forced
@@ -178,10 +178,13 @@ def choose(scores, forced_differencing=None, default_window=None):
         (score, window, i, choice)
         for window, by_choice in scores.items()
         for i, (choice, score) in enumerate(by_choice.items())
-        if score is not None and forced_differencing in (None, split_choice(choice)[1])
+        if score is not None
+        and forced_differencing in (None, split_choice(choice)[1])
+        and forced_scale in (None, split_choice(choice)[0])
     ]
     if not scored:
-        return first, forced_differencing or "none"
+        name = forced_differencing or "none"
+        return first, (LOG + name if forced_scale == "log" else name)
     _, window, _, choice = min(scored)
     return window, choice
 
@@ -207,7 +210,7 @@ def describe_pairs(scores, window, differencing, forced_window=False, forced_dif
     if unscored:
         lines.append(f"too little history: {', '.join(unscored)}")
     if forced_differencing:
-        lines.append(f"--differencing {differencing} forces the choice")
+        lines.append(f"--differencing {split_choice(differencing)[1]} forces the choice")
     return lines
 
 

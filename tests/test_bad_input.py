@@ -118,6 +118,13 @@ MATRIX = {
         "use a smaller --test-fraction (at most",
     ),
     "season < 1": (lambda case: None, ["--season", "0"], "argument --season: must be at least 1"),
+    "log scale of values that reach zero": (
+        lambda case: file_for(
+            case, lambda rows: rows[:5] + [rows[5].split(",")[0] + ",0"] + rows[6:]
+        ),
+        ["--scale", "log"],
+        "--scale log needs every value before the test part above 0",
+    ),
     "resample rule that is not a pandas alias": (
         lambda case: None,
         ["--resample", "hourly"],

@@ -157,3 +157,10 @@ def test_the_log_scale_is_chosen_like_any_candidate_and_differencing_forces_only
     assert selection.split_choice("log first") == ("log", "first")
     assert selection.choose(scores, "none") == (12, "log none")
     assert selection.differencing_lags("log seasonal+first", 12) == [12, 1]
+
+
+def test_scale_forces_the_scale_and_the_best_window_and_differencing_for_it():
+    scores = {12: {"none": 2.0, "first": 1.5, "log none": 1.9, "log first": 1.2}}
+    assert selection.choose(scores, forced_scale="levels") == (12, "first")
+    assert selection.choose(scores, "none", forced_scale="levels") == (12, "none")
+    assert selection.choose({12: {"none": None}}, forced_scale="log") == (12, "log none")

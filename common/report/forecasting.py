@@ -66,7 +66,7 @@ def look(record):
 def choice(record):
     """Step 4: every candidate's validation score, the one used, and the noise check of what
     the network learns."""
-    recipe, (window_given, differencing_given) = record.recipe, record.forced
+    recipe, (window_given, differencing_given, scale_given) = record.recipe, record.forced
     log = recipe.target_scale == "log"
     chosen = (selection.LOG if log else "") + recipe.differencing
     lines = selection.describe_pairs(
@@ -75,6 +75,8 @@ def choice(record):
     scored = {name for by_choice in record.scores.values() for name in by_choice}
     if not any(name.startswith(selection.LOG) for name in scored):
         lines.append("the log scale is not offered: it needs every value before the test above 0")
+    if scale_given:
+        lines.append(f"--scale {recipe.target_scale} forces the scale")
     elif log:
         lines.append(
             f"the network learns the log of {recipe.target}: its swings grow with its level, "
