@@ -60,6 +60,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", default="42", help="comma-separated seeds")
     parser.add_argument("--horizons", default="1,12", help="comma-separated horizons")
+    parser.add_argument(
+        "--scale", choices=("levels", "log"), help="force the scale (default: chosen)"
+    )
     args = parser.parse_args()
     print(
         "| H | seed | scale | final | RMSE | 80 % held (CI), goal met | 95 % held (CI), goal met "
@@ -71,6 +74,7 @@ def main():
         for horizon in args.horizons.split(","):
             for seed in args.seeds.split(","):
                 arguments = ["--data", str(data), "--seed", seed, "--horizon", horizon]
+                arguments += ["--scale", args.scale] if args.scale else []
                 _, metrics = run_case(
                     "case8_2_lstm.py", *arguments, environment=pinned_environment()
                 )
