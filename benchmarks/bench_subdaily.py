@@ -117,10 +117,18 @@ def row_of(public_file, seed, calendar):
     }
 
 
+def kept_words(row):
+    """The correction kept or not, by the current rule and (in brackets) the earlier one."""
+    earlier = row["kept_by_earlier_rule"]
+    shown = "not judged" if earlier is None else ("yes" if earlier else "no")
+    return f"{'yes' if row['kept'] else 'no'} ({shown})"
+
+
 def print_runs(rows):
     print(
         "\n| file | rows | inputs | calendar inputs | seed | window, differencing | GRU MAE | "
-        "linear MAE | GRU / linear | DM p | correction kept | verdict | choice | run |"
+        "linear MAE | GRU / linear | DM p | correction kept (earlier rule) | verdict | choice | "
+        "run |"
     )
     print("|---" * 14 + "|")
     for row in rows:
@@ -128,7 +136,7 @@ def print_runs(rows):
             f"| {row['file']} | {row['rows']} | {'all' if row['inputs'] else 'none'} | "
             f"{'yes' if row['calendar'] else 'no (before)'} | {row['seed']} | {row['window']} | "
             f"{row['gru']:.4g} | {row['linear']:.4g} | {row['gru'] / row['linear']:.3f} | "
-            f"{row['p']:.2g} | {'yes' if row['kept'] else 'no'} | {row['verdict']} | "
+            f"{row['p']:.2g} | {kept_words(row)} | {row['verdict']} | "
             f"{row['choice_seconds']:.0f} s | {row['seconds']:.0f} s |"
         )
 
