@@ -4,6 +4,7 @@
     python benchmarks/bench_subdaily.py --only capital_bikeshare_hourly,beijing_weather_hourly
     python benchmarks/bench_subdaily.py --no-before     # this code only, not without the calendar
     python benchmarks/bench_subdaily.py --choice-checkout ../old   # the choice's time there too
+    python benchmarks/bench_subdaily.py --choice-checkout ../old --choice-only   # only that
 
 Every public file with a step below a day (benchmarks/public_files.py: minutes, hourly and the
 hourly records with other measured columns) runs through case8_3_gru.py as a learner runs it: a
@@ -18,7 +19,8 @@ Before and after, without a second checkout of the project:
   (none for hours and minutes, what main read before the sub-daily calendar inputs), switched
   in the driver below, not in the project;
 - the choice's time: `--choice-checkout PATH` also times Step 4 alone in another checkout (the
-  commit before the choice ran on one BLAS thread), on the same file.
+  commit before the choice ran on one BLAS thread) and in this one, one after the other on
+  each file, so that both see the same load on the machine.
 
 Goals (issue "a practitioner would keep", item 4): on long sub-daily records with measured
 inputs, the GRU at least 3 % below `linear` with p < 0.05; no sub-daily file ends "loses to
@@ -159,18 +161,16 @@ def print_before_after(rows):
         )
 
 
-def print_choice_times(files, seed, checkout, rows):
-    """Step 4's seconds in `checkout` (Step 4 alone) against this code's full runs."""
-    now = {row["file"]: row["choice_seconds"] for row in rows if row["calendar"]}
-    print(f"\n== The choice's time: {checkout} against this checkout (seed {seed})")
+def print_choice_times(files, seed, checkout):
+    """Step 4 alone, in `checkout` and in this one, one after the other on each file."""
+    print(f"\n== The choice's time (Step 4 alone): {checkout} against this checkout (seed {seed})")
     print("| file | rows | before | after |")
     print("|---|---|---|---|")
     for public_file in files:
         arguments = case_arguments(public_file, seed)
         _, before, _ = run_driven(arguments, root=checkout, choice_only=True)
-        after = now.get(public_file.name)
-        shown = f"{after:.1f} s" if after is not None else "-"
-        print(f"| {public_file.name} | {public_file.rows} | {before:.1f} s | {shown} |", flush=True)
+        _, after, _ = run_driven(arguments, choice_only=True)
+        print(f"| {public_file.name} | {public_file.rows} | {before:.1f} s | {after:.1f} s |")
 
 
 def main():
@@ -179,6 +179,7 @@ def main():
     parser.add_argument("--only", help="comma-separated file names (default: every sub-daily)")
     parser.add_argument("--no-before", action="store_true", help="skip the runs without calendar")
     parser.add_argument("--choice-checkout", type=Path, help="also time Step 4 in this checkout")
+    parser.add_argument("--choice-only", action="store_true", help="only time Step 4 (no runs)")
     parser.add_argument("--json", type=Path, help="also write every row to this JSON file")
     args = parser.parse_args()
     files = [each for each in fetch_all() if each.kind in SUB_DAILY]
@@ -186,7 +187,7 @@ def main():
         wanted = args.only.split(",")
         files = [each for each in files if each.name in wanted]
     rows = []
-    for public_file in files:
+    for public_file in [] if args.choice_only else files:
         for seed in [int(each) for each in args.seeds.split(",")]:
             for calendar in [True] if args.no_before else [True, False]:
                 row = row_of(public_file, seed, calendar)
@@ -198,12 +199,13 @@ def main():
                     f"run {row['seconds']:.0f} s)",
                     flush=True,
                 )
-    print_runs(rows)
-    print_before_after(rows)
+    if rows:
+        print_runs(rows)
+        print_before_after(rows)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1) + "\n")
     if args.choice_checkout:
-        print_choice_times(files, int(args.seeds.split(",")[0]), args.choice_checkout, rows)
+        print_choice_times(files, int(args.seeds.split(",")[0]), args.choice_checkout)
 
 
 if __name__ == "__main__":
