@@ -118,13 +118,18 @@ def load_and_split(args):
     texts = characters.load_texts(args, EMBEDDED_DATA, MIN_REVIEWS)
     words.loaded(texts)
     report.step(2, "Split by review: training, validation, test (80 / 10 / 10)")
-    train_texts, validation_texts, test_texts = characters.split_reviews(texts.texts, args.seed)
-    if args.quick:  # a smoke test: a slice of each part
-        sizes = QUICK["reviews"], QUICK["reviews"] // 8, QUICK["reviews"] // 8
-        parts = zip((train_texts, validation_texts, test_texts), sizes, strict=True)
-        train_texts, validation_texts, test_texts = (part[:size] for part, size in parts)
-    words.split_sizes(train_texts, validation_texts, test_texts)
-    return texts, (train_texts, validation_texts, test_texts)
+    parts = quick_slice(characters.split_reviews(texts.texts, args.seed), args.quick)
+    words.split_sizes(*parts)
+    return texts, parts
+
+
+def quick_slice(parts, quick):
+    """With --quick, the first QUICK["reviews"] training reviews and an eighth of that of the
+    validation and test parts: a smoke test whose numbers mean little."""
+    if not quick:
+        return parts
+    sizes = QUICK["reviews"], QUICK["reviews"] // 8, QUICK["reviews"] // 8
+    return tuple(part[:size] for part, size in zip(parts, sizes, strict=True))
 
 
 def baselines(vocabulary, train_texts, validation_texts, test_reviews):
@@ -249,7 +254,6 @@ def characters_and_ids(args, train_texts, validation_texts):
     validation_inputs, validation_targets = (
         part[:VALIDATION_WINDOWS] for part in characters.windows(validation_stream, SEQUENCE_LENGTH)
     )
-    words.characters_and_ids(vocabulary, train_inputs, train_targets, plan)
     windows = (train_inputs, train_targets), (validation_inputs, validation_targets)
     return vocabulary, plan, windows
 
@@ -264,6 +268,55 @@ def picture(model, vocabulary, args, test_texts):
     return characters.cell_picture(text, trained_states, untrained_states)
 
 
+def comparison_task(quick):
+    """compare_cells.py's next_character task, made by this script's own steps (the embedded
+    reviews, the split, the windows, the plan and the n-gram of a default run; --quick's with
+    `quick`). Returns the task's parts: {"facts", "data", "build", "fitting", "evaluate"}.
+    Each cell gets about the LSTM's recurrent weights; the verdict against the n-gram is the
+    paired t-test over the test reviews, as in Step 7."""
+    args = build_parser().parse_args(["--quick"] * quick)
+    texts = characters.load_texts(args, EMBEDDED_DATA, MIN_REVIEWS)
+    parts = quick_slice(characters.split_reviews(texts.texts, args.seed), quick)
+    vocabulary, plan, windows = characters_and_ids(args, *parts[:2])
+    test_reviews = characters.scored(parts[2], vocabulary, pad=max(ORDERS))
+    order, baseline_probabilities, _ = baselines(vocabulary, *parts[:2], test_reviews)
+    ngram_bits = characters.bits(baseline_probabilities["ngram"])  # (test characters,)
+    ngram_means = characters.review_means(ngram_bits, test_reviews.reviews)
+
+    def evaluate(model):
+        """Test bits per character, and the paired t-test against the n-gram."""
+        bits = characters.bits(characters.network_probabilities(model, test_reviews))
+        means = characters.review_means(bits, test_reviews.reviews)
+        return float(np.mean(bits)), {"paired_t": characters.paired_test(means, ngram_means)}
+
+    lstm_weights = 4 * LSTM_UNITS * (LSTM_UNITS + EMBEDDING_DIM + 1)
+    units = {
+        cell: characters.equal_parameter_units(cell, lstm_weights, EMBEDDING_DIM)
+        for cell in CELLS.values()
+    }
+    budget = {key: plan[key] for key in ("epochs", "batch_size", "patience", "steps_per_epoch")}
+    return {
+        "facts": {
+            "description": f"next_character.py: the next character of a review ({len(texts.texts)} "
+            "reviews; test bits per character, each cell with about the LSTM's weights)",
+            "metric": "bits_per_character",
+            "lower_is_better": True,
+            "units": units,  # by cell
+            "input_features": EMBEDDING_DIM,  # the recurrent layer reads character vectors
+            "training_samples": len(windows[0][0]),
+            "baseline": {"name": "ngram", "value": float(np.mean(ngram_bits)), "order": order},
+        },
+        "data": {"train": windows[0], "validation": windows[1]},
+        "build": lambda cell: build_model(vocabulary.size, cell, units[cell]),
+        "fitting": {
+            "loss": "sparse_categorical_crossentropy",
+            "optimizer": {"learning_rate": LEARNING_RATE, "weight_decay": None},
+            "budget": budget,
+        },
+        "evaluate": evaluate,
+    }
+
+
 @cli.user_errors(build_parser)
 def main(argv=None):
     args = build_parser().parse_args(argv)
@@ -275,6 +328,7 @@ def main(argv=None):
 
     report.step(3, "Characters and ids: one window and its target, one character later")
     vocabulary, plan, windows = characters_and_ids(args, train_texts, validation_texts)
+    words.characters_and_ids(vocabulary, *windows[0], plan)
     test_reviews = characters.scored(test_texts, vocabulary, pad=max(ORDERS))  # whole reviews
 
     report.step(4, "Baselines: the unigram and the n-gram, its order chosen on validation")

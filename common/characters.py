@@ -279,25 +279,27 @@ def review_spans(scored_reviews):
     return np.stack([starts, np.append(starts[1:], len(scored_reviews.targets))], axis=1)
 
 
-def network_probabilities(model, scored_reviews, batch_size=128, multiple=64):
+def network_probabilities(model, scored_reviews, batch_size=128, multiple=256):
     """(targets,) the network's P of each target of a Scored, each review read from its start:
     the network reads "\\n" + review and predicts review + "\\n", the state starting at zeros.
 
-    Reviews of about the same length go in one batch, padded at the end to a multiple of
-    `multiple` (the padding comes after every scored step, so it changes nothing).
+    Reviews of about the same length go in one batch of `batch_size` rows, padded at the end to
+    a multiple of `multiple` characters (the padding comes after every scored step, so it changes
+    nothing). Few shapes: Keras traces its predict function once per shape.
     """
     stream, targets = scored_reviews.stream, scored_reviews.targets
     spans = review_spans(scored_reviews)
     lengths = spans[:, 1] - spans[:, 0]
     found = np.zeros(len(targets))
     order = np.argsort(lengths, kind="stable")
-    for chunk in np.array_split(order, max(1, int(np.ceil(len(order) / batch_size)))):
+    for start in range(0, len(order), batch_size):
+        chunk = order[start : start + batch_size]
         width = int(np.ceil(lengths[chunk].max() / multiple) * multiple)
-        inputs = np.zeros((len(chunk), width), dtype=np.int32)  # (reviews, width)
+        inputs = np.zeros((batch_size, width), dtype=np.int32)  # (batch_size, width), 0-padded
         for row, review in enumerate(chunk):
             positions = targets[spans[review, 0] : spans[review, 1]]
             inputs[row, : len(positions)] = stream[positions - 1]
-        predicted = model.predict(inputs, batch_size=len(chunk), verbose=0)  # (reviews, width, V)
+        predicted = model.predict(inputs, batch_size=batch_size, verbose=0)  # (batch, width, V)
         for row, review in enumerate(chunk):
             first, end = spans[review]
             positions = targets[first:end]
