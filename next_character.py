@@ -245,12 +245,13 @@ def characters_and_ids(args, train_texts, validation_texts):
     vocabulary = characters.vocabulary_of(train_texts)  # the training part's characters
     plan = character_files.budget(args, SETTINGS)
     train_stream = characters.training_stream(train_texts, vocabulary)  # (characters,) ids
+    validation_stream = characters.training_stream(validation_texts, vocabulary)
+    characters.check_windows(train_stream, validation_stream, SEQUENCE_LENGTH)
     needed = plan["updates"] * plan["batch_size"] * SEQUENCE_LENGTH  # characters the budget reads
     passes = int(np.ceil(needed / len(train_stream)))  # cuts of the text, each from another offset
     train_inputs, train_targets = characters.windows(
         train_stream, SEQUENCE_LENGTH, passes, args.seed
     )
-    validation_stream = characters.training_stream(validation_texts, vocabulary)
     validation_inputs, validation_targets = (
         part[:VALIDATION_WINDOWS] for part in characters.windows(validation_stream, SEQUENCE_LENGTH)
     )

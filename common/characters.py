@@ -172,6 +172,17 @@ def windows(stream, length, passes=1, seed=0):
     return np.concatenate(inputs)[order], np.concatenate(targets)[order]
 
 
+def check_windows(train_stream, validation_stream, length):
+    """Enough text for one training and one validation window of `length` characters, else
+    UsageError."""
+    for name, stream in [("training", train_stream), ("validation", validation_stream)]:
+        if len(stream) <= length:
+            raise UsageError(
+                f"the {name} part holds {len(stream) - 1} characters, too few for one window of "
+                f"{length}: use a file with more or longer texts"
+            )
+
+
 # --- Scoring a set of reviews ------------------------------------------------------------------
 
 
