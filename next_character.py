@@ -17,9 +17,9 @@ million characters; see data/README.md). Any CSV with a text column works too:
     python next_character.py --generate --prompt "I love" --length 300
 
 Good places for a breakpoint (the debugger's variables panel shows the values):
-  - after Step 3's `train_inputs, train_targets = ...`: (windows, 100) int ids each; the
-    targets are the inputs one character later. `characters.decode(train_inputs[0], vocabulary)`
-    gives the text back.
+  - in `characters_and_ids` (Step 3), after `train_inputs, train_targets = ...`: (windows,
+    100) int ids each; the targets are the inputs one character later.
+    `characters.decode(train_inputs[0], vocabulary)` gives the text back.
   - on `history = model.fit(...)` in `train`: the windows the network is about to learn from.
   - in `generate`, inside the `for` loop: `state` is the LSTM's [h, c], each (1, units), carried
     from one character to the next; `probabilities` (characters,) is P(next character).
@@ -51,7 +51,6 @@ LSTM_UNITS = 128  # the LSTM's state; a GRU or a SimpleRNN gets as many weights 
 LEARNING_RATE = 3e-3  # Adam's
 ORDERS = range(1, 9)  # n-gram orders tried on the validation part
 MIN_REVIEWS = 20  # fewer cannot give a training, a validation and a test part
-PICTURE_UNITS = 4  # rows of the cell picture at most
 QUICK = {"reviews": 2000, "length": 60}  # --quick: reviews in training, characters generated
 SETTINGS = {  # the training plan's numbers (common/machinery/character_files.budget)
     "updates": MAX_UPDATES,
@@ -330,6 +329,7 @@ def main(argv=None):
     report.step(3, "Characters and ids: one window and its target, one character later")
     vocabulary, plan, windows = characters_and_ids(args, train_texts, validation_texts)
     words.characters_and_ids(vocabulary, *windows[0], plan)
+    report.trace(args.trace, train_inputs=windows[0][0], train_targets=windows[0][1])
     test_reviews = characters.scored(test_texts, vocabulary, pad=max(ORDERS))  # whole reviews
 
     report.step(4, "Baselines: the unigram and the n-gram, its order chosen on validation")
@@ -360,6 +360,7 @@ def main(argv=None):
         args.cell, model_probabilities, baseline_probabilities, test_reviews, order
     )
     words.evaluation(evaluation)
+    report.trace(args.trace, model_probabilities=model_probabilities)
 
     report.step(8, f"Generate: the prompt {args.prompt!r}, then one character at a time")
     written = samples(model, vocabulary, args)

@@ -59,7 +59,8 @@ class Texts:
 def load_texts(args, embedded_path, min_reviews):
     """The texts of --data (or `embedded_path`) in --text-columns (default: Review Text where
     the file has it, else those of Title, Review Text and Class Name it has), joined with
-    spaces. Rows with no text at all are dropped. Fewer than `min_reviews` texts: UsageError."""
+    spaces; a line break inside a text becomes a space. Rows with no text at all are dropped.
+    Fewer than `min_reviews` texts: UsageError."""
     embedded = args.data is None
     path = embedded_path if embedded else args.data
     table = read_table(path)
@@ -76,6 +77,8 @@ def load_texts(args, embedded_path, min_reviews):
         )
     cells = table[columns].astype("string").fillna("")
     joined = cells.agg(" ".join, axis=1).str.strip()
+    # A newline ends a review (and a generated text): line breaks inside a review become spaces.
+    joined = joined.str.replace(r"\s*[\r\n]+\s*", " ", regex=True)
     kept = joined.str.len() > 0
     texts = joined[kept].to_numpy(dtype=object)
     if len(texts) < min_reviews:

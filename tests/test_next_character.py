@@ -222,3 +222,13 @@ def test_bad_input_is_a_usage_error(tmp_path, capsys):
     for argv, expected in cases:
         code, line = exit_code_and_error(next_character.main, argv, capsys)
         assert code == 2 and line.startswith("next_character.py: error:") and expected in line
+
+
+def test_line_breaks_inside_a_review_become_spaces(tmp_path):
+    from types import SimpleNamespace
+
+    path = tmp_path / "notes.csv"
+    rows = [f'{n},"Line one.\nLine two, review {n}."' for n in range(25)]
+    path.write_text("id,Body\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    texts = characters.load_texts(SimpleNamespace(data=path, text_columns=["Body"]), None, 20)
+    assert texts.texts[0] == "Line one. Line two, review 0." and len(texts.texts) == 25
