@@ -213,7 +213,13 @@ def test_generate_samples_from_the_saved_model_and_repeats(quick_run):
 
 
 def test_bad_input_is_a_usage_error(tmp_path, capsys):
+    short = tmp_path / "short.csv"
+    short.write_text("id,Body\n" + "".join(f"{n},ok\n" for n in range(30)), encoding="utf-8")
     cases = [
+        (
+            ["--data", str(short), "--text-columns", "Body", "--output-dir", str(tmp_path / "o")],
+            "too few for one window",
+        ),
         (["--data", str(tmp_path / "missing.csv")], "missing.csv"),
         (["--temperature", "-1"], "--temperature"),
         (["--generate", "--output-dir", str(tmp_path / "empty")], "no trained model"),
