@@ -115,6 +115,7 @@ def tiny():
     return texts, vocabulary, model
 
 
+@pytest.mark.slow  # it trains
 def test_bits_per_character_on_a_tiny_text_fall_with_training(tiny):
     texts, vocabulary, model = tiny
     scored = characters.scored(texts[:3], vocabulary, pad=1)
