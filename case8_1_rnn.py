@@ -44,15 +44,35 @@ returns a record that does not change afterwards.
 import time
 from pathlib import Path
 
-from common import cli, forecasting, plots, report, text, training
-from common.machinery import review_files
-from common.report import text as words
-
-# `common` comes first: it keeps TensorFlow's start-up log quiet, which must happen before
-# TensorFlow (and so Keras) is imported.
-import keras
+from common import cli  # reads the command line; loads neither TensorFlow nor Keras
 
 CASE = "case8_1_rnn"
+
+
+def build_parser():
+    parser = cli.base_parser(__doc__, CASE, epochs=None, batch_size=None)
+    return cli.add_text_flags(parser)
+
+
+def check_flags(args):
+    """The mistakes the flags alone show, found before TensorFlow loads."""
+    if args.predict is not None and not args.predict.strip():
+        raise cli.UsageError('--predict needs a review to read, e.g. --predict "Soft fabric"')
+
+
+if __name__ == "__main__":
+    # TensorFlow takes seconds to load: read the command line first, so that `--help` and a
+    # mistyped flag answer at once. `main` reads it again to run.
+    cli.read_arguments_first(build_parser, check_flags)
+
+# `common` comes before Keras: it keeps TensorFlow's start-up log quiet, which must be set up
+# before TensorFlow (and so Keras) is imported.
+from common import forecasting, plots, report, text, training  # noqa: E402
+from common.machinery import review_files  # noqa: E402
+from common.report import text as words  # noqa: E402
+
+import keras  # noqa: E402
+
 EMBEDDED_DATA = Path(__file__).resolve().parent / "data" / "clothing_reviews.csv"
 CHALLENGE_DATA = Path(__file__).resolve().parent / "data" / "challenge_reviews.csv"
 SPLIT_SEED = 42  # the course's train_test_split(random_state=42)
@@ -76,11 +96,6 @@ EXAMPLES = [  # read by the trained model at the end of every run
     "I absolutely love this dress, the fabric is so soft and the fit is perfect.",
     "Lovely fabric but the fit is not flattering at all",
 ]
-
-
-def build_parser():
-    parser = cli.base_parser(__doc__, CASE, epochs=None, batch_size=None)
-    return cli.add_text_flags(parser)
 
 
 def build_model(vocabulary_size, sequence_length, recurrent_layer=None):
@@ -131,12 +146,11 @@ def load_trained_model(args, flag):
 
 def predict(args):
     """--predict: read the saved model and score one review; train nothing."""
-    if not args.predict.strip():
-        raise cli.UsageError('--predict needs a review to read, e.g. --predict "Soft fabric"')
     model_path, end_to_end = load_trained_model(args, "--predict")  # the vectoriser is inside
     report.step(1, f"Load the trained model from {model_path}")
     vectorizer = end_to_end.get_layer("vectorizer")
     token_ids = text.vectorize(vectorizer, [args.predict])  # (1, sequence_length)
+    text.check_readable(args.predict, token_ids[0])  # a word the vocabulary knows, or exit 2
     words.review_words(args.predict, text.decode(token_ids[0], vectorizer.get_vocabulary()))
     report.trace(args.trace, token_ids=token_ids)
     report.step(2, "Read the review")
@@ -162,6 +176,7 @@ def challenge(args):
 @cli.user_errors(build_parser)
 def main(argv=None):
     args = build_parser().parse_args(argv)
+    check_flags(args)
     if args.predict is not None:  # the saved model reads one review; nothing is trained
         return predict(args)
     if args.challenge is not None:  # the saved model reads a challenge file; nothing is trained

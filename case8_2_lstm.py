@@ -36,11 +36,25 @@ returns a record that does not change afterwards; `print(record)` shows what it 
 
 from pathlib import Path
 
-from common import ahead, cli, forecasting, report, training, windows
+from common import cli  # reads the command line; loads neither TensorFlow nor Keras
 
-# `common` comes first: it keeps TensorFlow's start-up log quiet, which must happen before
-# TensorFlow (and so Keras) is imported.
-import keras
+CASE = "case8_2_lstm"
+
+
+def build_parser():
+    return cli.forecasting_parser(__doc__, CASE)
+
+
+if __name__ == "__main__":
+    # TensorFlow takes seconds to load: read the command line first, so that `--help` and a
+    # mistyped flag answer at once. `main` reads it again to run.
+    cli.read_arguments_first(build_parser)
+
+# `common` comes before Keras: it keeps TensorFlow's start-up log quiet, which must be set up
+# before TensorFlow (and so Keras) is imported.
+from common import ahead, forecasting, report, training, windows  # noqa: E402
+
+import keras  # noqa: E402
 
 LSTM_SIZE = 32  # numbers in the LSTM's hidden state
 LEARNING_RATE = 1e-3
@@ -50,7 +64,7 @@ MAX_UPDATES = 4000  # optimizer updates at most (converted to epochs by the data
 PATIENCE_UPDATES = 600  # stopping ends sooner, after this many updates without a better loss
 QUICK_EPOCHS = 3
 SETTINGS = forecasting.Settings(
-    case="case8_2_lstm",
+    case=CASE,
     cell="LSTM",
     loss=LOSS,
     size=LSTM_SIZE,
@@ -66,10 +80,6 @@ SETTINGS = forecasting.Settings(
         quick_train_windows=64,  # --quick trains on the most recent 64 windows
     ),
 )
-
-
-def build_parser():
-    return cli.forecasting_parser(__doc__, SETTINGS.case)
 
 
 def build_model(window, features, recurrent_layer=None, horizon=1, linear_weights=None):
@@ -110,7 +120,7 @@ def main(argv=None):
         return saved.forecasts
     start = forecasting.start(args)  # seeds, the output folder, the clock
 
-    print("\n== Step 1. Load the series (monthly by default) on a complete calendar")
+    print("\n== Step 1. Load the series on a complete calendar of its step")
     series = forecasting.load(args, SETTINGS)  # series.frame: (months, 1 + inputs) by month
     print(series)
 

@@ -37,11 +37,25 @@ returns a record that does not change afterwards; `print(record)` shows what it 
 
 from pathlib import Path
 
-from common import ahead, cli, forecasting, report, training, windows
+from common import cli  # reads the command line; loads neither TensorFlow nor Keras
 
-# `common` comes first: it keeps TensorFlow's start-up log quiet, which must happen before
-# TensorFlow (and so Keras) is imported.
-import keras
+CASE = "case8_3_gru"
+
+
+def build_parser():
+    return cli.forecasting_parser(__doc__, CASE)
+
+
+if __name__ == "__main__":
+    # TensorFlow takes seconds to load: read the command line first, so that `--help` and a
+    # mistyped flag answer at once. `main` reads it again to run.
+    cli.read_arguments_first(build_parser)
+
+# `common` comes before Keras: it keeps TensorFlow's start-up log quiet, which must be set up
+# before TensorFlow (and so Keras) is imported.
+from common import ahead, forecasting, report, training, windows  # noqa: E402
+
+import keras  # noqa: E402
 
 GRU_SIZE = 32  # numbers in the GRU's hidden state
 LEARNING_RATE = 1e-3
@@ -54,7 +68,7 @@ MAX_UPDATES = 1500  # optimizer updates at most (converted to epochs by the data
 PATIENCE_UPDATES = 250  # stopping ends sooner, after this many updates without a better loss
 QUICK_EPOCHS = 2
 SETTINGS = forecasting.Settings(
-    case="case8_3_gru",
+    case=CASE,
     cell="GRU",
     loss=LOSS,
     size=GRU_SIZE,
@@ -71,10 +85,6 @@ SETTINGS = forecasting.Settings(
         recent_steps=180,  # forecast.png shows the last half year of the test part up close
     ),
 )
-
-
-def build_parser():
-    return cli.forecasting_parser(__doc__, SETTINGS.case)
 
 
 def build_model(window, features, recurrent_layer=None, horizon=1, linear_weights=None):
@@ -115,7 +125,7 @@ def main(argv=None):
         return saved.forecasts
     start = forecasting.start(args)  # seeds, the output folder, the clock
 
-    print("\n== Step 1. Load the series (daily by default) on a complete calendar")
+    print("\n== Step 1. Load the series on a complete calendar of its step")
     series = forecasting.load(args, SETTINGS)  # series.frame: (days, 1 + inputs) by date
     print(series)
 
@@ -180,7 +190,7 @@ def main(argv=None):
     print(kept)
     report.trace(args.trace, train_windows=train_windows, train_targets=train_targets)
 
-    print("\n== Step 9. Evaluate on the test part, in the series' units (degrees by default)")
+    print("\n== Step 9. Evaluate on the test part, in the series' units")
     test_predictions = model.predict(test_windows, verbose=0)  # (origins, H) scaled values
     # Back to the series' units, then the scores, the verdict, and 80 % and 95 % intervals.
     evaluation = forecasting.evaluate(test_predictions, baseline, noise, SETTINGS)

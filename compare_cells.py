@@ -37,23 +37,43 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from types import SimpleNamespace
 
-import case8_2_lstm
-import case8_3_gru
-import next_character
-from common import cli, forecasting, models, plots, report, significance, training, windows
-from common.cells import parameter_count
-from common.machinery import parallel, runner
-from common.machinery.artifacts import prepare_output_dir, write_json, write_text
-from common.report import comparison
-
-# `common` comes first: it keeps TensorFlow's start-up log quiet, which must happen before
-# TensorFlow (and so Keras) is imported.
-import keras
-import numpy as np
+from common import cli  # reads the command line; loads neither TensorFlow nor Keras
 
 SCRIPT = "compare_cells"
+TASKS = ["monthly", "daily", "multistep", "text", "next_character"]  # FORECASTING_TASKS first
 CELLS = ["simple_rnn", "lstm", "gru"]
 EXTRA_CELLS = ["bidirectional_gru", "wide_and_deep"]  # text task only
+
+
+def build_parser():
+    return cli.comparison_parser(__doc__, SCRIPT, TASKS)
+
+
+def check_flags(args):
+    """The mistakes the flags alone show (an unknown task or cell), found before TensorFlow
+    loads."""
+    cli.check_names(args, TASKS, CELLS + EXTRA_CELLS)
+
+
+if __name__ == "__main__":
+    # TensorFlow takes seconds to load: read the command line first, so that `--help` and a
+    # mistyped flag answer at once. `main` reads it again to run.
+    cli.read_arguments_first(build_parser, check_flags)
+
+# `common` comes before Keras: it keeps TensorFlow's start-up log quiet, which must be set up
+# before TensorFlow (and so Keras) is imported.
+import case8_2_lstm  # noqa: E402
+import case8_3_gru  # noqa: E402
+import next_character  # noqa: E402
+from common import forecasting, models, plots, report, significance, training, windows  # noqa: E402
+from common.cells import parameter_count  # noqa: E402
+from common.machinery import parallel, runner  # noqa: E402
+from common.machinery.artifacts import prepare_output_dir, write_json, write_text  # noqa: E402
+from common.report import comparison  # noqa: E402
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
 BAG_SIZE = 20000  # words and word pairs in the wide-and-deep model's bag
 TEXT_EPOCHS = 6  # the text task's epoch budget (case 8-1 allows 15; early stopping ends sooner)
 REVIEWS = Path(__file__).resolve().parent / "data" / "clothing_reviews.csv"  # the text task's
@@ -183,7 +203,6 @@ FORECASTING_TASKS = {
         "case 8-2: US electricity, 1 to 12 months ahead (RMSE over the steps, billion kWh)",
     ),
 }
-TASKS = [*FORECASTING_TASKS, "text", "next_character"]
 
 
 def review_parts(case, quick, data_path=None):
@@ -574,15 +593,11 @@ def quality_verdict(lstm, gru):
     return "the LSTM is better here" if better else "the GRU is better here"
 
 
-def build_parser():
-    return runner.build_parser(__doc__, SCRIPT, TASKS)
-
-
 @cli.user_errors(build_parser)
 def main(argv=None):
     args = build_parser().parse_args(argv)
     plots.configure(args.show)
-    runner.check_names(args, TASKS, models.CELL_FACTS)
+    check_flags(args)
     training.check_tensorboard(args.tensorboard)
     runner.check_cluster(args.cluster)
     output_dir = prepare_output_dir(args.output_dir)

@@ -36,17 +36,41 @@ Good places for a breakpoint (the debugger's variables panel shows the values):
 import time
 from dataclasses import dataclass
 
-from common import cells, cli, gradients, models, plots, report, training
-from common.machinery.artifacts import prepare_output_dir, write_json
-from common.machinery.saved_model import load_recurrent_model
-from common.report import cells as words
-
-# `common` comes first: it keeps TensorFlow's start-up log quiet, which must happen before
-# TensorFlow (and so Keras) is imported.
-import keras
-import numpy as np
+from common import cli  # reads the command line; loads neither TensorFlow nor Keras
 
 SCRIPT = "inside_the_cells"
+DEFAULT_CLIPNORM = 1.0  # --clipnorm's default here
+DATA_NOT_USED = (  # --data's help, and its error
+    "not used here: the layers read toy sine waves (Steps 2 to 4) and the adding problem "
+    "(Steps 5 to 7)"
+)
+
+
+def build_parser():
+    return cli.inside_cells_parser(__doc__, SCRIPT, DATA_NOT_USED, DEFAULT_CLIPNORM)
+
+
+def check_flags(args):
+    """The mistakes the flags alone show, found before TensorFlow loads."""
+    if args.data:
+        raise cli.UsageError(f"--data is {DATA_NOT_USED}")
+
+
+if __name__ == "__main__":
+    # TensorFlow takes seconds to load: read the command line first, so that `--help` and a
+    # mistyped flag answer at once. `main` reads it again to run.
+    cli.read_arguments_first(build_parser, check_flags)
+
+# `common` comes before Keras: it keeps TensorFlow's start-up log quiet, which must be set up
+# before TensorFlow (and so Keras) is imported.
+from common import cells, gradients, models, plots, report, training  # noqa: E402
+from common.machinery.artifacts import prepare_output_dir, write_json  # noqa: E402
+from common.machinery.saved_model import load_recurrent_model  # noqa: E402
+from common.report import cells as words  # noqa: E402
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
 UNITS = 32  # hidden size of every fresh layer (case 8-2's LSTM has 32 too)
 TOY_SEQUENCES = 8  # sine waves in the toy input
 TOY_STEPS = 24  # steps in each wave (case 8-2 reads 24 months)
@@ -72,40 +96,13 @@ EXPLODING_SEQUENCES = 256  # its training sequences, all in one batch
 EXPLODING_SIZE = 16  # hidden size of its SimpleRNN
 RECURRENT_GAIN = 2.0  # orthogonal recurrent kernel times 2: each step can double the state
 SGD_LEARNING_RATE = 0.01  # plain SGD: the step is the gradient's size (Adam would rescale it)
-DEFAULT_CLIPNORM = 1.0  # --clipnorm's default here
 # The sizes of Steps 6 and 7: steps in each adding-problem sequence, training and test sequences,
 # full-batch training steps of each clipping run.
 FULL = {"memory_steps": 50, "memory_samples": 3000, "memory_test_samples": 1000, "clip_steps": 100}
 QUICK = {"memory_steps": 20, "memory_samples": 300, "memory_test_samples": 200, "clip_steps": 30}
 PANEL_TITLES = {"candidate": "candidate", "c": "cell state c", "h": "hidden state h"}  # gates.png
 PANEL_TITLES |= {gate: f"{gate} gate" for gate in ["input", "forget", "output", "update", "reset"]}
-DATA_NOT_USED = (  # --data's help, and its error
-    "not used here: the layers read toy sine waves (Steps 2 to 4) and the adding problem "
-    "(Steps 5 to 7)"
-)
 FILES = ["gates.png", "vanishing_gradients.png", "exploding_gradients.png", "metrics.json"]
-
-
-def build_parser():
-    helps = {  # the shared flags, as this script uses them
-        "data": DATA_NOT_USED,
-        "epochs": "training epochs of each memory-task model (Step 6) (default: %(default)s)",
-        "batch_size": "sequences per gradient step in the memory task (Step 6) "
-        "(default: %(default)s)",
-        "eager": "train the memory-task models eagerly (slower) so a debugger can step into "
-        "layer calls",
-        "clipnorm": "gradient-norm limit of the clipped run in the exploding-gradient demo "
-        "(Step 7) (default: %(default)s)",
-    }
-    parser = cli.base_parser(__doc__, SCRIPT, epochs=12, batch_size=32, helps=helps)
-    parser.set_defaults(clipnorm=DEFAULT_CLIPNORM)
-    parser.add_argument(
-        "--model",
-        metavar="PATH",
-        help="look inside the first recurrent layer of this saved forecaster (a model.keras "
-        "that a case wrote) instead of fresh layers",
-    )
-    return parser
 
 
 @cli.user_errors(build_parser)
@@ -170,8 +167,7 @@ def start(args):
     """Before Step 1: refuse --data; seed Python, NumPy and Keras; set up the plots (--show);
     check that --tensorboard can be used; make the output folder. Returns the folder and the
     time the run started."""
-    if args.data:
-        raise cli.UsageError(f"--data is {DATA_NOT_USED}")
+    check_flags(args)
     plots.configure(args.show)
     training.seed_everything(args.seed)
     training.check_tensorboard(args.tensorboard)

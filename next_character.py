@@ -25,17 +25,12 @@ Good places for a breakpoint (the debugger's variables panel shows the values):
     from one character to the next; `probabilities` (characters,) is P(next character).
 """
 
+import argparse
+import math
 import time
 from pathlib import Path
 
-from common import characters, cli, forecasting, models, ngram, plots, report, training
-from common.machinery import character_files
-from common.report import characters as words
-
-# `common` comes first: it keeps TensorFlow's start-up log quiet, which must happen before
-# TensorFlow (and so Keras) is imported.
-import keras
-import numpy as np
+from common import cli  # reads the command line; loads neither TensorFlow nor Keras
 
 SCRIPT = "next_character"
 EMBEDDED_DATA = Path(__file__).resolve().parent / "data" / "clothing_reviews.csv"
@@ -60,6 +55,19 @@ SETTINGS = {  # the training plan's numbers (common/machinery/character_files.bu
     "sequence_length": SEQUENCE_LENGTH,
     "quick": {"updates": 20, "check_every": 10, "batch_size": 16},
 }
+
+
+def temperatures(text):
+    """argparse type: one temperature or several, comma-separated, e.g. 0.2,0.7,1.0."""
+    try:
+        values = [float(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected numbers such as 0.2,0.7,1.0, got {text!r}"
+        ) from None
+    if not values or any(not (value >= 0 and math.isfinite(value)) for value in values):
+        raise argparse.ArgumentTypeError(f"expected numbers of 0 or more, got {text!r}")
+    return values
 
 
 def build_parser():
@@ -90,7 +98,7 @@ def build_parser():
     )
     flag(
         "--temperature",
-        type=characters.temperatures,
+        type=temperatures,
         default=[0.2, 0.7, 1.0],
         metavar="T",
         help="sampling temperature; several comma-separated side by side (default: 0.2,0.7,1.0)",
@@ -109,6 +117,27 @@ def build_parser():
         "--output-dir (model.keras, characters.json); train nothing",
     )
     return parser
+
+
+def check_flags(args):
+    """The mistakes the flags alone show, found before TensorFlow loads."""
+    if "\n" in args.prompt:
+        raise cli.UsageError("--prompt must be one line: a newline ends a review")
+
+
+if __name__ == "__main__":
+    # TensorFlow takes seconds to load: read the command line first, so that `--help` and a
+    # mistyped flag answer at once. `main` reads it again to run.
+    cli.read_arguments_first(build_parser, check_flags)
+
+# `common` comes before Keras: it keeps TensorFlow's start-up log quiet, which must be set up
+# before TensorFlow (and so Keras) is imported.
+from common import characters, forecasting, models, ngram, plots, report, training  # noqa: E402
+from common.machinery import character_files  # noqa: E402
+from common.report import characters as words  # noqa: E402
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
 
 
 def load_and_split(args):
@@ -229,7 +258,7 @@ def samples(model, vocabulary, args):
 
 def generate_only(args):
     """--generate: sample from the saved model; train nothing."""
-    characters.check_generation(args.prompt, args.temperature, args.length)
+    check_flags(args)
     model, vocabulary = character_files.load(args.output_dir)
     report.step(1, f"Generate from the model in {args.output_dir}")
     written = samples(model, vocabulary, args)
@@ -322,7 +351,7 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     if args.generate:  # the saved model writes; nothing is trained
         return generate_only(args)
-    characters.check_generation(args.prompt, args.temperature, args.length)
+    check_flags(args)
     start = forecasting.start(args)  # seeds, the output folder, the clock
     texts, (train_texts, validation_texts, test_texts) = load_and_split(args)
 

@@ -9,7 +9,7 @@ import types
 from dataclasses import dataclass
 from pathlib import Path
 
-from common import preprocessing
+from common import classical, preprocessing
 from common.machinery import frequencies
 from common.machinery import series as series_io
 from common.machinery.errors import UsageError
@@ -49,6 +49,36 @@ def load_trained(output_dir, case):
     return keras.saving.load_model(model_path), preprocessing.Preprocessing.load(recipe_path)
 
 
+def read_for_forecast(args, settings, recipe):
+    """--forecast: the series to forecast from (--data, or the embedded file), read with the
+    saved model's target and inputs. A usage error when --horizon asks for another H than the
+    model's, or when the embedded file (read because --data is missing) lacks its columns."""
+    if args.horizon not in (1, recipe.horizon):  # 1: the default, the model's own H is used
+        raise UsageError(
+            f"the model in {args.output_dir} forecasts {recipe.horizon} step(s) at once (it was "
+            f"trained with --horizon {recipe.horizon}), and --forecast prints them all: leave "
+            f"out --horizon, or train a model with --horizon {args.horizon}"
+        )
+    loading = types.SimpleNamespace(
+        **{
+            **vars(args),
+            "target": args.target or recipe.target,
+            "inputs": args.inputs if args.inputs is not None else recipe.inputs,
+        }
+    )
+    try:
+        return series_io.load_case_series(
+            loading, settings.embedded.path, settings.embedded.target, recipe.inputs
+        )
+    except UsageError as error:
+        if args.data is not None:
+            raise
+        raise UsageError(
+            f"--forecast without --data reads the embedded file {settings.embedded.path.name}, "
+            f"and there {error}: give the file the model was trained on with --data"
+        ) from None
+
+
 def forecast_only(args, settings):
     """--forecast: the next H values and their intervals from the saved model; train nothing.
     Returns a SavedForecasts (print it to see them).
@@ -57,16 +87,7 @@ def forecast_only(args, settings):
     starts after its last date. The target and inputs are the ones the model was trained on.
     """
     model, recipe = load_trained(args.output_dir, settings.case)
-    loading = types.SimpleNamespace(
-        **{
-            **vars(args),
-            "target": args.target or recipe.target,
-            "inputs": args.inputs if args.inputs is not None else recipe.inputs,
-        }
-    )
-    series = series_io.load_case_series(
-        loading, settings.embedded.path, settings.embedded.target, recipe.inputs
-    )
+    series = read_for_forecast(args, settings, recipe)
     data_path = series.path
     if series.target != recipe.target or list(series.inputs) != list(recipe.inputs):
         raise UsageError(
@@ -87,11 +108,24 @@ def forecast_only(args, settings):
             f"{data_path} has {len(series.frame)} rows: the model needs the last {needed}"
         )
     forecasts = preprocessing.forecast_ahead(model, recipe, series.frame)
+    weights = recipe.choice.get("final")
+    if isinstance(weights, dict) and set(weights) != {settings.cell}:  # a weighted combination
+        values = series.frame[recipe.target].to_numpy()
+        season = frequencies.season_for(series.step, len(values), None)
+        fits, _ = classical.with_following(values, ([], len(values), recipe.horizon), season)
+        following = {name: fit.following for name, fit in fits.items()}
+        following["seasonal_naive"] = classical.seasonal_following(values, season, recipe)
+        forecasts = classical.final_following(forecasts, following, recipe, settings.cell)
     heading = (
         f"The next {recipe.horizon} value(s) of {recipe.target} after "
         f"{preprocessing.format_date(series.frame.index[-1], recipe.frequency)} "
         f"({data_path.name}), with intervals from {args.output_dir}:"
     )
+    if isinstance(weights, dict) and set(weights) != {settings.cell}:
+        heading += (
+            "\n(the final forecast: the network and the references weighted as on validation in"
+            " training; the references are fitted again on the whole file)"
+        )
     return SavedForecasts(forecasts, recipe.target, heading, recipe.interval_warning)
 
 

@@ -262,16 +262,6 @@ def sample(probabilities, temperature, rng):
     return int(rng.choice(len(sharpened), p=sharpened / sharpened.sum()))
 
 
-def check_generation(prompt, temperatures, length):
-    """--prompt, --temperature and --length a user may get wrong: UsageError for each."""
-    if any(not (t >= 0 and np.isfinite(t)) for t in temperatures):
-        raise UsageError("--temperature needs numbers of 0 or more, e.g. 0.2,0.7,1.0")
-    if length < 1:
-        raise UsageError("--length needs a whole number of 1 or more")
-    if NEWLINE in prompt:
-        raise UsageError("--prompt must be one line: a newline ends a review")
-
-
 def equal_parameter_units(cell, reference_params, features):
     """The units that give `cell` about `reference_params` recurrent weights with `features`
     inputs per step: n(n + m + 1) for a SimpleRNN, 4n(n + m + 1) an LSTM, 3n(n + m + 2) a GRU.
@@ -411,18 +401,3 @@ def cell_picture(text, trained_states, untrained_states):
         strongest_units(trained_states, features),
         strongest_units(untrained_states, features),
     )
-
-
-def temperatures(text):
-    """argparse type: one temperature or several, comma-separated, e.g. 0.2,0.7,1.0."""
-    import argparse
-
-    try:
-        values = [float(part) for part in text.split(",") if part.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected numbers such as 0.2,0.7,1.0, got {text!r}"
-        ) from None
-    if not values or any(not (value >= 0 and np.isfinite(value)) for value in values):
-        raise argparse.ArgumentTypeError(f"expected numbers of 0 or more, got {text!r}")
-    return values

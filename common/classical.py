@@ -28,6 +28,7 @@ are written out below, so a learner can see what "fixed parameters" means.
 import warnings
 from dataclasses import dataclass
 
+from common import preprocessing
 from common.windows import path_positions
 
 import numpy as np
@@ -53,6 +54,53 @@ class Reference:
 
     chosen: str  # the form in words, e.g. "ETS(M,Ad,M)" or "ARIMA(1,1,1)(0,1,1)[12] with drift"
     forecasts: np.ndarray  # (origins,) one step ahead, (origins, H) for H steps
+    following: np.ndarray = None  # (H,) the steps after the file's last date (with_following)
+
+
+COMBINATION = ("ets", "theta", "arima")  # M4's combination benchmark: their plain average
+
+
+def combination(forecasts):
+    """The plain average of the classical references present (at least two), else None."""
+    present = [forecasts[name] for name in COMBINATION if name in forecasts]
+    return np.mean(present, axis=0) if len(present) >= 2 else None
+
+
+@dataclass(frozen=True)
+class Found:
+    """The classical references of one run: fitted before the test part (their test forecasts
+    and the steps after the last date), and fitted again before the validation origins."""
+
+    fits: dict  # {name: Reference}
+    left_out: dict  # {name: why}
+    validation: dict  # {name: forecasts from the validation origins}, fitted before them
+
+
+def for_a_run(values, test, validation_origins, season):
+    """`with_following` on the test part, and `references` fitted before the first of
+    `validation_origins` (each forecasting from them). Returns a Found."""
+    fits, left_out = with_following(values, test, season)
+    validation = {}
+    if fits:
+        horizon = test[2]
+        found, _ = references(values, (validation_origins, validation_origins[0], horizon), season)
+        validation = {name: fit.forecasts for name, fit in found.items() if name in fits}
+    return Found(fits, left_out, validation)
+
+
+def with_following(values, test, season):
+    """`references`, each also forecasting the H steps after the last value (`following`),
+    from the same fit: the series gets H placeholder values after its end, which no forecast
+    reads (each reads only the values before its origin)."""
+    values = np.asarray(values, dtype=float)
+    origins, test_start, horizon = test
+    extended = np.concatenate([values, np.full(horizon, values[-1])])
+    origins = np.append(np.asarray(origins, dtype=int), len(values))
+    fits, left_out = references(extended, (origins, test_start, horizon), season)
+    return {
+        name: Reference(fit.chosen, fit.forecasts[:-1], np.reshape(fit.forecasts[-1], -1))
+        for name, fit in fits.items()
+    }, left_out
 
 
 def references(values, test, season):
@@ -429,3 +477,40 @@ def state_space_paths(filtered, test_origins, horizon):
         if j + 1 < horizon:
             state = transition @ state + intercept[:, origins + j]
     return paths
+
+
+# -- The final forecast (common/forecasting.choose_final) --
+
+
+def weighted(members, weights):
+    """sum over members of weight[h] x forecasts[:, h]: {name: (origins,) or (origins, H)},
+    {name: (H,) weights}. Returns the weighted forecasts, shaped like the members'."""
+    first = next(iter(members.values()))
+    total = np.zeros(np.shape(first))
+    for name, forecasts in members.items():
+        share = np.asarray(weights[name], dtype=float)
+        total = total + (share[0] if np.ndim(first) == 1 else share) * np.asarray(forecasts)
+    return total
+
+
+def seasonal_following(values, season, recipe):
+    """Seasonal naive's H steps after the last value ((H,)), or None without a season."""
+    if not season or len(values) < season:
+        return None
+    ahead = np.arange(recipe.horizon)
+    back = season * np.ceil((ahead + 1) / season).astype(int)
+    return np.asarray(values, dtype=float)[len(values) + ahead - back]
+
+
+def final_following(network, following, recipe, cell):
+    """The final forecast's steps after the last date: the network's (forecast_ahead's dicts)
+    and the other members' ({name: (H,)}), weighted as recipe.choice["final"] says ({member:
+    [weight per step]}; files saved before the combination hold none: the network alone)."""
+    weights = recipe.choice.get("final")
+    if not isinstance(weights, dict) or set(weights) == {cell}:
+        return network
+    members = {cell: np.array([entry["value"] for entry in network]), **following}
+    if any(members.get(name) is None for name in weights):  # a member the file lost: the network
+        return network
+    path = weighted({name: members[name] for name in weights}, weights)
+    return preprocessing.with_intervals([entry["date"] for entry in network], path, recipe)

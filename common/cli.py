@@ -3,6 +3,10 @@
 A user's mistake (a missing file, a misspelled column, a bad flag value) must end with exit
 status 2 and one `prog: error: ...` line, never a traceback. Helpers raise `UsageError`; the
 `user_errors` decorator on each script's `main()` turns it into `parser.error(...)`.
+
+This module loads neither TensorFlow nor Keras (nor pandas, until --resample needs it): each
+script reads its command line with it before TensorFlow loads, so that `--help` and a mistyped
+flag answer at once (`read_arguments_first`).
 """
 
 import argparse
@@ -19,8 +23,10 @@ from common.machinery.interrupts import (
     check_interrupted,
     install_interrupt_handler,
 )
-from common.selection import DIFFERENCING_CHOICES
 
+# --differencing's choices: common/selection.py's DIFFERENCING_CHOICES (tests/test_cli.py checks
+# that they agree), written here so that reading the command line needs no NumPy or Keras.
+DIFFERENCING_CHOICES = ("none", "first", "seasonal", "seasonal+first")
 DEFAULT_TEST_FRACTION = 0.2  # the forecasting cases' share of the series held out for testing
 
 
@@ -259,6 +265,13 @@ def forecasting_parser(doc, script_name):
         "both (default: the one a linear model scores best on the validation part)",
     )
     flag(
+        "--scale",
+        choices=("levels", "log"),
+        help="the target as in the file, or its logarithm (swings that grow with the level; "
+        "needs every value above 0) (default: the one a linear model scores best on the "
+        "validation part)",
+    )
+    flag(
         "--horizon",
         type=positive_int,
         default=1,
@@ -309,6 +322,124 @@ def add_text_flags(parser):
         "and print the positive probability of TEXT",
     )
     return parser
+
+
+def inside_cells_parser(doc, script_name, data_not_used, clipnorm):
+    """inside_the_cells.py's command line: every script's flags, as it uses them, and --model.
+    data_not_used: why --data is refused; clipnorm: --clipnorm's default there."""
+    helps = {
+        "data": data_not_used,
+        "epochs": "training epochs of each memory-task model (Step 6) (default: %(default)s)",
+        "batch_size": "sequences per gradient step in the memory task (Step 6) "
+        "(default: %(default)s)",
+        "eager": "train the memory-task models eagerly (slower) so a debugger can step into "
+        "layer calls",
+        "clipnorm": "gradient-norm limit of the clipped run in the exploding-gradient demo "
+        "(Step 7) (default: %(default)s)",
+    }
+    parser = base_parser(doc, script_name, epochs=12, batch_size=32, helps=helps)
+    parser.set_defaults(clipnorm=clipnorm)
+    parser.add_argument(
+        "--model",
+        metavar="PATH",
+        help="look inside the first recurrent layer of this saved forecaster (a model.keras "
+        "that a case wrote) instead of fresh layers",
+    )
+    return parser
+
+
+def shard(text):
+    """--shard K/N: (K, N) with 1 <= K <= N."""
+    try:
+        number, count = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected K/N such as 1/4, got {text!r}") from None
+    if not 1 <= number <= count:
+        raise argparse.ArgumentTypeError(f"K/N needs 1 <= K <= N, got {text!r}")
+    return number, count
+
+
+def comparison_parser(doc, script_name, tasks):
+    """compare_cells.py's command line: the flags of every script, then --tasks, --cells and
+    --seeds, then where the fits train (--jobs, --shard and --cluster)."""
+    helps = {
+        "data": "reviews CSV for the text task (default: the course's reviews, in data/)",
+        "epochs": "most epochs for every task (default: the budget of each task's case)",
+        "batch_size": "batch size for every task (default: the one each task's case uses)",
+        "seed": "first seed; --seeds N uses seed, seed+1, ... (default: %(default)s)",
+        "trace": "not used by this script",
+    }
+    parser = base_parser(doc, script_name, epochs=None, batch_size=None, helps=helps)
+    flag = parser.add_argument
+    flag(
+        "--tasks",
+        type=column_list,
+        default=list(tasks),
+        help=f"tasks to run, from {', '.join(tasks)} (default: all)",
+    )
+    flag(
+        "--cells",
+        type=column_list,
+        default=None,
+        help=(
+            "cells to compare, from simple_rnn, lstm, gru, and on the text task only "
+            "bidirectional_gru and wide_and_deep (default: all of them)"
+        ),
+    )
+    flag(
+        "--seeds",
+        type=positive_int,
+        default=3,
+        help="seeds per task and cell (default: %(default)s)",
+    )
+    flag(
+        "--jobs",
+        type=positive_int,
+        default=1,
+        help=(
+            "fits trained at once, each in its own worker process with the same numbers as "
+            "--jobs 1 (default: %(default)s; the s/epoch column is only measured with 1)"
+        ),
+    )
+    flag(
+        "--shard",
+        type=shard,
+        default=None,
+        metavar="K/N",
+        help="train only every N-th fit from the K-th (machine K of N), then merge the fits/ files",
+    )
+    flag(
+        "--cluster",
+        default=None,
+        metavar="ADDRESS",
+        help=(
+            "train the fits on a Dask cluster, e.g. tcp://host:8786 (workers started with "
+            "--nthreads 1 in this folder; needs dask[distributed])"
+        ),
+    )
+    return parser
+
+
+def check_names(args, tasks, cells):
+    """compare_cells.py: an unknown task or cell is a usage error that lists the known ones."""
+    for kind, names, known in [("task", args.tasks, tasks), ("cell", args.cells or [], cells)]:
+        unknown = [name for name in names if name not in known]
+        if unknown:
+            raise UsageError(f"unknown {kind} {unknown[0]!r}: choose from {', '.join(known)}")
+
+
+def read_arguments_first(build_parser, check=None):
+    """Read the command line (sys.argv) before TensorFlow loads, which takes seconds: `--help`
+    and a mistake that the flags alone show (`check(args)` raises UsageError) answer at once,
+    with argparse's exit status (0 for --help, 2 for a mistake). `main` reads it again to run."""
+    parser = build_parser()
+    args = parser.parse_args()
+    try:
+        if check is not None:
+            check(args)
+    except UsageError as error:
+        parser.error(str(error))
+    return args
 
 
 def user_errors(build_parser):

@@ -209,12 +209,12 @@ def noise_check(look):
     return Noise(block, look.season, len(training_values))
 
 
-def recipe_for(look, lags, window, horizon):
-    """A fresh Preprocessing for one (differencing lags, window) candidate, with the calendar
-    cycles Step 2 chose for the step (common/machinery/frequencies.py)."""
+def recipe_for(look, lags, window, horizon, scale="levels"):
+    """A fresh Preprocessing for one (differencing lags, window, target scale) candidate, with
+    the calendar cycles Step 2 chose for the step (common/machinery/frequencies.py)."""
     series = look.series
     columns = preprocessing.Columns(
-        series.target, series.inputs, series.frequency, list(look.cycles)
+        series.target, series.inputs, series.frequency, list(look.cycles), scale
     )
     return preprocessing.Preprocessing(window, columns, lags, horizon)
 
@@ -241,25 +241,34 @@ def choose(look, args, settings):
     window_choices = [args.window] if args.window else list(series.step.window_choices)
     scores = selection.candidate_scores(
         series.frame,
-        lambda lags, window: recipe_for(look, lags, window, args.horizon),
+        lambda lags, window, scale: recipe_for(look, lags, window, args.horizon, scale),
         look.season,
         look.test_start,
         (settings.parts.validation_fraction, settings.parts.min_training_windows),
         window_choices,
     )
     default_window = args.window or series.step.test_window
-    window, differencing = selection.choose(scores, args.differencing, default_window)
+    forced_scale = getattr(args, "scale", None)
+    if forced_scale == "log" and not selection.all_positive(look.values[: look.test_start]):
+        raise UsageError(
+            "--scale log needs every value before the test part above 0; leave --scale out "
+            "(or give --scale levels)"
+        )
+    window, chosen = selection.choose(scores, args.differencing, default_window, forced_scale)
+    scale, differencing = selection.split_choice(chosen)  # e.g. ("log", "seasonal+first")
     lags = selection.differencing_lags(differencing, look.season)
     recipe = dataclasses.replace(
-        recipe_for(look, lags, window, args.horizon),
+        recipe_for(look, lags, window, args.horizon, scale),
         choice={
             "differencing": differencing,
             "validation_rmse": {str(each): by_choice for each, by_choice in scores.items()},
         },
     )
-    changes = preprocessing.difference(look.values, lags)[sum(lags) : look.test_start]
+    model_scale = preprocessing.on_model_scale(look.values, recipe)
+    changes = preprocessing.difference(model_scale, lags)[sum(lags) : look.test_start]
     learned = {"differencing_lags": lags, **diagnostics.noise_check(changes)}
-    return Choice(recipe, scores, (bool(args.window), bool(args.differencing)), learned)
+    forced = (bool(args.window), bool(args.differencing), bool(forced_scale))
+    return Choice(recipe, scores, forced, learned)
 
 
 @dataclass(frozen=True)
@@ -326,8 +335,20 @@ class BaselineForecasts:
     ridge: baselines.RidgeFit  # the `linear` baseline, where the network's linear path starts
     scores: dict  # {name: the case's headline score}
     labels: tuple  # (metric, units in words, horizon)
-    chosen: dict  # {"ets": "ETS(M,A,M)", ...}: the form each classical reference chose
-    left_out: dict  # {name: why}: the classical references this series could not have
+    references: classical.Found  # ETS, Theta, ARIMA: forms, next steps, validation forecasts
+    # (the validation origins, the linear path's forecasts from them, the ridge's own errors):
+    # the later half of the part before the test, where the final forecast is chosen
+    validation: tuple
+
+    @property
+    def chosen(self):
+        """{"ets": "ETS(M,A,M)", ...}: the form each classical reference chose."""
+        return {name: fit.chosen for name, fit in self.references.fits.items()}
+
+    @property
+    def left_out(self):
+        """{name: why}: the classical references this series could not have."""
+        return self.references.left_out
 
     @property
     def linear_weights(self):
@@ -371,16 +392,19 @@ def forecast_baselines(prepared, fitted_windows, test_windows, settings):
     forecasts["linear"] = preprocessing.in_real_units(
         baselines.predict_linear(ridge, test_windows), look.values, test_origins, recipe
     )
-    references, left_out = classical.references(look.values, test, look.season)
-    forecasts.update({name: fit.forecasts for name, fit in references.items()})
-    chosen = {name: fit.chosen for name, fit in references.items()}
+    validation = validation_forecasts(prepared, ridge)
+    references = classical.for_a_run(look.values, test, validation[0], look.season)
+    forecasts.update({name: fit.forecasts for name, fit in references.fits.items()})
+    average = classical.combination(forecasts)  # M4's benchmark: the average of the three
+    if average is not None:
+        forecasts["combination"] = average
     metric, test_values = settings.metric, prepared.test_values
     scores = {
         name: baselines.score_forecasts(test_values, forecast)[metric]
         for name, forecast in forecasts.items()
     }
     labels = (metric, units_of(series, settings), recipe.horizon)
-    return BaselineForecasts(prepared, forecasts, ridge, scores, labels, chosen, left_out)
+    return BaselineForecasts(prepared, forecasts, ridge, scores, labels, references, validation)
 
 
 @dataclass(frozen=True)
@@ -442,11 +466,15 @@ class Evaluation:
     baseline: BaselineForecasts  # Step 6's, with the Prepared record they forecast
     noise: Noise
     results: dict  # {name: {"rmse", "mae"[, "by_horizon"][, "dm"]}}, the network first
-    verdict: dict  # {"baseline", "outcome", "p"}
-    # metrics.json's `intervals` block, with "final" (the half-widths after the file's last
-    # date) and "test_half_widths" ({"80": (origins, H), ...}) besides
-    intervals: dict
+    verdict: dict  # {"baseline", "outcome", "p"}: the network against the best baseline
+    final: "Final"  # the forecast the run stands behind, chosen on validation, its intervals
     settings: Settings
+
+    @property
+    def intervals(self):
+        """metrics.json's `intervals` block (the final forecast's), with "final" (the
+        half-widths after the file's last date) and "test_half_widths" ({"80": (origins, H)})."""
+        return self.final.intervals
 
     @property
     def prepared(self):
@@ -459,12 +487,24 @@ class Evaluation:
         return self.intervals["test_half_widths"]
 
     @property
+    def bounds(self):
+        """{"80": (lower, upper), "95": ...}: each test forecast's bounds, (origins, H) real units
+        (on the log scale the half-widths are ratios, so the bounds widen with the level)."""
+        forecasts = np.reshape(self.final.forecasts, (len(self.prepared.origins["test"]), -1))
+        recipe = self.prepared.recipe
+        return {
+            level: preprocessing.bounds(forecasts, widths, recipe)
+            for level, widths in self.half_widths.items()
+        }
+
+    @property
     def recipe(self):
         """The recipe with the intervals for the forecasts after the file's last date."""
         calibration = preprocessing.Calibration(
             self.intervals["final"], self.intervals["method"], self.intervals["warning"]
         )
-        return dataclasses.replace(self.prepared.recipe, calibration=calibration)
+        choice = {**self.prepared.recipe.choice, "final": self.final.weights}
+        return dataclasses.replace(self.prepared.recipe, calibration=calibration, choice=choice)
 
     def __str__(self):
         return words.evaluation(self)
@@ -498,14 +538,90 @@ def evaluate(test_predictions, baseline, noise, settings):
     verdict, _ = significance.verdict(
         cell, best, results[cell][metric], results[best][metric], dm_tests[best]
     )
-    block, half_widths = calibrate_intervals(prepared, baseline.ridge, model_forecasts)
+    final = choose_final(baseline, model_forecasts, settings)
+    return Evaluation(model_forecasts, baseline, noise, results, verdict, final, settings)
+
+
+@dataclass(frozen=True)
+class Final:
+    """Step 9: the forecast the run stands behind: a weighted average of the network, ETS,
+    Theta, ARIMA and seasonal naive, each step ahead weighted by how well each did at that step
+    on the validation origins (the later half of the part before the test; every member fitted
+    only on what came before them). Its intervals are calibrated on its own validation errors."""
+
+    kind: str  # "weighted combination", or the network's name when it is the only member
+    forecasts: np.ndarray  # the test forecasts, real units, shaped like the test values
+    validation: dict  # {member: validation score (the case's metric), pooled over steps}
+    weights: dict  # {member: [weight at step 1, ..., step H]}, each step's summing to 1
+    scores: dict  # {"rmse", "mae", "baseline": the best single baseline, "dm": against it}
+    # metrics.json's `intervals` block, with "final" (the half-widths after the file's last
+    # date) and "test_half_widths" ({"80": (origins, H), ...}) besides
+    intervals: dict
+
+    def __str__(self):
+        return words.final(self)
+
+
+def combination_weights(members, actual, filled, metric):
+    """Bates and Granger's weights, one set per step ahead: each member's weight at step h is
+    1 / (its validation score at h)^2, scaled so the weights at h sum to 1 (the member with
+    half the error gets four times the weight). members: {name: validation forecasts}, shaped
+    like `actual`; filled targets are not scored. Returns ({name: (H,) weights}, {name: score
+    pooled over steps})."""
+    columns = np.reshape(actual, (len(actual), -1))
+    keep = ~np.reshape(filled, columns.shape)
+    by_step, pooled = {}, {}
+    for name, forecasts in members.items():
+        errors = np.reshape(forecasts, columns.shape) - columns
+        score = (lambda e: np.sqrt(np.mean(e**2))) if metric == "rmse" else np.mean
+        errors = errors if metric == "rmse" else np.abs(errors)
+        by_step[name] = np.array([score(errors[keep[:, h], h]) for h in range(columns.shape[1])])
+        pooled[name] = float(score(errors[keep]))
+    inverse = {name: 1 / np.maximum(each, 1e-12) ** 2 for name, each in by_step.items()}
+    total = sum(inverse.values())
+    return {name: each / total for name, each in inverse.items()}, pooled
+
+
+def choose_final(baseline, model_forecasts, settings):
+    """Step 9: the final forecast (`Final`): the members' test forecasts weighted by
+    `combination_weights`, scored on the test part against the best single baseline, with its
+    intervals (`calibrate_intervals`)."""
+    prepared, metric, cell = baseline.prepared, settings.metric, settings.cell
+    look, horizon = prepared.look, prepared.recipe.horizon
+    origins, on_validation, train_errors = baseline.validation
+    members = {cell: on_validation["linear"], **baseline.references.validation}
+    if "seasonal_naive" in on_validation and "seasonal_naive" in baseline.forecasts:
+        members["seasonal_naive"] = on_validation["seasonal_naive"]
+    actual = windows.target_paths(look.values, origins, horizon)
+    filled_dates = look.series.frame.index.isin(look.series.filled_dates)
+    filled = windows.target_paths(filled_dates, origins, horizon)
+    weights, validation = combination_weights(members, actual, filled, metric)
+    on_test = {name: baseline.forecasts.get(name, model_forecasts) for name in members}
+    forecasts = classical.weighted(on_test, weights)
+    errors = preprocessing.errors_on_model_scale(
+        classical.weighted(members, weights), actual, prepared.recipe
+    )
+    errors = np.reshape(np.where(filled, np.nan, errors), (len(origins), -1))
+    single = [name for name in baseline.forecasts if name != "combination"]
+    best = min(single, key=lambda name: baseline.scores[name])
+    scores = baselines.score_forecasts(prepared.test_values, forecasts)
+    dm = significance.compare_with_baselines(
+        prepared.test_values, forecasts, {best: baseline.forecasts[best]}, metric
+    )[best]
+    scores = {**scores, "metric": metric, "score": scores[metric], "baseline": best, "dm": dm}
+    scores["best_score"] = baseline.scores[best]
+    block, half_widths = calibrate_intervals(prepared, (errors, train_errors), forecasts)
     block = {**block, "test_half_widths": half_widths}
-    return Evaluation(model_forecasts, baseline, noise, results, verdict, block, settings)
+    kind = "weighted combination" if len(members) > 1 else cell
+    weights = {name: each.tolist() for name, each in weights.items()}
+    return Final(kind, forecasts, validation, weights, scores, block)
 
 
-def calibration_errors(prepared, ridge):
-    """The out-of-sample errors the intervals are calibrated on, (n, H) in real units, and the
-    ridge's own training errors (each step's scale where steps are pooled).
+def validation_forecasts(prepared, ridge):
+    """The validation origins (n,); forecasts from them (real units, shaped like their
+    targets): the linear path's, out of sample ("linear"), and seasonal naive's where the
+    series has a season; and the ridge's own training errors, (origins, H) on the model's scale
+    (each step's scale where steps are pooled).
 
     Every origin before the test part is forecast by the `linear` path (the ridge the network
     starts from, penalty `ridge.alpha`) refitted on rolling-origin folds, each fold on the
@@ -531,24 +647,27 @@ def calibration_errors(prepared, ridge):
             "--horizon, or a smaller --test-fraction"
         )
     origins = before_test[positions]
-    errors = errors_in_real_units(prepared, forecasts, origins)
-    filled = look.series.frame.index.isin(look.series.filled_dates)
-    errors[np.reshape(windows.target_paths(filled, origins, horizon), errors.shape)] = np.nan
+    forecasts = {"linear": preprocessing.in_real_units(forecasts, look.values, origins, recipe)}
+    seasonal = baselines.seasonal_naive(look.values, origins, look.season or 0, horizon)
+    if look.season and seasonal is not None:
+        forecasts["seasonal_naive"] = seasonal
     fitted = before_test[: positions[0]]  # the origins the first fold's ridge was fitted on
     predictions = baselines.predict_linear(ridge, all_windows[: positions[0]])
-    return errors, errors_in_real_units(prepared, predictions, fitted)
+    return origins, forecasts, errors_in_real_units(prepared, predictions, fitted)
 
 
 def errors_in_real_units(prepared, predictions, origins):
-    """Scaled predictions from `origins` -> forecast minus actual, (origins, H), real units."""
+    """Scaled predictions from `origins` -> forecast minus actual, (origins, H), on the
+    target's scale (its units; on the log scale, the log of forecast / actual)."""
     values, recipe = prepared.look.values, prepared.recipe
-    errors = preprocessing.in_real_units(predictions, values, origins, recipe)
-    errors = errors - windows.target_paths(values, origins, recipe.horizon)
+    forecasts = preprocessing.in_real_units(predictions, values, origins, recipe)
+    actuals = windows.target_paths(values, origins, recipe.horizon)
+    errors = preprocessing.errors_on_model_scale(forecasts, actuals, recipe)
     return np.reshape(errors, (len(origins), -1))
 
 
-def calibrate_intervals(prepared, ridge, model_forecasts):
-    """Step 9: 80 % and 95 % intervals, calibrated on honest errors (`calibration_errors`) and
+def calibrate_intervals(prepared, errors, model_forecasts):
+    """Step 9: 80 % and 95 % intervals, calibrated on honest errors (`validation_forecasts`) and
     adapted along the test part: walking the test part origin by origin, each step's level
     follows the misses already known (adaptive conformal inference, common/intervals.py).
 
@@ -558,13 +677,16 @@ def calibrate_intervals(prepared, ridge, model_forecasts):
     after the file's last date in "final"; the test half-widths {"80": (origins, H), ...}).
     """
     test_origins = prepared.origins["test"]
-    test_errors = np.reshape(model_forecasts - prepared.test_values, (len(test_origins), -1))
-    errors, train_errors = calibration_errors(prepared, ridge)
+    test_errors = preprocessing.errors_on_model_scale(
+        model_forecasts, prepared.test_values, prepared.recipe
+    )
+    test_errors = np.reshape(test_errors, (len(test_origins), -1))
+    errors, train_errors = errors  # (the final forecast's validation errors, the ridge's own)
     walk = intervals.adaptive_walk(errors, test_errors, test_origins, scale_errors=train_errors)
     method = (
         f"conformal, {walk['method']}, on {walk['calibration_errors']} out-of-sample errors per "
-        f"step (the linear path on {CALIBRATION_FOLDS} rolling-origin folds), adapted along the "
-        f"test part (adaptive conformal inference, step {intervals.STEP})"
+        "step of the final forecast's on the validation origins, adapted along the test part "
+        f"(adaptive conformal inference, step {intervals.STEP})"
     )
     coverage = intervals.coverage(test_errors, walk["half_widths"])
     block = {  # the half-widths at the first test origin (before any test target is known), and
@@ -581,6 +703,7 @@ def calibrate_intervals(prepared, ridge, model_forecasts):
         method=method,
         pooling=walk["method"],
         calibration_errors=walk["calibration_errors"],
+        scale=prepared.recipe.target_scale,  # "log": half-widths are logs of ratios
         warning=words.interval_warning(check, counted_in),
     )
     return {**block, "final": walk["final"]}, walk["half_widths"]
@@ -603,7 +726,11 @@ def forecast_next(model, evaluation):
     """Step 10: the H values after the file's last date, with their intervals. The recipe
     carries the intervals Step 9 calibrated, and its warning. Returns a NextForecasts."""
     series, recipe = evaluation.prepared.look.series, evaluation.recipe
-    forecasts = preprocessing.forecast_ahead(model, recipe, series.frame)
+    network = preprocessing.forecast_ahead(model, recipe, series.frame)
+    following = {name: fit.following for name, fit in evaluation.baseline.references.fits.items()}
+    look = evaluation.prepared.look
+    following["seasonal_naive"] = classical.seasonal_following(look.values, look.season, recipe)
+    forecasts = classical.final_following(network, following, recipe, evaluation.settings.cell)
     return NextForecasts(forecasts, series.target, recipe.interval_warning)
 
 

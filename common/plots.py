@@ -7,17 +7,40 @@ which needs no display, so the scripts work over SSH and in CI.
 from common.diagnostics import format_p_value, white_noise_band
 from common.machinery import frequencies
 from common.machinery.artifacts import atomic_path
+from common.machinery.errors import UsageError
 
 import matplotlib
+import matplotlib.ticker
 import numpy as np
 import pandas as pd
 from sklearn.metrics import ConfusionMatrixDisplay, RocCurveDisplay
 
+# matplotlib's backends that only write files (its list of non-interactive ones)
+FILE_ONLY_BACKENDS = {"agg", "cairo", "pdf", "pgf", "ps", "svg", "template"}
+
 
 def configure(show):
-    """Pick a headless backend unless the user asked to see the windows."""
+    """Pick a headless backend unless the user asked to see the windows; with --show, a usage
+    error when there is no screen to open them on (matplotlib then falls back to a backend
+    that only writes files, and the windows would silently never open)."""
     if not show:
         matplotlib.use("Agg")
+        return
+    backend = pyplot().get_backend()
+    if backend.lower() in FILE_ONLY_BACKENDS:
+        raise UsageError(
+            f"--show needs a screen to open the plot windows on, and there is none here "
+            f"(matplotlib's backend is {backend}; is DISPLAY set?): leave out --show, the "
+            "plots are saved as PNG files anyway"
+        )
+
+
+class PlainLogFormatter(matplotlib.ticker.LogFormatter):
+    """Log-axis tick labels as plain numbers (0.9, 2, 30), not 9x10^-1, on the ticks that
+    matplotlib chooses to label."""
+
+    def __call__(self, value, position=None):
+        return f"{value:g}" if super().__call__(value, position) else ""
 
 
 def show(enabled):
@@ -91,6 +114,8 @@ def history(history, path, metric="loss", kept_epoch=None, start_value=None):
     axis.set(xlabel="epoch", ylabel=metric, title="Training history")
     if metric == "loss" and min(history.history[metric]) > 0:
         axis.set_yscale("log")
+        axis.yaxis.set_major_formatter(PlainLogFormatter())
+        axis.yaxis.set_minor_formatter(PlainLogFormatter(labelOnlyBase=False))
     axis.legend()
     return save(figure, path)
 
@@ -114,17 +139,18 @@ def forecast(series, test_origins, forecasts, path, band=None, recent=None):
     shown = slice(-recent, None) if recent else slice(None)
     positions = test_origins[shown]
     test.plot(dates[positions], values[positions], color="black", linewidth=1.2, label="actual")
+    # A first label such as "LSTM = linear: correction dropped" names the network, then a note.
     for rank, (label, predicted) in enumerate(forecasts.items()):
         predicted = np.asarray(predicted)[shown]
         test.plot(dates[positions], predicted, linewidth=1, label=label)
         if rank == 0 and band is not None:
             test.fill_between(
                 dates[positions],
-                predicted - np.asarray(band)[shown],
-                predicted + np.asarray(band)[shown],
+                np.asarray(band[0])[shown],
+                np.asarray(band[1])[shown],
                 alpha=0.2,
                 linewidth=0,
-                label=f"{label}: 80% interval",
+                label=f"{label.split(' = ')[0]}: 80% interval",
             )
     part = f"the last {len(positions)} test targets" if recent else "the test part"
     test.set(title=f"One step ahead, {part}", xlabel="date", ylabel=target)
@@ -139,7 +165,7 @@ def forecast_paths(series, origins, paths, half_widths, next_forecasts, path):
 
     series: (dates, values, target): the dates, the values in real units, the target's name.
     origins: (origins,) positions of each path's first target; paths: (origins, H) real units;
-    half_widths: {"80": (origins, H), "95": ...} each path's half-widths; next_forecasts:
+    half_widths: {"80": (lower, upper), ...} each path's bounds, each (origins, H); next_forecasts:
     forecast_ahead's list of dicts.
     """
     dates, values, target = series
@@ -153,11 +179,11 @@ def forecast_paths(series, origins, paths, half_widths, next_forecasts, path):
     for rank, row in enumerate(shown):
         steps = origins[row] + np.arange(horizon)
         for level, alpha in (("95", 0.12), ("80", 0.25)):
-            width = np.asarray(half_widths[level])[row]
+            lower, upper = (np.asarray(bound)[row] for bound in half_widths[level])
             left.fill_between(
                 dates[steps],
-                paths[row] - width,
-                paths[row] + width,
+                lower,
+                upper,
                 color="tab:blue",
                 alpha=alpha,
                 linewidth=0,

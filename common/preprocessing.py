@@ -39,6 +39,10 @@ class Columns:
     # The calendar cycles read ("day", "week", "year"); None: the step's table (files saved
     # before the cycles were recorded).
     calendar_cycles: list = None
+    # The target's scale: "levels" (as in the file) or "log" (its logarithm, chosen on the
+    # validation part when every value is positive: swings that grow with the level become
+    # swings of one size). Files saved before the choice existed are on "levels".
+    target_scale: str = "levels"
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,7 @@ FLAT_FIELDS = {
         "inputs": "inputs",
         "frequency": "frequency",
         "calendar_cycles": "calendar_cycles",
+        "target_scale": "target_scale",
     },
     "scaling": {"feature_names": "names", "feature_mean": "mean", "feature_scale": "scale"},
     "calibration": {
@@ -99,6 +104,7 @@ class Preprocessing:
     target = property(lambda self: self.columns.target)
     inputs = property(lambda self: self.columns.inputs)
     frequency = property(lambda self: self.columns.frequency)
+    target_scale = property(lambda self: self.columns.target_scale)
     differencing = property(lambda self: self.choice.get("differencing", ""))
     validation_rmse = property(lambda self: self.choice.get("validation_rmse", {}))
     feature_names = property(lambda self: self.scaling.names)
@@ -139,7 +145,8 @@ class Preprocessing:
         }
         if not flat.get("calendar_features", True):  # written before the cycles were recorded
             groups["columns"] = dataclasses.replace(groups["columns"], calendar_cycles=[])
-        choice = {key: flat[key] for key in ("differencing", "validation_rmse") if key in flat}
+        kept = ("differencing", "validation_rmse", "final")
+        choice = {key: flat[key] for key in kept if key in flat}
         lags, horizon = flat["differencing_lags"], flat.get("horizon", 1)
         return cls(
             flat["window"],
@@ -149,6 +156,37 @@ class Preprocessing:
             choice,
             **{group: groups[group] for group in ("scaling", "calibration")},
         )
+
+
+def on_model_scale(values, recipe):
+    """The target as the model learns it: its logarithm on the log scale, else as it is."""
+    values = np.asarray(values, dtype=float)
+    if recipe.target_scale == "log":
+        with np.errstate(divide="ignore", invalid="ignore"):  # a gap (NaN) stays NaN
+            return np.log(values)
+    return values
+
+
+def from_model_scale(values, recipe):
+    """Back from the model's scale to the series' units (exp on the log scale)."""
+    values = np.asarray(values, dtype=float)
+    return np.exp(values) if recipe.target_scale == "log" else values
+
+
+def bounds(forecasts, half_widths, recipe):
+    """(lower, upper) in real units: forecast -/+ half-width on the model's scale, turned back.
+    On the log scale an interval is a ratio (e.g. x 0.95 to x 1.05): it widens with the level."""
+    centre = on_model_scale(forecasts, recipe)
+    half_widths = np.asarray(half_widths, dtype=float)
+    return from_model_scale(centre - half_widths, recipe), from_model_scale(
+        centre + half_widths, recipe
+    )
+
+
+def errors_on_model_scale(forecasts, actuals, recipe):
+    """forecast - actual on the model's scale: in the series' units, or log(forecast / actual)
+    on the log scale (where the intervals are calibrated)."""
+    return on_model_scale(forecasts, recipe) - on_model_scale(actuals, recipe)
 
 
 def difference_coefficients(lags):
@@ -230,9 +268,10 @@ def raw_features(frame, recipe):
 
     Column 0 is the target's own (differenced) value, which is also what the model forecasts.
     """
+    target = on_model_scale(frame[recipe.target].to_numpy(), recipe)
     measured = [
-        difference(frame[name].to_numpy(), recipe.differencing_lags)
-        for name in [recipe.target, *recipe.inputs]
+        difference(values, recipe.differencing_lags)
+        for values in [target, *(frame[name].to_numpy() for name in recipe.inputs)]
     ]
     columns = np.column_stack(measured)
     if recipe.cycles:
@@ -243,7 +282,8 @@ def raw_features(frame, recipe):
 def feature_names(recipe):
     """Names of raw_features' columns, for traces and preprocessing.json."""
     prefix = "change of " if recipe.differencing_lags else ""
-    names = [prefix + name for name in [recipe.target, *recipe.inputs]]
+    target = f"log {recipe.target}" if recipe.target_scale == "log" else recipe.target
+    names = [prefix + name for name in [target, *recipe.inputs]]
     return names + [f"{cycle}_{part}" for cycle in recipe.cycles for part in ("sin", "cos")]
 
 
@@ -282,14 +322,17 @@ def to_real_units(predictions, values, steps, recipe):
         np.asarray(predictions, dtype=float).reshape(-1) * recipe.feature_scale[0]
         + recipe.feature_mean[0]
     )
-    return undifference(changes, values, steps, recipe.differencing_lags)
+    values = on_model_scale(values, recipe)
+    return from_model_scale(undifference(changes, values, steps, recipe.differencing_lags), recipe)
 
 
 def paths_to_real_units(predictions, values, origins, recipe):
     """Model outputs (origins, H), scaled, from each origin -> (origins, H) in real units."""
     predictions = np.asarray(predictions, dtype=float).reshape(len(origins), -1)
     changes = predictions * recipe.feature_scale[0] + recipe.feature_mean[0]
-    return undifference_paths(changes, values, origins, recipe.differencing_lags)
+    values = on_model_scale(values, recipe)
+    paths = undifference_paths(changes, values, origins, recipe.differencing_lags)
+    return from_model_scale(paths, recipe)
 
 
 def in_real_units(predictions, values, origins, recipe):
@@ -329,11 +372,17 @@ def forecast_ahead(model, recipe, frame):
     window = features[origin - recipe.window : origin][None].astype("float32")  # (1, window, f)
     prediction = keras.ops.convert_to_numpy(model(window, training=False))  # (1, H), no retrace
     path = paths_to_real_units(prediction, frame[recipe.target].to_numpy(), [origin], recipe)[0]
+    return with_intervals([format_date(date, recipe.frequency) for date in following], path, recipe)
+
+
+def with_intervals(labels, path, recipe):
+    """One dict per step: {"date", "value", "lower80", "upper80", "lower95", "upper95"}, the
+    bounds from `recipe.intervals`' half-widths (none when it holds none)."""
     forecasts = []
-    for h, (date, value) in enumerate(zip(following, path, strict=True)):
-        entry = {"date": format_date(date, recipe.frequency), "value": float(value)}
+    for h, (label, value) in enumerate(zip(labels, path, strict=True)):
+        entry = {"date": label, "value": float(value)}
         for level, half_widths in recipe.intervals.items():
-            entry[f"lower{level}"] = float(value - half_widths[h])
-            entry[f"upper{level}"] = float(value + half_widths[h])
+            lower, upper = bounds(value, half_widths[h], recipe)
+            entry[f"lower{level}"], entry[f"upper{level}"] = float(lower), float(upper)
         forecasts.append(entry)
     return forecasts

@@ -30,10 +30,28 @@ FOLDS = 3  # validation blocks, each the size of the case's validation part
 SELECTION_WINDOWS = 20_000
 
 
+LOG = "log "  # a candidate named "log seasonal+first" learns the log of the target
+
+
 def differencing_lags(choice, season):
     """--differencing name -> lags: none [], first [1], seasonal [season], seasonal+first
-    [season, 1]."""
+    [season, 1] (a "log " candidate's name gives its differencing's lags)."""
+    choice = choice.removeprefix(LOG)
     return {"none": [], "first": [1], "seasonal": [season], "seasonal+first": [season, 1]}[choice]
+
+
+def split_choice(choice):
+    """A candidate's name -> (target scale, differencing): "log first" -> ("log", "first")."""
+    if choice.startswith(LOG):
+        return "log", choice.removeprefix(LOG)
+    return "levels", choice
+
+
+def all_positive(values):
+    """True when every known value is above zero: only then can the log scale be offered."""
+    values = np.asarray(values, dtype=float)
+    known = values[~np.isnan(values)]
+    return bool(len(known)) and bool(np.all(known > 0))
 
 
 def differencing_choices(season):
@@ -47,8 +65,10 @@ def candidate_scores(frame, recipe_for, season, test_start, sizes, window_choice
     (window, differencing) candidate's windows; over all H steps of each path when the recipe
     forecasts H steps ahead (recipe.horizon).
 
-    recipe_for(lags, window) -> a fresh Preprocessing with those differencing lags and that
-    window (inputs and calendar terms as the case uses them). season: the seasonal lag (None:
+    recipe_for(lags, window, scale) -> a fresh Preprocessing with those differencing lags, that
+    window and that target scale ("levels" or "log"; inputs and calendar terms as the case uses
+    them). Each differencing is tried on the log of the target too ("log seasonal", ...) when
+    every value before the test part is positive. season: the seasonal lag (None:
     the seasonal candidates are left out). sizes: (validation_fraction, min_windows).
     window_choices: the windows to try; the blocks are sized with the longest.
     A single validation block of a short monthly series is 17 months: too few to tell the
@@ -63,6 +83,9 @@ def candidate_scores(frame, recipe_for, season, test_start, sizes, window_choice
     """
     validation_fraction, min_windows = sizes
     choices = differencing_choices(season)
+    target = recipe_for([], window_choices[0], "levels").target
+    if all_positive(frame[target].to_numpy()[:test_start]):
+        choices += [LOG + choice for choice in choices]
     candidates = [
         (window, choice, differencing_lags(choice, season))
         for window in window_choices
@@ -82,7 +105,7 @@ def candidate_scores(frame, recipe_for, season, test_start, sizes, window_choice
     stride = math.ceil(max(first_target, 1) / SELECTION_WINDOWS)  # 1: every window
     blocks = range(first_target, test_start, block), block, test_start
     for window, choice, lags in usable:
-        recipe = recipe_for(lags, window)
+        recipe = recipe_for(lags, window, split_choice(choice)[0])
         # One BLAS thread: the sums of many small chunks wait on each other with more (an
         # hourly file's choice took 130-190 s with the default threads, 5-7 s with one).
         with threadpool_limits(limits=1):
@@ -139,13 +162,13 @@ def describe(scores, chosen, forced=False):
     places = decimals_for(list(scores.values()))
     for name, score in scores.items():
         shown = "too little history" if score is None else f"validation RMSE {score:.{places}f}"
-        lines.append(f"{name:15s} {shown}{'   <- used' if name == chosen else ''}")
+        lines.append(f"{name:19s} {shown}{'   <- used' if name == chosen else ''}")
     if forced:
         lines.append(f"--differencing {chosen} forces the choice")
     return lines
 
 
-def choose(scores, forced_differencing=None, default_window=None):
+def choose(scores, forced_differencing=None, default_window=None, forced_scale=None):
     """(window, differencing) with the lowest validation error over `candidate_scores`' table,
     the shorter window and the simpler differencing on a tie; with --differencing, the best
     window for that differencing. `default_window` (else the first) and `none` (or the forced
@@ -155,10 +178,13 @@ def choose(scores, forced_differencing=None, default_window=None):
         (score, window, i, choice)
         for window, by_choice in scores.items()
         for i, (choice, score) in enumerate(by_choice.items())
-        if score is not None and forced_differencing in (None, choice)
+        if score is not None
+        and forced_differencing in (None, split_choice(choice)[1])
+        and forced_scale in (None, split_choice(choice)[0])
     ]
     if not scored:
-        return first, forced_differencing or "none"
+        name = forced_differencing or "none"
+        return first, (LOG + name if forced_scale == "log" else name)
     _, window, _, choice = min(scored)
     return window, choice
 
@@ -177,14 +203,14 @@ def describe_pairs(scores, window, differencing, forced_window=False, forced_dif
             if score is not None:
                 used = "   <- used" if (each, name) == (window, differencing) else ""
                 shown = f"validation RMSE {score:.{places}f}"
-                lines.append(f"window {each:<4d} {name:15s} {shown}{used}")
+                lines.append(f"window {each:<4d} {name:19s} {shown}{used}")
     unscored = [
         f"window {each} {name}" for each, by in scores.items() for name in by if by[name] is None
     ]
     if unscored:
         lines.append(f"too little history: {', '.join(unscored)}")
     if forced_differencing:
-        lines.append(f"--differencing {differencing} forces the choice")
+        lines.append(f"--differencing {split_choice(differencing)[1]} forces the choice")
     return lines
 
 

@@ -136,6 +136,26 @@ def vectorize(vectorizer, texts):
     return np.asarray(vectorizer(tf.constant(list(texts), dtype=tf.string)))
 
 
+def check_readable(review, token_ids):
+    """--predict: a usage error when the review gives the model no word it knows (ids 0, the
+    padding, and 1, [UNK], only). Punctuation and emoji are removed by the standardisation,
+    so "!!! ???" leaves nothing; the model would then average no states at all (NaN) or read
+    [UNK] alone, and its probability would mean nothing.
+    token_ids: (sequence_length,) the review's ids, from `vectorize`."""
+    words = int(np.count_nonzero(token_ids))
+    if words == 0:
+        raise UsageError(
+            f"--predict {review!r} has no words once punctuation and symbols are removed: "
+            'give a review in words, e.g. --predict "Soft fabric, lovely fit"'
+        )
+    if not np.any(np.asarray(token_ids) > 1):
+        raise UsageError(
+            f"--predict {review!r}: none of its {words} word(s) is in the model's vocabulary "
+            "(learnt from the training reviews), so the model cannot read it: give a review "
+            "in the words of the training file"
+        )
+
+
 def decode(token_ids, vocabulary):
     """Token ids back to words, padding left out: [5, 17, 9, 0, 0] -> ["i", "do", "not"]."""
     return [str(vocabulary[int(token_id)]) for token_id in token_ids if token_id != 0]

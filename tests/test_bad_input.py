@@ -118,6 +118,13 @@ MATRIX = {
         "use a smaller --test-fraction (at most",
     ),
     "season < 1": (lambda case: None, ["--season", "0"], "argument --season: must be at least 1"),
+    "log scale of values that reach zero": (
+        lambda case: file_for(
+            case, lambda rows: rows[:5] + [rows[5].split(",")[0] + ",0"] + rows[6:]
+        ),
+        ["--scale", "log"],
+        "--scale log needs every value before the test part above 0",
+    ),
     "resample rule that is not a pandas alias": (
         lambda case: None,
         ["--resample", "hourly"],
@@ -234,6 +241,47 @@ MATRIX = {
         lambda case: None,
         ["--seed", "-1"],
         "argument --seed: must be a whole number from 0 to 4294967295",
+    ),
+    "monthly dates written day-first, the order shown by no row": (
+        lambda case: (
+            "Date,Value\n"
+            + "\n".join(f"01/{i % 12 + 1:02d}/{1973 + i // 12},{100 + i}" for i in range(40))
+        ),
+        [],
+        "no date shows whether the day or the month comes first, and read month-first "
+        "('01/02/1973' as 02 January 1973) they are not a regular series (",
+    ),
+    "a --resample step finer than the file's": (
+        lambda case: "Date,Value\n" + "\n".join(monthly_rows()),
+        ["--resample", "1h"],
+        "--resample 1h asks for steps shorter than the file's own step (one month): averaging "
+        "cannot make steps shorter",
+    ),
+    "a header that repeats a name": (
+        lambda case: file_for(case, lambda rows: [f"{row},1" for row in rows], "Date,Value,Value"),
+        [],
+        "input.csv repeats the name 'Value' (columns 2 and 3): give each column its own name",
+    ),
+    "Excel serial day numbers as dates": (
+        lambda case: "Date,Value\n" + "\n".join(f"{43831 + i},{i % 7}" for i in range(900)),
+        [],
+        "'43831' in data row 1; they look like Excel serial day numbers (43831 is 2020-01-01 in "
+        "Excel)",
+    ),
+    "plain numbers as dates": (
+        lambda case: "Date,Value\n" + "\n".join(f"{i},{i % 7}" for i in range(1, 900)),
+        [],
+        "'1' in data row 1; they are plain numbers, not dates",
+    ),
+    "a series too short for the default window": (
+        lambda case: "Date,Value\n" + "\n".join(monthly_rows(14)),
+        [],
+        "14 months are too few for window 12 and --test-fraction 0.2 (at least ",
+    ),
+    "--show without a screen": (
+        lambda case: None,
+        ["--show"],
+        "--show needs a screen to open the plot windows on, and there is none here",
     ),
     # 40 months or 500 days: enough for the series itself, too short once a year is differenced
     # (500 days would use a season of a week without --season: under two years to train on)
@@ -570,4 +618,196 @@ def test_days_written_as_midnight_with_an_offset_keep_their_dates(tmp_path):
         "time stamps carry the UTC offsets +01:00, +02:00 (the offset changes, as at a "
         "daylight-saving change): all at local midnight, so read as the days they name "
         "(offset dropped)"
+    ]
+
+
+def test_a_day_first_file_is_read_with_the_date_format_the_error_names(tmp_path):
+    from common.machinery.series import load_series
+
+    text = "Date,Value\n" + "\n".join(
+        f"01/{i % 12 + 1:02d}/{1973 + i // 12},{100 + i}" for i in range(40)
+    )
+    series = load_series(write_csv(tmp_path, text), date_format="%d/%m/%Y")
+    assert series.frequency == "monthly" and len(series.frame) == 40
+
+
+def test_window_advice_is_advice_a_run_can_follow():
+    """Every window that the error on a short file advises leaves enough windows for training
+    and for the intervals' rolling folds (the function the run calls), never a window of 1."""
+    import re
+    from types import SimpleNamespace
+
+    from common import baselines, forecasting
+    from common.machinery import checks
+    from common.machinery.errors import UsageError
+
+    import numpy as np
+
+    advised_any = False
+    for rows in range(12, 40):
+        args = SimpleNamespace(test_fraction=0.2, window=None, horizon=1)
+        try:
+            checks.check_sizes(rows, 12, args, 10, "months")
+            continue
+        except UsageError as error:
+            advice = re.search(r"--window \((\d+) or less\)", str(error))
+        if advice is None:
+            continue
+        advised_any = True
+        window = int(advice.group(1))
+        assert window >= 2
+        checks.check_sizes(
+            rows, window, SimpleNamespace(**{**vars(args), "window": window}), 10, ""
+        )
+        test_start = rows - forecasting.windows.count_test_points(rows, window, 0.2)
+        origins = test_start - window  # the origins before the test part, horizon 1
+        positions, _ = baselines.rolling_origin_forecasts(
+            np.zeros((origins, window, 1)),
+            np.zeros(origins),
+            1.0,
+            1,
+            forecasting.CALIBRATION_FOLDS,
+            forecasting.MIN_FOLD_WINDOWS,
+        )
+        assert len(positions) > 0, (rows, window)
+    assert advised_any
+
+
+class SavedRecipe:
+    """What --forecast reads from preprocessing.json, for the checks made before forecasting."""
+
+    def __init__(self, target, horizon):
+        self.target, self.inputs, self.horizon = target, [], horizon
+        self.frequency, self.window, self.differencing_lags = "monthly", 12, []
+        self.interval_warning = None
+
+
+@pytest.mark.parametrize(
+    "trained, argv, message",
+    [
+        (
+            ("Value", 12),
+            ["--horizon", "6"],
+            "forecasts 12 step(s) at once (it was trained with --horizon 12), and --forecast "
+            "prints them all: leave out --horizon, or train a model with --horizon 6",
+        ),
+        (
+            ("Sales", 1),
+            [],
+            "--forecast without --data reads the embedded file us_electricity_monthly.csv, and "
+            "there no column named 'Sales'",
+        ),
+    ],
+)
+def test_forecast_says_what_it_reads_and_how_many_steps(
+    trained, argv, message, tmp_path, capsys, monkeypatch
+):
+    from common import ahead
+
+    monkeypatch.setattr(ahead, "load_trained", lambda *_: (None, SavedRecipe(*trained)))
+    output_dir, argv = prepare(tmp_path, lambda: None, ["--forecast", *argv])
+    code, line = exit_code_and_error(case8_2_lstm.main, argv, capsys)
+    assert code == 2 and line.startswith("case8_2_lstm.py: error: ")
+    assert message in line
+    assert sorted(p.name for p in output_dir.iterdir()) == ["metrics.json"]
+
+
+def test_inside_the_cells_says_what_model_it_was_given(tmp_path, capsys):
+    import inside_the_cells
+    from common import text
+
+    vectorizer = text.make_vectorizer(["soft fabric", "awful fit"], 50, 5)
+    model = case8_1_rnn.build_model(len(vectorizer.get_vocabulary()), 5)
+    text_model_path = tmp_path / "model.keras"
+    case8_1_rnn.with_vectorizer(vectorizer, model).save(text_model_path)
+    table = tmp_path / "series.csv"
+    table.write_text("Date,Value\n2001-01,1\n")
+    for path, message in [
+        (table, f"{table} is a .csv file, not a saved Keras model (a model.keras file)"),
+        (text_model_path, "is a text classifier such as case 8-1's (it reads review text"),
+    ]:
+        (tmp_path / path.suffix).mkdir()
+        output_dir, argv = prepare(tmp_path / path.suffix, lambda: None, ["--model", str(path)])
+        code, line = exit_code_and_error(inside_the_cells.main, argv, capsys)
+        assert code == 2 and line.startswith("inside_the_cells.py: error: ")
+        assert message in line
+        assert sorted(p.name for p in output_dir.iterdir()) == ["metrics.json"]
+
+
+@pytest.mark.parametrize(
+    "review, message",
+    [
+        ("!!! ???", "has no words once punctuation and symbols are removed"),
+        ("\U0001f600\U0001f525", "has no words once punctuation and symbols are removed"),
+        ("zzyzx qwxv", "none of its 2 word(s) is in the model's vocabulary"),
+    ],
+)
+def test_predict_refuses_a_review_with_no_word_it_knows(review, message, tmp_path, capsys):
+    """A tiny saved model, as case 8-1 saves it (vectoriser inside); --predict on a review
+    whose words are all gone or unknown: exit 2 and why, never a NaN probability."""
+    from common import text
+
+    texts = ["soft lovely fabric", "awful fit", "lovely dress", "bad fabric"]
+    vectorizer = text.make_vectorizer(texts, 50, 5)
+    model = case8_1_rnn.build_model(len(vectorizer.get_vocabulary()), 5)
+    output_dir = tmp_path / "out"
+    output_dir.mkdir()
+    case8_1_rnn.with_vectorizer(vectorizer, model).save(output_dir / "model.keras")
+    before = (output_dir / "model.keras").read_bytes()
+    argv = ["--predict", review, "--output-dir", str(output_dir)]
+    code, line = exit_code_and_error(case8_1_rnn.main, argv, capsys)
+    assert code == 2 and line.startswith("case8_1_rnn.py: error: --predict ")
+    assert message in line
+    assert (output_dir / "model.keras").read_bytes() == before
+    assert sorted(p.name for p in output_dir.iterdir()) == ["model.keras"]
+    probability = case8_1_rnn.main(["--predict", "lovely fabric", "--output-dir", str(output_dir)])
+    assert 0 < probability < 1
+
+
+def test_metrics_json_holds_null_for_a_number_that_could_not_be_computed(tmp_path):
+    import json
+
+    from common.machinery.artifacts import write_json
+
+    path = write_json(tmp_path / "metrics.json", {"p": float("nan"), "acf": [1.0, float("inf")]})
+    assert json.loads(path.read_text()) == {"p": None, "acf": [1.0, None]}
+
+
+def test_history_png_labels_a_log_axis_with_plain_numbers():
+    from common import plots
+
+    import matplotlib.pyplot as plt
+
+    figure, axis = plt.subplots()
+    axis.plot([1, 2, 3], [0.95, 0.8, 0.62])
+    axis.set_yscale("log")
+    axis.yaxis.set_major_formatter(plots.PlainLogFormatter())
+    axis.yaxis.set_minor_formatter(plots.PlainLogFormatter(labelOnlyBase=False))
+    figure.canvas.draw()
+    labels = [label.get_text() for label in axis.get_yticklabels(minor=True) if label.get_text()]
+    plt.close(figure)
+    assert "0.9" in labels and "0.7" in labels
+    assert not any("10^" in label or "times" in label for label in labels)
+
+
+def test_forecast_png_names_a_dropped_correction_in_its_legend(tmp_path, monkeypatch):
+    from common import plots
+
+    import numpy as np
+    import pandas as pd
+
+    figures = []
+    monkeypatch.setattr(plots, "save", lambda figure, path: figures.append(figure) or path)
+    dates = pd.date_range("2000-01", periods=40, freq="MS")
+    values = np.arange(40.0)
+    origins = np.arange(30, 40)
+    forecasts = {"LSTM = linear: correction dropped": values[origins], "linear": values[origins]}
+    band = (values[origins] - 1, values[origins] + 1)  # (lower, upper) of each forecast
+    plots.forecast((dates, values, "Value"), origins, forecasts, tmp_path / "f.png", band)
+    legend = [text.get_text() for text in figures[0].axes[1].get_legend().get_texts()]
+    assert legend == [
+        "actual",
+        "LSTM = linear: correction dropped",
+        "LSTM: 80% interval",
+        "linear",
     ]

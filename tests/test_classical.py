@@ -185,7 +185,12 @@ def test_step_6_scores_them_like_every_baseline_and_records_the_form(monkeypatch
     baseline = forecasting.forecast_baselines(
         prepared, (*train, *validation), test_windows, settings
     )
-    assert list(baseline.forecasts)[-2:] == ["ets", "theta"] and "arima" not in baseline.forecasts
+    assert list(baseline.forecasts)[-3:] == ["ets", "theta", "combination"]
+    assert "arima" not in baseline.forecasts  # M4's combination: the average of those present
+    assert np.allclose(
+        baseline.forecasts["combination"],
+        (baseline.forecasts["ets"] + baseline.forecasts["theta"]) / 2,
+    )
     assert set(baseline.chosen) == {"ets", "theta"} and list(baseline.left_out) == ["arima"]
     printed = str(baseline)
     assert f"ets               RMSE {baseline.scores['ets']:.3f}" in printed
@@ -198,3 +203,33 @@ def test_step_6_scores_them_like_every_baseline_and_records_the_form(monkeypatch
         assert evaluation.results[name]["chosen"] == baseline.chosen[name]
         assert set(evaluation.results[name]) == {"rmse", "mae", "dm", "chosen"}
     assert "arima" not in evaluation.results
+    # The final forecast: the network and the references, weighted on validation only
+    final = evaluation.final
+    assert final.kind == "weighted combination"
+    assert set(final.weights) == {"LSTM", "ets", "theta", "seasonal_naive"}
+    assert np.isclose(sum(weights[0] for weights in final.weights.values()), 1.0)
+    expected = sum(
+        final.weights[name][0]
+        * {"LSTM": evaluation.model_forecasts}.get(name, baseline.forecasts.get(name))
+        for name in final.weights
+    )
+    assert np.allclose(final.forecasts, expected)
+    best = min(final.validation, key=final.validation.get)
+    assert max(final.weights, key=lambda name: final.weights[name][0]) == best
+
+
+def test_bates_granger_weights_follow_the_inverse_squared_error_at_each_step():
+    actual = np.zeros((4, 2))
+    members = {
+        "a": np.array([[1.0, 2.0], [-1.0, -2.0], [1.0, 2.0], [-1.0, -2.0]]),  # RMSE 1, then 2
+        "b": np.array([[2.0, 2.0], [-2.0, -2.0], [2.0, 2.0], [-2.0, -2.0]]),  # RMSE 2, then 2
+    }
+    filled = np.zeros((4, 2), dtype=bool)
+    weights, pooled = forecasting.combination_weights(members, actual, filled, "rmse")
+    assert np.allclose(weights["a"], [0.8, 0.5]) and np.allclose(weights["b"], [0.2, 0.5])
+    assert np.isclose(pooled["a"], np.sqrt(2.5)) and np.isclose(pooled["b"], 2.0)
+    combined = classical.weighted(members, weights)
+    assert np.allclose(combined[:, 0], 0.8 * members["a"][:, 0] + 0.2 * members["b"][:, 0])
+    filled[0, 0] = True  # a filled target is not scored: a's step-1 error comes from 3 targets
+    weights, _ = forecasting.combination_weights(members, actual, filled, "mae")
+    assert np.allclose(weights["a"], [0.8, 0.5])

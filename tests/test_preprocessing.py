@@ -1,6 +1,7 @@
 import dataclasses
 import json
 
+from common import preprocessing
 from common.preprocessing import (
     Calibration,
     Columns,
@@ -124,7 +125,8 @@ def test_a_preprocessing_json_saved_before_the_grouped_recipe_still_loads(tmp_pa
         (),
     )
     assert recipe.feature_scale == [2.0] and recipe.intervals == {"80": [5.0]}
-    unknown = {"calendar_cycles": None, "interval_warning": None}  # not in the old file
+    assert recipe.target_scale == "levels"  # files from before the log scale learn levels
+    unknown = {"calendar_cycles": None, "interval_warning": None, "target_scale": "levels"}
     assert {**recipe.flat(), **unknown} == {**old, **unknown}
 
 
@@ -146,3 +148,29 @@ def test_a_preprocessing_json_written_before_the_interval_warning_still_loads(tm
     warned = dataclasses.replace(recipe, calibration=Calibration(recipe.intervals, "", line))
     warned.save(tmp_path / "warned.json")
     assert Preprocessing.load(tmp_path / "warned.json").interval_warning == line
+
+
+def test_the_log_scale_round_trips_and_its_intervals_widen_with_the_level():
+    recipe = Preprocessing(24, Columns("y", [], "monthly", [], "log"), [12])
+    values = np.array([10.0, 100.0, 1000.0])
+    assert np.allclose(
+        preprocessing.from_model_scale(preprocessing.on_model_scale(values, recipe), recipe), values
+    )
+    lower, upper = preprocessing.bounds(values, np.full(3, np.log(1.1)), recipe)
+    assert np.allclose(upper, values * 1.1) and np.allclose(lower, values / 1.1)
+    assert np.allclose(upper - lower, values * (1.1 - 1 / 1.1))  # ten times the level, ten times
+    levels = dataclasses.replace(recipe, columns=Columns("y", [], "monthly", [], "levels"))
+    lower, upper = preprocessing.bounds(values, np.full(3, 2.0), levels)
+    assert np.allclose(upper - lower, 4.0)
+
+
+def test_log_differences_undo_to_the_series_own_units():
+    frame = pd.DataFrame(
+        {"y": np.exp(np.linspace(0, 3, 40)) * (1.5 + np.sin(np.arange(40)))},
+        index=pd.date_range("2000-01-01", periods=40, freq="MS"),
+    )
+    recipe = Preprocessing(3, Columns("y", [], "monthly", [], "log"), [1])
+    features, scaled, recipe = preprocessing.prepare(frame, recipe, 30)
+    steps = np.arange(5, 40)
+    exact = preprocessing.to_real_units(scaled[steps, 0], frame["y"].to_numpy(), steps, recipe)
+    assert np.allclose(exact, frame["y"].to_numpy()[steps])  # the true change gives the value

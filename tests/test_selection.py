@@ -21,8 +21,9 @@ def scores_for(values):
     return selection.candidate_scores(frame, recipe_for, SEASON, test_start, (0.15, 10), [WINDOW])
 
 
-def recipe_for(lags, window):
-    return preprocessing.Preprocessing(window, preprocessing.Columns("y", [], "monthly", []), lags)
+def recipe_for(lags, window, scale="levels"):
+    columns = preprocessing.Columns("y", [], "monthly", [], scale)
+    return preprocessing.Preprocessing(window, columns, lags)
 
 
 def best(scores):
@@ -90,9 +91,9 @@ def test_a_series_too_short_for_any_validation_block_keeps_the_series_itself():
 def test_describe_lists_every_candidate_and_the_choice():
     lines = selection.describe({"none": 2.0, "first": None, "seasonal": 1.25}, "seasonal", True)
     assert lines == [
-        "none            validation RMSE 2.000",
-        "first           too little history",
-        "seasonal        validation RMSE 1.250   <- used",
+        "none                validation RMSE 2.000",
+        "first               too little history",
+        "seasonal            validation RMSE 1.250   <- used",
         "--differencing seasonal forces the choice",
     ]
 
@@ -105,6 +106,7 @@ def test_the_window_that_reaches_back_to_the_pattern_is_chosen():
     frame = monthly_frame(values)
     scores = selection.candidate_scores(frame, recipe_for, SEASON, 420, (0.15, 10), [12, 24])
     assert set(scores) == {12, 24} and set(scores[12]) == set(selection.DIFFERENCING_CHOICES)
+    # (the values go below zero: the log scale is not offered)
     assert selection.choose(scores) == (24, "none"), scores
     assert scores[24]["none"] < 0.5 * selection.lowest(scores[12])
     # --differencing forces the differencing; the window is still the best for it.
@@ -130,3 +132,35 @@ def test_choose_falls_back_to_the_default_window_when_nothing_is_scored():
             for name in selection.DIFFERENCING_CHOICES
         )
     ]
+
+
+def test_the_log_scale_is_offered_only_when_every_value_is_positive():
+    rng = np.random.default_rng(4)
+    months = np.arange(120)
+    values = np.exp(months / 40) * (1 + 0.5 * np.sin(2 * np.pi * months / 12))
+    values = values * np.exp(rng.normal(0, 0.05, 120))
+    scores = selection.candidate_scores(
+        monthly_frame(values), recipe_for, SEASON, 100, (0.15, 10), [WINDOW]
+    )
+    assert {"log none", "log seasonal+first"} <= set(scores[WINDOW])
+    assert all(score is not None for score in scores[WINDOW].values())
+    values[50] = 0.0  # one zero before the test part: no log
+    scores = selection.candidate_scores(
+        monthly_frame(values), recipe_for, SEASON, 100, (0.15, 10), [WINDOW]
+    )
+    assert set(scores[WINDOW]) == set(selection.DIFFERENCING_CHOICES)
+
+
+def test_the_log_scale_is_chosen_like_any_candidate_and_differencing_forces_only_itself():
+    scores = {12: {"none": 2.0, "first": 1.5, "log none": 1.9, "log first": 1.2}}
+    assert selection.choose(scores) == (12, "log first")
+    assert selection.split_choice("log first") == ("log", "first")
+    assert selection.choose(scores, "none") == (12, "log none")
+    assert selection.differencing_lags("log seasonal+first", 12) == [12, 1]
+
+
+def test_scale_forces_the_scale_and_the_best_window_and_differencing_for_it():
+    scores = {12: {"none": 2.0, "first": 1.5, "log none": 1.9, "log first": 1.2}}
+    assert selection.choose(scores, forced_scale="levels") == (12, "first")
+    assert selection.choose(scores, "none", forced_scale="levels") == (12, "none")
+    assert selection.choose({12: {"none": None}}, forced_scale="log") == (12, "log none")

@@ -4,6 +4,7 @@ An interrupted run never leaves a half-written file in place of a good one.
 """
 
 import json
+import math
 import os
 import tempfile
 from pathlib import Path
@@ -67,8 +68,21 @@ def write_text(path, text):
     return atomic_path(path, lambda temporary: Path(temporary).write_text(text, encoding="utf-8"))
 
 
+def finite_or_none(data):
+    """`data` with every NaN or infinite float replaced by None: JSON has no such numbers (a
+    value that could not be computed, e.g. the autocorrelation of a series that never
+    changes, is written as null)."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {key: finite_or_none(value) for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [finite_or_none(value) for value in data]
+    return data
+
+
 def write_json(path, data):
-    return write_text(path, json.dumps(data, indent=2) + "\n")
+    return write_text(path, json.dumps(finite_or_none(data), indent=2, allow_nan=False) + "\n")
 
 
 def write_history(path, history):

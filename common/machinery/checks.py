@@ -8,6 +8,8 @@ from common import selection, windows
 from common.cli import DEFAULT_TEST_FRACTION
 from common.machinery.errors import UsageError
 
+import numpy as np
+
 
 def leaves_enough(rows, window, test_fraction, least):
     """Whether `rows` steps hold a test part (counted with `window`) and at least `least`
@@ -18,6 +20,25 @@ def leaves_enough(rows, window, test_fraction, least):
     return rows - test_points - window >= least
 
 
+def calibrates(rows, window, test_fraction, horizon=1):
+    """Whether the part before the test holds enough windows (with no differencing) for the
+    intervals' rolling-origin folds (forecasting.calibration_errors): advice to try a window
+    must pass this too, or following it fails a step later."""
+    from common.forecasting import CALIBRATION_FOLDS, MIN_FOLD_WINDOWS  # it imports this module
+
+    test_start = rows - windows.count_test_points(rows, window, test_fraction)
+    origins = test_start - horizon + 1 - window
+    blocks = np.array_split(np.arange(origins // 2, max(origins, 0)), CALIBRATION_FOLDS)
+    return any(len(block) and block[0] - horizon + 1 >= MIN_FOLD_WINDOWS for block in blocks)
+
+
+def workable(rows, window, test_fraction, least, horizon=1):
+    """Whether a run with this window can go on: training windows and calibration folds."""
+    return leaves_enough(rows, window, test_fraction, least) and calibrates(
+        rows, window, test_fraction, horizon
+    )
+
+
 def check_sizes(rows, window, args, least, units):
     """A usage error when `window` (the one in force) and --test-fraction leave fewer than
     `least` training windows before the test part. It names the flag to change: --test-fraction
@@ -25,16 +46,19 @@ def check_sizes(rows, window, args, least, units):
     fraction = args.test_fraction
     if leaves_enough(rows, window, fraction, least):
         return
-    fitting = [each for each in range(1, rows) if leaves_enough(rows, each, fraction, least)]
+    horizon = getattr(args, "horizon", 1)
+    fitting = [each for each in range(2, rows) if workable(rows, each, fraction, least, horizon)]
     # The window to advise: the longest that leaves twice its length in training windows (see
     # the warning in forecasting.look), else the longest that fits at all.
     roomy = [each for each in fitting if leaves_enough(rows, each, fraction, 2 * each)]
     longest = max(roomy or fitting, default=0)
-    if fraction > DEFAULT_TEST_FRACTION and leaves_enough(
-        rows, window, DEFAULT_TEST_FRACTION, least
+    if fraction > DEFAULT_TEST_FRACTION and workable(
+        rows, window, DEFAULT_TEST_FRACTION, least, horizon
     ):
         largest = max(
-            each / 100 for each in range(1, 100) if leaves_enough(rows, window, each / 100, least)
+            each / 100
+            for each in range(1, 100)
+            if workable(rows, window, each / 100, least, horizon)
         )
         test_points = windows.count_test_points(rows, window, fraction)
         raise UsageError(
@@ -55,7 +79,7 @@ def check_sizes(rows, window, args, least, units):
             f"give a shorter --window ({longest} or less) or use a longer series"
         )
     needed = rows
-    while not leaves_enough(needed, window, fraction, least):
+    while not workable(needed, window, fraction, least, horizon):
         needed += 1
     raise UsageError(
         f"{rows} {units} are too few for window {window} and --test-fraction {fraction} "

@@ -65,14 +65,17 @@ def plot_forecasts(path, run):
             (dates, values, series.target),
             test_origins,
             evaluation.model_forecasts,
-            evaluation.half_widths,
+            evaluation.bounds,
             run.next_forecasts.forecasts,
             path,
         )
     baseline = evaluation.baseline.forecasts
-    compared = {settings.cell: evaluation.model_forecasts, "naive": baseline["naive"]}
+    # When training's weights were dropped, the network is the linear path: its line hides
+    # under `linear`'s, so the legend says why.
+    network = settings.cell if run.kept.kept else f"{settings.cell} = linear: correction dropped"
+    compared = {network: evaluation.model_forecasts, "naive": baseline["naive"]}
     compared[evaluation.verdict["baseline"]] = baseline[evaluation.verdict["baseline"]]
-    band = evaluation.half_widths["80"][:, 0]  # (origins,) each test forecast's 80 % half-width
+    band = [bound[:, 0] for bound in evaluation.bounds["80"]]  # (lower, upper) of each forecast
     return plots.forecast(
         (dates, values, series.target),
         test_origins,
@@ -96,6 +99,7 @@ def protocol(run):
     block = {
         "window": recipe.window,
         "differencing": recipe.differencing,
+        "target_scale": recipe.target_scale,
         "differencing_validation_rmse": window_scores[str(recipe.window)],
         "window_validation_rmse": {
             each: selection.lowest(scores) for each, scores in window_scores.items()
@@ -130,6 +134,22 @@ def training_block(run, params, seed):
     }
 
 
+def final_block(final):
+    """metrics.json's `final` block: the forecast the run stands behind (`kind`), its test
+    scores, the test against the best single baseline, and every candidate's validation score."""
+    scores = final.scores
+    return {
+        "kind": final.kind,
+        "rmse": scores["rmse"],
+        "mae": scores["mae"],
+        **({"by_horizon": scores["by_horizon"]} if "by_horizon" in scores else {}),
+        "baseline": scores["baseline"],
+        "dm": scores["dm"],
+        "validation": final.validation,
+        "weights": final.weights,
+    }
+
+
 def metrics(run, start, params):
     """The metrics.json dict (docs/PROTOCOL.md), from the run record, the Start record and the
     model's count of weights."""
@@ -153,9 +173,10 @@ def metrics(run, start, params):
             "season": look.season,
         },
         "protocol": protocol(run),
-        "model": results[cell],
+        "model": {**results[cell], "kind": cell if run.kept.kept else "linear path"},
         "baselines": {name: scores for name, scores in results.items() if name != cell},
         "verdict": evaluation.verdict,
+        "final": final_block(evaluation.final),
         "intervals": intervals,
         "diagnostics": {**evaluation.noise.block, "learned": evaluation.prepared.choice.learned},
         "next": run.next_forecasts.forecasts,

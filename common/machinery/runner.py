@@ -8,9 +8,9 @@ fits that are already there. So an interrupted run resumes, and fits trained on 
 put in one folder.
 
 A learner never needs to step in here: compare_cells.py's `fit` is one fit, from start to end.
+Its command line is common/cli.py's `comparison_parser`, read before TensorFlow loads.
 """
 
-import argparse
 import hashlib
 import importlib.util
 import json
@@ -19,7 +19,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from common import cli
 from common.machinery import parallel
 from common.machinery.artifacts import write_json
 from common.machinery.errors import UsageError
@@ -41,86 +40,6 @@ FIT_CODE = [
 # The command-line settings that change a fit's numbers (--jobs, --shard and --tensorboard do not).
 FIT_OPTIONS = ("quick", "epochs", "batch_size", "clipnorm", "eager")
 TIMING_KEYS = ("seconds_per_epoch", "train_seconds")  # the only results that vary run to run
-
-
-def build_parser(doc, script_name, tasks):
-    """compare_cells.py's command line: the flags of every script, then --tasks, --cells and
-    --seeds, then where the fits train (--jobs, --shard and --cluster)."""
-    helps = {
-        "data": "reviews CSV for the text task (default: the course's reviews, in data/)",
-        "epochs": "most epochs for every task (default: the budget of each task's case)",
-        "batch_size": "batch size for every task (default: the one each task's case uses)",
-        "seed": "first seed; --seeds N uses seed, seed+1, ... (default: %(default)s)",
-        "trace": "not used by this script",
-    }
-    parser = cli.base_parser(doc, script_name, epochs=None, batch_size=None, helps=helps)
-    flag = parser.add_argument
-    flag(
-        "--tasks",
-        type=cli.column_list,
-        default=list(tasks),
-        help=f"tasks to run, from {', '.join(tasks)} (default: all)",
-    )
-    flag(
-        "--cells",
-        type=cli.column_list,
-        default=None,
-        help=(
-            "cells to compare, from simple_rnn, lstm, gru, and on the text task only "
-            "bidirectional_gru and wide_and_deep (default: all of them)"
-        ),
-    )
-    flag(
-        "--seeds",
-        type=cli.positive_int,
-        default=3,
-        help="seeds per task and cell (default: %(default)s)",
-    )
-    flag(
-        "--jobs",
-        type=cli.positive_int,
-        default=1,
-        help=(
-            "fits trained at once, each in its own worker process with the same numbers as "
-            "--jobs 1 (default: %(default)s; the s/epoch column is only measured with 1)"
-        ),
-    )
-    flag(
-        "--shard",
-        type=shard,
-        default=None,
-        metavar="K/N",
-        help="train only every N-th fit from the K-th (machine K of N), then merge the fits/ files",
-    )
-    flag(
-        "--cluster",
-        default=None,
-        metavar="ADDRESS",
-        help=(
-            "train the fits on a Dask cluster, e.g. tcp://host:8786 (workers started with "
-            "--nthreads 1 in this folder; needs dask[distributed])"
-        ),
-    )
-    return parser
-
-
-def check_names(args, tasks, cells):
-    """An unknown task or cell is a usage error that lists the known ones."""
-    for kind, names, known in [("task", args.tasks, tasks), ("cell", args.cells or [], cells)]:
-        unknown = [name for name in names if name not in known]
-        if unknown:
-            raise UsageError(f"unknown {kind} {unknown[0]!r}: choose from {', '.join(known)}")
-
-
-def shard(text):
-    """--shard K/N: (K, N) with 1 <= K <= N."""
-    try:
-        number, count = (int(part) for part in text.split("/"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected K/N such as 1/4, got {text!r}") from None
-    if not 1 <= number <= count:
-        raise argparse.ArgumentTypeError(f"K/N needs 1 <= K <= N, got {text!r}")
-    return number, count
 
 
 def check_cluster(address):

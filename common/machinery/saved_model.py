@@ -12,7 +12,8 @@ from common.machinery.errors import UsageError
 import keras
 
 HOW_TO_GET_ONE = (
-    "run case8_2_lstm.py first (it writes outputs/case8_2_lstm/model.keras), or leave out --model"
+    "give the model.keras of a forecasting case (case8_2_lstm.py writes "
+    "outputs/case8_2_lstm/model.keras), or leave out --model"
 )
 
 
@@ -26,11 +27,26 @@ def load_recurrent_model(path):
     path = Path(path)
     if not path.is_file():
         raise UsageError(f"no model file at {path}: {HOW_TO_GET_ONE}")
+    if path.suffix != ".keras":
+        raise UsageError(
+            f"{path} is a {path.suffix or 'suffix-less'} file, not a saved Keras model (a "
+            f"model.keras file): {HOW_TO_GET_ONE}"
+        )
+    from common import text  # noqa: F401  (registers case 8-1's standardisation: its model loads)
+
     try:
         model = keras.saving.load_model(path)
     except (ValueError, OSError, TypeError, KeyError) as error:
-        raise UsageError(f"{path} could not be loaded as a Keras model ({error})") from None
+        reason = " ".join(str(error).split())  # on one line
+        raise UsageError(
+            f"{path} could not be loaded as a Keras model ({reason[:300]}): {HOW_TO_GET_ONE}"
+        ) from None
     shape = model.input_shape
+    if any(getattr(tensor, "dtype", None) == "string" for tensor in model.inputs):
+        raise UsageError(
+            f"{path} is a text classifier such as case 8-1's (it reads review text, not a "
+            f"series of numbers): {HOW_TO_GET_ONE}"
+        )
     if not (isinstance(shape, tuple) and len(shape) == 3):
         raise UsageError(
             f"{path} does not take one input of shape (batch, steps, features): {HOW_TO_GET_ONE}"

@@ -7,6 +7,7 @@ machinery/frequencies.py) exactly once, fills short gaps with the last observed 
 ones, and says in `notes` what it did. Every problem a user can fix raises `UsageError`.
 """
 
+import csv
 import dataclasses
 import difflib
 import io
@@ -88,6 +89,19 @@ def column_separator(text):
     return max(SEPARATORS, key=lambda separator: (header.count(separator), separator == ","))
 
 
+def check_header_names(text, separator, path):
+    """A usage error when the header line gives two columns the same name (pandas would call
+    the second one 'Value.1', a name the file does not have)."""
+    header = next(csv.reader(io.StringIO(text), delimiter=separator), [])
+    names = [name.strip() for name in header]
+    for position, name in enumerate(names):
+        if name in names[:position]:
+            raise UsageError(
+                f"the header of {path} repeats the name {name!r} (columns "
+                f"{names.index(name) + 1} and {position + 1}): give each column its own name"
+            )
+
+
 def read_table(path):
     """Read a UTF-8 CSV file (comma, semicolon or tab separated; a byte-order mark is fine)
     into a DataFrame of strings-or-numbers, with clear errors.
@@ -119,6 +133,7 @@ def read_table(path):
         )
     except pd.errors.ParserError as error:
         raise UsageError(f"{path} could not be read as CSV: {error}") from None
+    check_header_names(text, separator, path)
     table.columns = [str(name).strip() for name in table.columns]
     table = blank_missing_markers(table, decimal_comma=separator != ",")
     if table.shape[1] < 2:
@@ -164,18 +179,32 @@ def closest_column(name, columns):
     )
 
 
+EXCEL_SERIALS = (20_000, 80_000)  # Excel's day numbers for the years 1954 to 2119
+
+
 def not_dates_error(values, bad, column, date_format=None):
-    """The error for a date column with values that are not dates: the first one, and how to
-    write dates (or which flag decides)."""
+    """The error for a date column with values that are not dates: the first one (as written
+    in the file), and how to write dates (or which flag decides). A column of numbers is said
+    to be one: Excel's serial day numbers (43831 is 2020-01-01) or other plain numbers."""
     row = int(np.flatnonzero(np.asarray(bad))[0])
+    numbers = pd.to_numeric(values, errors="coerce")
+    shown = f"{numbers.iloc[row]:g}" if pd.notna(numbers.iloc[row]) else str(values.iloc[row])
     fix = (
         f"do the dates follow --date-format {date_format}?"
         if date_format
         else "write dates like 2012-01-31 or 2012-01, or pick another column with --date-column"
     )
+    if numbers.notna().all() and numbers.between(*EXCEL_SERIALS).all():
+        example = pd.Timestamp("1899-12-30") + pd.Timedelta(days=int(numbers.iloc[row]))
+        fix = (
+            f"they look like Excel serial day numbers ({shown} is {example:%Y-%m-%d} in Excel): "
+            "format the column as dates in the spreadsheet and save the CSV again"
+        )
+    elif numbers.notna().all():
+        fix = "they are plain numbers, not dates: " + fix
     return UsageError(
-        f"column {column!r} has values that are not dates, "
-        f"e.g. {values.iloc[row]!r} in data row {row + 1}; {fix}"
+        f"column {column!r} has values that are not dates, e.g. {shown!r} in data row "
+        f"{row + 1}; {fix}"
     )
 
 
@@ -420,13 +449,27 @@ def choose_columns(table, date_column, target, inputs):
 
 def resampled(values, rule):
     """`values` (rows, columns), indexed by date, averaged over steps of `rule` (a pandas offset
-    alias such as 1h, 1D, 7D, MS); a step with no row is empty (NaN), a gap like any other."""
+    alias such as 1h, 1D, 7D, MS); a step with no row is empty (NaN), a gap like any other.
+    A rule finer than the record's usual step (its median spacing) is refused: averaging
+    cannot make steps shorter, it would only leave most of them empty."""
     try:
         offset = pd.tseries.frequencies.to_offset(rule)
     except ValueError:
         raise UsageError(
             f"--resample {rule!r} is not a pandas offset alias: use e.g. 15min, 1h, 1D, 7D or MS"
         ) from None
+    spacing = pd.Series(values.index.unique()).diff().median()
+    origin = pd.Timestamp("2000-01-01")
+    if pd.notna(spacing) and (origin + offset) - origin < 0.75 * spacing:
+        try:
+            own = f"one {frequencies.infer(values.index.unique()).unit}"
+        except UsageError:  # no regular step: the usual spacing
+            own = f"usually {frequencies.spacing_words(spacing)}"
+        raise UsageError(
+            f"--resample {rule} asks for steps shorter than the file's own step ({own}): "
+            "averaging cannot make steps shorter; give a step as long as the file's or longer, "
+            "or leave out --resample"
+        )
     return values.resample(offset).mean()
 
 
@@ -496,6 +539,56 @@ def fill_short_gaps(frame, target, frequency, resample=None):
     return frame, filled_dates, notes
 
 
+def on_calendar(values, target, resample=None):
+    """`values` (rows, columns) by date, sorted, averaged over --resample's steps, on the
+    complete calendar of their step, short gaps filled. Returns (frame, filled_dates, notes,
+    frequency)."""
+    notes = []
+    if not values.index.is_monotonic_increasing:
+        values = values.sort_index(kind="stable")
+        notes.append("rows were not in date order: sorted them by date")
+    if resample:
+        rows = len(values)
+        values = resampled(values, resample)
+        notes.append(f"averaged the {rows} rows over steps of {resample} (--resample {resample})")
+    frequency = frequencies.infer(values.index.unique())
+    values, calendar = regular_calendar(values, frequency)
+    frame, filled_dates, cleaned = fill_short_gaps(
+        values.reindex(calendar), target, frequency, resample
+    )
+    return frame, filled_dates, notes + cleaned, frequency
+
+
+def with_date_order_hint(error, date_values, values, target, resample):
+    """`error` (raised by `on_calendar`), or a clearer one when no date showed whether the day
+    or the month comes first, the dates were read month-first, and read day-first they would
+    have made a regular series: then the error names --date-format."""
+    text = date_values.astype("string").str.strip()
+    if not text.str.match(NUMBERS_FIRST).fillna(False).all():
+        return error
+    parts = text.str.extract(NUMBERS_FIRST)
+    if (parts[0].astype(float) > 12).any() or (parts[2].astype(float) > 12).any():
+        return error  # a row showed the order
+    separator, year = parts[1].iloc[0], parts[3].iloc[0]
+    day_first_format = f"%d{separator}%m{separator}{'%Y' if len(year) == 4 else '%y'}"
+    day_first_dates = pd.to_datetime(text, format=day_first_format, errors="coerce")
+    if day_first_dates.isna().any():
+        return error
+    try:
+        *_, frequency = on_calendar(values.set_axis(day_first_dates.to_numpy()), target, resample)
+    except UsageError:
+        return error  # day-first is no better: the first error stands
+    differ = np.flatnonzero((parts[0] != parts[2]).to_numpy())
+    row = int(differ[0]) if len(differ) else 0
+    what_went_wrong = str(error).split(";")[0]
+    return UsageError(
+        "no date shows whether the day or the month comes first, and read month-first "
+        f"({text.iloc[row]!r} as {values.index[row]:%d %B %Y}) they are not a regular series "
+        f"({what_went_wrong}); read day-first they are {frequency.name}: give --date-format "
+        f"{day_first_format}"
+    )
+
+
 def load_series(path, date_column=None, target=None, inputs=None, date_format=None, resample=None):
     """Read `path` and return a `Series` on a complete calendar of its step (a minute to a
     year, inferred from the dates: common/machinery/frequencies.py).
@@ -508,26 +601,19 @@ def load_series(path, date_column=None, target=None, inputs=None, date_format=No
     table = read_table(path)
     date_column = find_date_column(table, date_column)
     target, inputs = choose_columns(table, date_column, target, inputs)
-    notes = []
 
     dates, read_as = parse_dates(table[date_column], date_column, date_format)
     columns = {name: as_numbers(table, name) for name in [target, *inputs]}
     for name, numbers in columns.items():
         check_finite(numbers, name, path)
     values = pd.DataFrame({name: numbers.to_numpy() for name, numbers in columns.items()}, dates)
-    if not values.index.is_monotonic_increasing:
-        values = values.sort_index(kind="stable")
-        notes.append("rows were not in date order: sorted them by date")
-    if resample:
-        rows = len(values)
-        values = resampled(values, resample)
-        notes.append(f"averaged the {rows} rows over steps of {resample} (--resample {resample})")
-    frequency = frequencies.infer(values.index.unique())
-    values, calendar = regular_calendar(values, frequency)
-
-    frame = values.reindex(calendar)
+    try:
+        frame, filled_dates, notes, frequency = on_calendar(values, target, resample)
+    except UsageError as error:
+        if date_format:
+            raise
+        raise with_date_order_hint(error, table[date_column], values, target, resample) from None
     frame.index.name = date_column
-    frame, filled_dates, cleaned = fill_short_gaps(frame, target, frequency, resample)
     return Series(
         frame=frame,
         target=target,
@@ -535,7 +621,7 @@ def load_series(path, date_column=None, target=None, inputs=None, date_format=No
         date_column=date_column,
         frequency=frequency.name,
         filled_dates=filled_dates,
-        source=Source(path, read_as=[read_as] if read_as else [], notes=notes + cleaned),
+        source=Source(path, read_as=[read_as] if read_as else [], notes=notes),
     )
 
 

@@ -66,11 +66,23 @@ def look(record):
 def choice(record):
     """Step 4: every candidate's validation score, the one used, and the noise check of what
     the network learns."""
-    recipe, (window_given, differencing_given) = record.recipe, record.forced
+    recipe, (window_given, differencing_given, scale_given) = record.recipe, record.forced
+    log = recipe.target_scale == "log"
+    chosen = (selection.LOG if log else "") + recipe.differencing
     lines = selection.describe_pairs(
-        record.scores, recipe.window, recipe.differencing, window_given, differencing_given
+        record.scores, recipe.window, chosen, window_given, differencing_given
     )
-    lines.append(diagnostics.explain_learned(record.learned, f"the {recipe.differencing} series"))
+    scored = {name for by_choice in record.scores.values() for name in by_choice}
+    if not any(name.startswith(selection.LOG) for name in scored):
+        lines.append("the log scale is not offered: it needs every value before the test above 0")
+    if scale_given:
+        lines.append(f"--scale {recipe.target_scale} forces the scale")
+    elif log:
+        lines.append(
+            f"the network learns the log of {recipe.target}: its swings grow with its level, "
+            "and on the log scale they keep one size"
+        )
+    lines.append(diagnostics.explain_learned(record.learned, f"the {chosen} series"))
     return indent(lines)
 
 
@@ -195,8 +207,9 @@ def evaluation(record):
     p_values = {name: scores["dm"]["p"] for name, scores in results.items() if "dm" in scores}
     parts = [
         format_table(results, [metric, *other], title, p_values=p_values),
-        f"   (DM p: Diebold-Mariano test of each baseline against the {cell}; p < 0.05 is a "
-        "real gap)",
+        f"   (DM p: Diebold-Mariano test of each baseline against the {cell}; a gap is real "
+        f"when p < {significance.SIGNIFICANCE:g} and the scores differ by at least "
+        f"{significance.SMALLEST_GAP:.1%})",
     ]
     if np.ndim(record.model_forecasts) == 2:
         steps = record.prepared.look.series.step.units
@@ -219,8 +232,38 @@ def evaluation(record):
             "   As the noise check said: on white noise the best possible forecast is the mean, "
             f"and the {cell} ends up there."
         )
+    parts.append(final(record.final))
     parts.append(coverage(record.intervals, len(record.model_forecasts)))
     return "\n".join(parts)
+
+
+def final(record):
+    """Step 9: the final forecast: each member's validation score and weight, and how the
+    weighted forecast did on the test part against the best single baseline."""
+    places = decimals_for(list(record.validation.values()))
+    metric = record.scores["metric"].upper()
+    lines = [
+        "\nThe final forecast: each member weighted by 1 / (its validation error)^2 at each step,"
+        " on the validation origins (before the test part):"
+    ]
+    for name, score in record.validation.items():
+        weights = record.weights[name]
+        shown = f"{min(weights):.2f}" + ("" if len(weights) == 1 else f"-{max(weights):.2f}")
+        lines.append(f"   {name:16s} validation {metric} {score:.{places}f}   weight {shown}")
+    network = next(iter(record.validation))
+    best = min(record.validation, key=record.validation.get)
+    if best != network:
+        lines.append(f"   On validation the {network} alone did not beat {best}.")
+    scores, baseline = record.scores, record.scores["baseline"]
+    _, line = significance.verdict(
+        "the final forecast", baseline, scores["score"], scores["best_score"], scores["dm"]
+    )
+    places = decimals_for([scores["score"], scores["best_score"]])
+    lines.append(
+        f"   On the test part: final {metric} {scores['score']:.{places}f}, {baseline} "
+        f"{scores['best_score']:.{places}f}; {line}"
+    )
+    return "\n".join(lines)
 
 
 def interval_warning(check, units):
