@@ -6,6 +6,8 @@ long-term memory. This script checks each claim. On each task of the cases it tr
 differ only in the recurrent cell: the same units, layers, optimizer, seed, data, epoch budget and
 early stopping. The text task adds a bidirectional GRU and a wide-and-deep model (case 8-1's
 SimpleRNN path plus a bag-of-words path). The multistep task is case 8-2 twelve months ahead.
+The next_character task is next_character.py's: each cell with about the LSTM's weights, in bits
+per character against the n-gram (a paired t-test over the test reviews).
 
     python compare_cells.py                     # all tasks and cells, three seeds (about 30 min)
     python compare_cells.py --quick             # one seed, small budgets
@@ -38,7 +40,7 @@ from types import SimpleNamespace
 from common import cli  # reads the command line; loads neither TensorFlow nor Keras
 
 SCRIPT = "compare_cells"
-TASKS = ["monthly", "daily", "multistep", "text"]  # FORECASTING_TASKS below, then the reviews
+TASKS = ["monthly", "daily", "multistep", "text", "next_character"]  # FORECASTING_TASKS first
 CELLS = ["simple_rnn", "lstm", "gru"]
 EXTRA_CELLS = ["bidirectional_gru", "wide_and_deep"]  # text task only
 
@@ -62,6 +64,7 @@ if __name__ == "__main__":
 # before TensorFlow (and so Keras) is imported.
 import case8_2_lstm  # noqa: E402
 import case8_3_gru  # noqa: E402
+import next_character  # noqa: E402
 from common import forecasting, models, plots, report, significance, training, windows  # noqa: E402
 from common.cells import parameter_count  # noqa: E402
 from common.machinery import parallel, runner  # noqa: E402
@@ -380,6 +383,7 @@ def train_once(task, cell, seed, clipnorm=None, eager=False, tensorboard_dir=Non
         validation_data=(read(cell, validation_inputs), validation_targets),
         epochs=budget["epochs"],
         batch_size=budget["batch_size"],
+        steps_per_epoch=budget.get("steps_per_epoch"),  # next_character: updates per check
         callbacks=[timer, *callbacks],
         verbose=0,
     )
@@ -413,6 +417,9 @@ def task_for(name, quick, data=None, cells=()):
     processes."""
     if name == "text":
         return text_task(quick, data, cells_for("text", cells))
+    if name == "next_character":  # next_character.py's own steps, its budget and its n-gram
+        parts = next_character.comparison_task(quick)
+        return Task(name=name, **{**parts, "fitting": Fitting(**parts["fitting"])})
     case, horizon, description = FORECASTING_TASKS[name]
     return forecasting_task(name, description, case, quick, horizon)
 
@@ -458,14 +465,15 @@ def table_row(task_name, cell, records):
     facts = records[0]["task_facts"]
     runs = [record["result"] for record in records]
     mean, spread = mean_and_spread([run["metric_value"] for run in runs])
+    units = facts["units"][cell] if isinstance(facts["units"], dict) else facts["units"]
     per_epoch, per_epoch_spread = mean_and_spread([run["seconds_per_epoch"] for run in runs])
     return {
         "task": task_name,
         "cell": cell,
-        "units": facts["units"],
+        "units": units,
         "input_features": facts["input_features"],
         "recurrent_params": runs[0]["recurrent_params"],
-        "formula_params": formula_params(cell, facts["units"], facts["input_features"]),
+        "formula_params": formula_params(cell, units, facts["input_features"]),
         "total_params": runs[0]["total_params"],
         "seconds_per_epoch": per_epoch,
         "seconds_per_epoch_spread": per_epoch_spread,
@@ -500,9 +508,10 @@ def seed_outcome(run, baseline):
     difference). Forecasts: the Diebold-Mariano test (p < 0.05, and the scores 0.1 % apart).
     Reviews: the paired bootstrap's 95 % interval of the AUC difference, above or below 0."""
     details = run["details"]
-    if "dm" in details:
+    test = details.get("dm") or details.get("paired_t")  # next_character: over test reviews
+    if test:
         gap = significance.meaningful_gap(run["metric_value"], baseline["value"])
-        if details["dm"]["p"] >= significance.SIGNIFICANCE or not gap:
+        if test["p"] >= significance.SIGNIFICANCE or not gap:
             return None
         return "beats" if run["metric_value"] < baseline["value"] else "loses to"
     interval = details["bootstrap"]
@@ -518,8 +527,9 @@ def row_verdict(runs, baseline):
     outcomes = {seed_outcome(run, baseline) for run in runs}
     outcome = outcomes.pop() if len(outcomes) == 1 else None
     details = [run["details"] for run in runs]
-    if "dm" in details[0]:
-        evidence = {"p": [detail["dm"]["p"] for detail in details]}
+    test = "dm" if "dm" in details[0] else "paired_t"
+    if test in details[0]:
+        evidence = {"p": [detail[test]["p"] for detail in details]}
     else:
         evidence = {"intervals": [[d["bootstrap"]["low"], d["bootstrap"]["high"]] for d in details]}
     return {

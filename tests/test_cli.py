@@ -106,5 +106,5 @@ def test_mistakes_the_flags_alone_show_answer_before_tensorflow_loads(script, ar
 
 def test_the_command_line_knows_the_names_the_code_uses():
     assert cli.DIFFERENCING_CHOICES == selection.DIFFERENCING_CHOICES
-    assert [*compare_cells.FORECASTING_TASKS, "text"] == compare_cells.TASKS
+    assert [*compare_cells.FORECASTING_TASKS, "text", "next_character"] == compare_cells.TASKS
     assert list(models.CELL_FACTS) == compare_cells.CELLS + compare_cells.EXTRA_CELLS

@@ -34,6 +34,7 @@ FIT_CODE = [
     "case8_1_rnn.py",
     "case8_2_lstm.py",
     "case8_3_gru.py",
+    "next_character.py",
     "common/**/*.py",
 ]
 # The command-line settings that change a fit's numbers (--jobs, --shard and --tensorboard do not).

@@ -137,7 +137,7 @@ COLUMNS = [
     "mean ± spread",
     "seeds",
     "best baseline",
-    "verdict (Diebold-Mariano, every seed)",
+    "verdict (every seed: Diebold-Mariano; next_character: paired t)",
 ]
 
 
