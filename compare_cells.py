@@ -6,10 +6,11 @@ long-term memory. This script checks each claim. On each task of the cases it tr
 differ only in the recurrent cell: the same units, layers, optimizer, seed, data, epoch budget and
 early stopping. The text task adds a bidirectional GRU and a wide-and-deep model (case 8-1's
 SimpleRNN path plus a bag-of-words path). The multistep task is case 8-2 twelve months ahead.
-The next_character task is next_character.py's: each cell with about the LSTM's weights, in bits
-per character against the n-gram (a paired t-test over the test reviews).
+The next_character task (asked for by name) is next_character.py's: each cell with about the
+LSTM's weights, in bits per character against the n-gram (a paired t-test over test reviews).
 
-    python compare_cells.py                     # all tasks and cells, three seeds (about 30 min)
+    python compare_cells.py                     # the cases' tasks, every cell, three seeds
+    python compare_cells.py --tasks next_character    # the next character (7 min a seed)
     python compare_cells.py --quick             # one seed, small budgets
     python compare_cells.py --tasks daily --cells lstm,gru --seeds 5
     python compare_cells.py --tasks daily,monthly --seeds 2 --jobs 2
@@ -26,8 +27,7 @@ rule, and needs every seed to agree: the Diebold-Mariano test for forecasts, and
 a paired bootstrap 95 % interval of the ROC AUC difference to TF-IDF + logistic regression.
 
 Good places for a breakpoint: in `train_once`, on `history = model.fit(...)` (the task's arrays
-and the model with the cell swapped in), and after `rows = [...]` in main (one row per task and
-cell).
+and the model with the cell swapped in), and after `rows = [...]` in main (a row per task, cell).
 """
 
 import functools
@@ -41,12 +41,13 @@ from common import cli  # reads the command line; loads neither TensorFlow nor K
 
 SCRIPT = "compare_cells"
 TASKS = ["monthly", "daily", "multistep", "text", "next_character"]  # FORECASTING_TASKS first
+DEFAULT_TASKS = TASKS[:4]  # next_character takes about 7 minutes a seed on 2 cores: ask for it
 CELLS = ["simple_rnn", "lstm", "gru"]
 EXTRA_CELLS = ["bidirectional_gru", "wide_and_deep"]  # text task only
 
 
 def build_parser():
-    return cli.comparison_parser(__doc__, SCRIPT, TASKS)
+    return cli.comparison_parser(__doc__, SCRIPT, TASKS, DEFAULT_TASKS)
 
 
 def check_flags(args):

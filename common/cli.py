@@ -359,7 +359,7 @@ def shard(text):
     return number, count
 
 
-def comparison_parser(doc, script_name, tasks):
+def comparison_parser(doc, script_name, tasks, default_tasks=None):
     """compare_cells.py's command line: the flags of every script, then --tasks, --cells and
     --seeds, then where the fits train (--jobs, --shard and --cluster)."""
     helps = {
@@ -374,8 +374,10 @@ def comparison_parser(doc, script_name, tasks):
     flag(
         "--tasks",
         type=column_list,
-        default=list(tasks),
-        help=f"tasks to run, from {', '.join(tasks)} (default: all)",
+        default=list(default_tasks or tasks),
+        help=f"tasks to run, from {', '.join(tasks)} (default: "
+        + (", ".join(default_tasks) if default_tasks else "all")
+        + ")",
     )
     flag(
         "--cells",
