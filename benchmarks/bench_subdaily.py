@@ -9,8 +9,8 @@
 Every public file with a step below a day (benchmarks/public_files.py: minutes, hourly and the
 hourly records with other measured columns) runs through case8_3_gru.py as a learner runs it: a
 fresh process, default threads, `--inputs all` where the file has other columns. For each run the
-table gives the GRU's test MAE (the final forecast: the linear path alone when the correction is
-dropped), the `linear` baseline's (a ridge on the same windows), the Diebold-Mariano p between
+table gives the GRU's test MAE (the network's own, metrics.json's `model`: the linear path
+alone when the correction is dropped), the `linear` baseline's (a ridge on the same windows), the Diebold-Mariano p between
 them (metrics.json), whether training's correction was kept, and how long Step 4's choice of the
 window and differencing took.
 

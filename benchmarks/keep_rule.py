@@ -14,7 +14,7 @@ block or p < 0.001 over all three).
 
 Each file runs through its case as benchmarks/generalization.py runs it (a fresh process, one
 thread, the same arguments; a record with other measured columns also with `--inputs all`). The
-table gives both rules' decisions, the check block's p, and the final forecast's test error
+table gives both rules' decisions, the check block's p, and the network's test error
 against `linear` with the Diebold-Mariano p: a correction kept that is worse than `linear` on
 the test part is what the rule must stop.
 """
@@ -28,7 +28,7 @@ from side_by_side import pinned_environment, run_side_by_side
 
 
 def keep_row(public_file, seed, inputs=None):
-    """One run of a series' case: both rules' decisions and the final forecast against linear."""
+    """One run of a series' case: both rules' decisions and the network against linear."""
     script, metric = CASES[public_file.kind]
     columns = public_file.columns
     arguments = ["--data", str(public_file.path), "--date-column", columns["date"]]
@@ -61,7 +61,7 @@ def decision(kept, judged):
 def print_table(rows):
     print(
         "\n| file | kind | seed | current rule | earlier rule | check block p | metric | "
-        "final forecast | linear | final / linear | DM p | verdict | s |"
+        "network | linear | network / linear | DM p | verdict | s |"
     )
     print("|---" * 13 + "|")
     for row in rows:
