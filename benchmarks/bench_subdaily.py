@@ -10,9 +10,9 @@ Every public file with a step below a day (benchmarks/public_files.py: minutes, 
 hourly records with other measured columns) runs through case8_3_gru.py as a learner runs it: a
 fresh process, default threads, `--inputs all` where the file has other columns. For each run the
 table gives the GRU's test MAE (the network's own, metrics.json's `model`: the linear path
-alone when the correction is dropped), the `linear` baseline's (a ridge on the same windows), the Diebold-Mariano p between
-them (metrics.json), whether training's correction was kept, and how long Step 4's choice of the
-window and differencing took.
+alone when the correction is dropped), the `linear` baseline's (a ridge on the same windows),
+the Diebold-Mariano p between them (metrics.json), whether training's correction was kept, and
+how long Step 4's choice of the window and differencing took.
 
 Before and after, without a second checkout of the project:
 - calendar inputs: "before" is the same code with the calendar cycles of the step's table
