@@ -108,23 +108,19 @@ def forecast_only(args, settings):
             f"{data_path} has {len(series.frame)} rows: the model needs the last {needed}"
         )
     forecasts = preprocessing.forecast_ahead(model, recipe, series.frame)
-    weights = recipe.choice.get("final")
-    if isinstance(weights, dict) and set(weights) != {settings.cell}:  # a weighted combination
-        values = series.frame[recipe.target].to_numpy()
-        season = frequencies.season_for(series.step, len(values), None)
-        fits, _ = classical.with_following(values, ([], len(values), recipe.horizon), season)
-        following = {name: fit.following for name, fit in fits.items()}
-        following["seasonal_naive"] = classical.seasonal_following(values, season, recipe)
+    combined = classical.combined_members(recipe, settings.cell) is not None
+    if combined:  # the final forecast weighs the references and seasonal naive in
+        following = classical.following_on_file(series.frame, recipe)
         forecasts = classical.final_following(forecasts, following, recipe, settings.cell)
     heading = (
         f"The next {recipe.horizon} value(s) of {recipe.target} after "
         f"{preprocessing.format_date(series.frame.index[-1], recipe.frequency)} "
         f"({data_path.name}), with intervals from {args.output_dir}:"
     )
-    if isinstance(weights, dict) and set(weights) != {settings.cell}:
+    if combined:
         heading += (
-            "\n(the final forecast: the network and the references weighted as on validation in"
-            " training; the references are fitted again on the whole file)"
+            "\n(the final forecast: the network, the references and seasonal naive weighted as "
+            "on validation in training)"
         )
     return SavedForecasts(forecasts, recipe.target, heading, recipe.interval_warning)
 

@@ -502,12 +502,39 @@ def seasonal_following(values, season, recipe):
     return np.asarray(values, dtype=float)[len(values) + ahead - back]
 
 
+def combined_members(recipe, cell):
+    """recipe.choice["final"]'s weights ({member: [weight per step]}), or None when the final
+    forecast is the network alone (also in files saved before the combination)."""
+    final = recipe.choice.get("final")
+    weights = final.get("weights") if isinstance(final, dict) else None
+    return None if not weights or set(weights) == {cell} else weights
+
+
+def following_on_file(frame, recipe):
+    """--forecast: every member's H steps after the file's last date but the network's. The
+    references are fitted on the stretch the training run fitted them on (recipe.choice["final"]
+    ["fitted"]: its first and last date), so an unchanged file gives the run's numbers; a file
+    without those dates gets them fitted on all of it. Returns {name: (H,)}."""
+    final, values = recipe.choice["final"], frame[recipe.target].to_numpy()
+    first, last = (np.datetime64(each) for each in final["fitted"])
+    dates = frame.index.to_numpy()
+    if first in dates and last in dates:
+        start = int(np.flatnonzero(dates == first)[0])
+        rows = int(np.flatnonzero(dates == last)[0]) + 1 - start
+    else:
+        start, rows = 0, len(values)
+    values, season = values[start:], final["season"]
+    fits, _ = with_following(values, ([], rows, recipe.horizon), season)
+    following = {name: fit.following for name, fit in fits.items()}
+    following["seasonal_naive"] = seasonal_following(values, season, recipe)
+    return following
+
+
 def final_following(network, following, recipe, cell):
     """The final forecast's steps after the last date: the network's (forecast_ahead's dicts)
-    and the other members' ({name: (H,)}), weighted as recipe.choice["final"] says ({member:
-    [weight per step]}; files saved before the combination hold none: the network alone)."""
-    weights = recipe.choice.get("final")
-    if not isinstance(weights, dict) or set(weights) == {cell}:
+    and the other members' ({name: (H,)}), weighted as recipe.choice["final"] says."""
+    weights = combined_members(recipe, cell)
+    if weights is None:
         return network
     members = {cell: np.array([entry["value"] for entry in network]), **following}
     if any(members.get(name) is None for name in weights):  # a member the file lost: the network

@@ -503,7 +503,11 @@ class Evaluation:
         calibration = preprocessing.Calibration(
             self.intervals["final"], self.intervals["method"], self.intervals["warning"]
         )
-        choice = {**self.prepared.recipe.choice, "final": self.final.weights}
+        look = self.prepared.look
+        dates = look.series.frame.index
+        fitted = [str(dates[0]), str(dates[look.test_start - 1])]  # the references' fit
+        final = {"weights": self.final.weights, "season": look.season, "fitted": fitted}
+        choice = {**self.prepared.recipe.choice, "final": final}
         return dataclasses.replace(self.prepared.recipe, calibration=calibration, choice=choice)
 
     def __str__(self):
@@ -648,9 +652,10 @@ def validation_forecasts(prepared, ridge):
         )
     origins = before_test[positions]
     forecasts = {"linear": preprocessing.in_real_units(forecasts, look.values, origins, recipe)}
-    seasonal = baselines.seasonal_naive(look.values, origins, look.season or 0, horizon)
-    if look.season and seasonal is not None:
-        forecasts["seasonal_naive"] = seasonal
+    if look.season:
+        seasonal = baselines.seasonal_naive(look.values, origins, look.season, horizon)
+        if seasonal is not None:
+            forecasts["seasonal_naive"] = seasonal
     fitted = before_test[: positions[0]]  # the origins the first fold's ridge was fitted on
     predictions = baselines.predict_linear(ridge, all_windows[: positions[0]])
     return origins, forecasts, errors_in_real_units(prepared, predictions, fitted)

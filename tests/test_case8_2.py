@@ -3,6 +3,7 @@
 import math
 
 import case8_2_lstm
+from common import classical
 from common.machinery.series import load_series
 from common.preprocessing import Preprocessing, forecast_ahead
 from helpers import ROOT, error_scores, read_json, saved_model_forecasts
@@ -59,6 +60,7 @@ def test_metrics_json_schema(quick_run):
         "intervals",
         "next",
         "training",
+        "final",
     }
     assert metrics["case"] == "case8_2_lstm"
     assert (
@@ -67,7 +69,8 @@ def test_metrics_json_schema(quick_run):
         and metrics["data"]["target"] == "Generation"
     )
     choice = metrics["protocol"].pop("differencing_validation_rmse")
-    assert set(choice) == {"none", "first", "seasonal", "seasonal+first"}
+    levels = ["none", "first", "seasonal", "seasonal+first"]
+    assert set(choice) == {*levels, *(f"log {name}" for name in levels)}  # every value > 0
     # The choice is the candidate with the lowest validation error (US electricity: seasonal).
     assert metrics["protocol"]["differencing"] == min(choice, key=choice.get) == "seasonal"
     # ... and the window the one whose best candidate scores lowest (24 months here).
@@ -77,6 +80,7 @@ def test_metrics_json_schema(quick_run):
     assert metrics["protocol"] == {
         "window": 24,
         "differencing": "seasonal",
+        "target_scale": "levels",
         "test_fraction": 0.2,
         "test_points": 95,
         "scored_points": 95,
@@ -94,8 +98,13 @@ def test_metrics_json_schema(quick_run):
         "ets",
         "theta",
         "arima",
+        "combination",
     ]
-    assert set(metrics["model"]) == {"rmse", "mae"}
+    assert set(metrics["model"]) == {"rmse", "mae", "kind"}
+    final = metrics["final"]  # the network and the references, weighted on validation
+    assert final["kind"] == "weighted combination" and final["baseline"] in metrics["baselines"]
+    assert set(final["weights"]) == {"LSTM", "ets", "theta", "arima", "seasonal_naive"}
+    assert sum(weights[0] for weights in final["weights"].values()) == pytest.approx(1.0)
     for scores in metrics["baselines"].values():
         assert set(scores) >= {"rmse", "mae", "dm"} and 0 <= scores["dm"]["p"] <= 1
     assert metrics["baselines"]["linear"]["penalty"] > 0
@@ -134,7 +143,8 @@ def test_scores_are_the_test_forecasts_scored_again(quick_run):
     values = frame["Generation"].to_numpy()  # (486,) billion kWh
     test_start = len(values) - metrics["protocol"]["test_points"]  # 486 - 95 = 391
     forecasts, actual = saved_model_forecasts(output_dir, frame, test_start)  # (95, 1) each
-    assert metrics["model"] == pytest.approx(error_scores(actual, forecasts), rel=1e-6)
+    network = {key: metrics["model"][key] for key in ("rmse", "mae")}
+    assert network == pytest.approx(error_scores(actual, forecasts), rel=1e-6)
     test_values = values[test_start:]
     expected = {
         "naive": error_scores(test_values, values[test_start - 1 : -1]),
@@ -165,7 +175,9 @@ def test_saved_model_forecasts_in_real_units_without_the_script(quick_run):
         and len(recipe.feature_mean) == 1
     )
     frame = load_series(case8_2_lstm.SETTINGS.embedded.path, target="Generation").frame
-    (forecast,) = forecast_ahead(model, recipe, frame)
+    network = forecast_ahead(model, recipe, frame)  # then the final forecast's other members
+    following = classical.following_on_file(frame, recipe)
+    (forecast,) = classical.final_following(network, following, recipe, "LSTM")
     assert forecast["date"] == metrics["next"][0]["date"]
     assert forecast["value"] == pytest.approx(metrics["next"][0]["value"], rel=1e-5)
 

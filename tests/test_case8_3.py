@@ -57,6 +57,7 @@ def test_quick_run_writes_every_artifact_and_the_contract_schema(quick_run):
         "ets",
         "theta",
         "arima",
+        "combination",
     ]
     assert metrics["schema"] == 2
     for name, scores in metrics["baselines"].items():
