@@ -163,14 +163,17 @@ def print_before_after(rows):
 
 def print_choice_times(files, seed, checkout):
     """Step 4 alone, in `checkout` and in this one, one after the other on each file."""
-    print(f"\n== The choice's time (Step 4 alone): {checkout} against this checkout (seed {seed})")
+    against = f"{checkout} against this checkout" if checkout else "this checkout"
+    print(f"\n== The choice's time (Step 4 alone): {against} (seed {seed})")
     print("| file | rows | before | after |")
     print("|---|---|---|---|")
     for public_file in files:
         arguments = case_arguments(public_file, seed)
-        _, before, _ = run_driven(arguments, root=checkout, choice_only=True)
+        before = "-"  # without --choice-checkout: this checkout alone
+        if checkout:
+            before = f"{run_driven(arguments, root=checkout, choice_only=True)[1]:.1f} s"
         _, after, _ = run_driven(arguments, choice_only=True)
-        print(f"| {public_file.name} | {public_file.rows} | {before:.1f} s | {after:.1f} s |")
+        print(f"| {public_file.name} | {public_file.rows} | {before} | {after:.1f} s |")
 
 
 def main():
@@ -179,7 +182,11 @@ def main():
     parser.add_argument("--only", help="comma-separated file names (default: every sub-daily)")
     parser.add_argument("--no-before", action="store_true", help="skip the runs without calendar")
     parser.add_argument("--choice-checkout", type=Path, help="also time Step 4 in this checkout")
-    parser.add_argument("--choice-only", action="store_true", help="only time Step 4 (no runs)")
+    parser.add_argument(
+        "--choice-only",
+        action="store_true",
+        help="only time Step 4 (no runs; with --choice-checkout also there)",
+    )
     parser.add_argument("--json", type=Path, help="also write every row to this JSON file")
     args = parser.parse_args()
     files = [each for each in fetch_all() if each.kind in SUB_DAILY]
@@ -204,7 +211,7 @@ def main():
         print_before_after(rows)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1) + "\n")
-    if args.choice_checkout:
+    if args.choice_checkout or args.choice_only:
         print_choice_times(files, int(args.seeds.split(",")[0]), args.choice_checkout)
 
 
