@@ -36,6 +36,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import generalization
 from public_files import SUB_DAILY, fetch_all
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,12 +88,9 @@ def run_driven(arguments, root=ROOT, calendar=True, choice_only=False):
 
 
 def case_arguments(public_file, seed):
-    columns = public_file.columns
-    arguments = ["--data", str(public_file.path), "--date-column", columns["date"]]
-    arguments += ["--target", columns["target"], "--seed", str(seed)]
-    if "inputs" in columns:
-        arguments += ["--inputs", "all"]
-    return arguments
+    """generalization.py's command line, with --inputs all where the file has other columns."""
+    inputs = "all" if "inputs" in public_file.columns else None
+    return generalization.case_arguments(public_file, seed, inputs)
 
 
 def row_of(public_file, seed, calendar):

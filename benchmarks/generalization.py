@@ -48,15 +48,26 @@ CASES = {
 }
 
 
-def forecasting_row(public_file, seed, inputs=None):
-    """One run of a series' case; inputs="all" feeds every other column beside the target."""
-    script, metric = CASES[public_file.kind]
+def case_arguments(public_file, seed, inputs=None):
+    """The command line a learner would give the file's case; inputs="all" feeds every other
+    column beside the target."""
     columns = public_file.columns
     arguments = ["--data", str(public_file.path), "--date-column", columns["date"]]
     arguments += ["--target", columns["target"], "--seed", str(seed)]
-    if inputs:
-        arguments += ["--inputs", inputs]
+    return arguments + (["--inputs", inputs] if inputs else [])
+
+
+def run_public_case(public_file, seed, inputs=None):
+    """One run of the file's case in a fresh process: (seconds, metrics.json, metric name)."""
+    script, metric = CASES[public_file.kind]
+    arguments = case_arguments(public_file, seed, inputs)
     seconds, metrics = run_case(script, *arguments, environment=pinned_environment())
+    return seconds, metrics, metric
+
+
+def forecasting_row(public_file, seed, inputs=None):
+    """One run of a series' case; inputs="all" feeds every other column beside the target."""
+    seconds, metrics, metric = run_public_case(public_file, seed, inputs)
     scores = {name: block[metric] for name, block in metrics["baselines"].items()}
     simple = {name: score for name, score in scores.items() if name in SIMPLE}
     best = min(simple, key=simple.get)

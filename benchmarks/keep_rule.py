@@ -21,21 +21,14 @@ the test part is what the rule must stop.
 
 import argparse
 
-from bench_forecasting import run_case
-from generalization import CASES
+from generalization import run_public_case
 from public_files import SUB_DAILY, fetch_all
-from side_by_side import pinned_environment, run_side_by_side
+from side_by_side import run_side_by_side
 
 
 def keep_row(public_file, seed, inputs=None):
     """One run of a series' case: both rules' decisions and the network against linear."""
-    script, metric = CASES[public_file.kind]
-    columns = public_file.columns
-    arguments = ["--data", str(public_file.path), "--date-column", columns["date"]]
-    arguments += ["--target", columns["target"], "--seed", str(seed)]
-    if inputs:
-        arguments += ["--inputs", inputs]
-    seconds, metrics = run_case(script, *arguments, environment=pinned_environment())
+    seconds, metrics, metric = run_public_case(public_file, seed, inputs)
     training, linear = metrics["training"], metrics["baselines"]["linear"]
     return {
         "file": public_file.name + (" --inputs all" if inputs else ""),

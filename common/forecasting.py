@@ -574,13 +574,14 @@ def combination_weights(members, actual, filled, metric):
     pooled over steps})."""
     columns = np.reshape(actual, (len(actual), -1))
     keep = ~np.reshape(filled, columns.shape)
+    to_score = np.sqrt if metric == "rmse" else float  # a mean loss -> RMSE or MAE
     by_step, pooled = {}, {}
     for name, forecasts in members.items():
         errors = np.reshape(forecasts, columns.shape) - columns
-        score = (lambda e: np.sqrt(np.mean(e**2))) if metric == "rmse" else np.mean
-        errors = errors if metric == "rmse" else np.abs(errors)
-        by_step[name] = np.array([score(errors[keep[:, h], h]) for h in range(columns.shape[1])])
-        pooled[name] = float(score(errors[keep]))
+        losses = errors**2 if metric == "rmse" else np.abs(errors)
+        steps = range(columns.shape[1])
+        by_step[name] = np.array([to_score(np.mean(losses[keep[:, h], h])) for h in steps])
+        pooled[name] = float(to_score(np.mean(losses[keep])))
     inverse = {name: 1 / np.maximum(each, 1e-12) ** 2 for name, each in by_step.items()}
     total = sum(inverse.values())
     return {name: each / total for name, each in inverse.items()}, pooled
@@ -600,7 +601,8 @@ def choose_final(baseline, model_forecasts, settings):
     filled_dates = look.series.frame.index.isin(look.series.filled_dates)
     filled = windows.target_paths(filled_dates, origins, horizon)
     weights, validation = combination_weights(members, actual, filled, metric)
-    on_test = {name: baseline.forecasts.get(name, model_forecasts) for name in members}
+    others = [name for name in members if name != cell]  # the references and seasonal naive
+    on_test = {cell: model_forecasts, **{name: baseline.forecasts[name] for name in others}}
     forecasts = classical.weighted(on_test, weights)
     errors = preprocessing.errors_on_model_scale(
         classical.weighted(members, weights), actual, prepared.recipe
@@ -658,10 +660,10 @@ def validation_forecasts(prepared, ridge):
             forecasts["seasonal_naive"] = seasonal
     fitted = before_test[: positions[0]]  # the origins the first fold's ridge was fitted on
     predictions = baselines.predict_linear(ridge, all_windows[: positions[0]])
-    return origins, forecasts, errors_in_real_units(prepared, predictions, fitted)
+    return origins, forecasts, model_scale_errors(prepared, predictions, fitted)
 
 
-def errors_in_real_units(prepared, predictions, origins):
+def model_scale_errors(prepared, predictions, origins):
     """Scaled predictions from `origins` -> forecast minus actual, (origins, H), on the
     target's scale (its units; on the log scale, the log of forecast / actual)."""
     values, recipe = prepared.look.values, prepared.recipe

@@ -67,18 +67,18 @@ except SystemExit as stopped:
 """
 
 
+def run_probed(script, argv, cwd=None):
+    """The script run under LOADED_PROBE: its last stdout line is "exit status [heavy modules]"."""
+    command = [sys.executable, "-c", LOADED_PROBE, script.__file__, *argv]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=cwd)
+
+
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda module: module.__name__)
 @pytest.mark.parametrize(
     "argv, code", [(["--help"], 0), (["--epochs", "0"], 2), (["--seed", "-1"], 2)]
 )
 def test_help_and_usage_errors_answer_before_tensorflow_loads(script, argv, code):
-    done = subprocess.run(
-        [sys.executable, "-c", LOADED_PROBE, script.__file__, *argv],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=Path(script.__file__).parent,
-    )
+    done = run_probed(script, argv, cwd=Path(script.__file__).parent)
     assert done.stdout.strip().splitlines()[-1] == f"{code} []", done.stderr[-500:]
     if code:
         assert done.stderr.strip().splitlines()[-1].startswith(f"{script.__name__}.py: error: ")
@@ -94,12 +94,7 @@ def test_help_and_usage_errors_answer_before_tensorflow_loads(script, argv, code
     ],
 )
 def test_mistakes_the_flags_alone_show_answer_before_tensorflow_loads(script, argv, message):
-    done = subprocess.run(
-        [sys.executable, "-c", LOADED_PROBE, script.__file__, *argv],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_probed(script, argv)
     assert done.stdout.strip().splitlines()[-1] == "2 []"
     assert message in done.stderr.strip().splitlines()[-1]
 
