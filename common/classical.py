@@ -138,6 +138,10 @@ def quietly(reference, *arguments):
     The matrices are small (a few dozen states): one BLAS thread is faster than several, which
     would mostly wait for each other (ten times slower on a busy machine).
     """
+    # statsmodels' first import sets its warnings to "always": import it before our "ignore",
+    # or a run where the references import it first prints their convergence warnings.
+    import statsmodels.tools.sm_exceptions  # noqa: F401
+
     with warnings.catch_warnings(), np.errstate(all="ignore"), threadpool_limits(limits=1):
         warnings.simplefilter("ignore")
         fit = reference(*arguments)

@@ -13,13 +13,15 @@ NOISE_LEVEL = 0.05  # white noise when p >= 0.05
 
 
 def autocorrelation(values, lags=NOISE_LAGS):
-    """Sample autocorrelations r_1..r_lags (shape (lags,)), as statsmodels' `acf` computes them."""
+    """Sample autocorrelations r_1..r_lags (shape (lags,)), as statsmodels' `acf` computes them;
+    NaN for a series that never changes (nothing to correlate: the check says "cannot tell")."""
     values = np.asarray(values, dtype=float)
     centred = values - values.mean()
     denominator = np.sum(centred**2)
-    return np.array(
-        [np.sum(centred[lag:] * centred[:-lag]) / denominator for lag in range(1, lags + 1)]
-    )
+    with np.errstate(divide="ignore", invalid="ignore"):  # 0 / 0 is the NaN meant here
+        return np.array(
+            [np.sum(centred[lag:] * centred[:-lag]) / denominator for lag in range(1, lags + 1)]
+        )
 
 
 def ljung_box(values, lags=NOISE_LAGS):
