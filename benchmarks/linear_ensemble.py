@@ -13,16 +13,14 @@ the plain average of the best 2, 3 and 5 (the average of forecasts: every candid
 the same targets, so its error is the average of their errors). "oracle" is the best single
 candidate on the third block itself, the limit of choosing one.
 
-The candidates and their errors are those the case computes: the case runs in this process up
-to Step 4 (`case8_2_lstm.main`, with Step 5 replaced by a stop), and each candidate's errors are
-recorded as `selection.rolling_errors` returns them. Files whose candidates have fewer than three
+The candidates and their errors are those the case computes: this process runs the case's Steps
+1, 2 and 4 as its `main` does, and records each candidate's errors as `selection.rolling_errors`
+returns them. Files whose candidates have fewer than three
 blocks are left out. Prints one row per file and horizon (ratios to the best candidate on the
 first two blocks) and the median, mean and worst ratio per horizon.
 """
 
 import argparse
-import contextlib
-import io
 import statistics
 import sys
 from unittest import mock
@@ -38,13 +36,10 @@ from common import forecasting, selection  # noqa: E402
 SIZES = (2, 3, 5)  # how many of the best candidates are averaged
 
 
-class Stop(Exception):
-    """Raised in place of Step 5: the candidates are scored by then."""
-
-
-def candidate_errors(arguments, horizon, output_dir):
+def candidate_errors(arguments, horizon):
     """{(window, scale, lags): [errors of block 1, 2, 3]}: each candidate's validation errors in
-    real units, as Step 4 of `python case8_2_lstm.py ARGUMENTS --horizon H` computes them."""
+    real units, as Step 4 of `python case8_2_lstm.py ARGUMENTS --horizon H` computes them (Steps
+    1, 2 and 4 of the case, called as its main calls them; nothing is printed or written)."""
     found = {}
     original = selection.rolling_errors
 
@@ -54,17 +49,11 @@ def candidate_errors(arguments, horizon, output_dir):
         found[(recipe.window, scale, tuple(recipe.differencing_lags))] = errors
         return errors
 
-    def stop(*args, **kwargs):
-        raise Stop
-
-    argv = [*arguments, "--horizon", str(horizon), "--output-dir", output_dir]
-    with (
-        mock.patch.object(selection, "rolling_errors", record),
-        mock.patch.object(forecasting, "prepare", stop),
-        contextlib.redirect_stdout(io.StringIO()),
-        contextlib.suppress(Stop),
-    ):
-        case8_2_lstm.main(argv)
+    settings = case8_2_lstm.SETTINGS
+    args = case8_2_lstm.build_parser().parse_args([*arguments, "--horizon", str(horizon)])
+    look = forecasting.look(forecasting.load(args, settings), args, settings)
+    with mock.patch.object(selection, "rolling_errors", record):
+        forecasting.choose(look, args, settings)
     return {name: errors for name, errors in found.items() if len(errors) == 3}
 
 
@@ -89,7 +78,6 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--horizons", default="1,12", help="steps ahead (default: 1,12)")
     parser.add_argument("--only", help="comma-separated file names (default: every tuned file)")
-    parser.add_argument("--output-dir", default="/tmp/linear_ensemble", help="the case's folder")
     args = parser.parse_args()
     horizons = [int(each) for each in args.horizons.split(",")]
     names = args.only.split(",") if args.only else DEVELOPMENT + FINAL
@@ -99,7 +87,7 @@ def main():
     by_horizon = {horizon: [] for horizon in horizons}
     for entry in entries(names):
         for horizon in horizons:
-            found = candidate_errors(entry.arguments, horizon, args.output_dir)
+            found = candidate_errors(entry.arguments, horizon)
             if not found:
                 print(f"| {entry.name} | {horizon} | fewer than three blocks |")
                 continue
