@@ -108,6 +108,9 @@ CHECK_SHARE = 1 / 3  # of the validation origins: the check block, which early s
 MIN_WATCHED_ORIGINS = 6  # early stopping watches at least this many, else no check block
 CALIBRATION_FOLDS = 5  # rolling-origin folds over the later half of the part before the test
 MIN_FOLD_WINDOWS = 10  # a fold's ridge is fitted on at least this many windows
+# With --horizon above 1, the final forecast's weights move this share of the way from
+# 1 / (validation error)^2 to equal weights (chosen on the tuned files of docs/RESULTS.md).
+SEVERAL_STEPS_SHRINK = 0.5
 
 
 @dataclass(frozen=True)
@@ -569,9 +572,11 @@ class Final:
 def combination_weights(members, actual, filled, metric):
     """Bates and Granger's weights, one set per step ahead: each member's weight at step h is
     1 / (its validation score at h)^2, scaled so the weights at h sum to 1 (the member with
-    half the error gets four times the weight). members: {name: validation forecasts}, shaped
-    like `actual`; filled targets are not scored. Returns ({name: (H,) weights}, {name: score
-    pooled over steps})."""
+    half the error gets four times the weight). A forecast of several steps moves each weight
+    halfway to the plain average's (SEVERAL_STEPS_SHRINK): its paths overlap, so the
+    validation part holds fewer independent errors and the weights are less sure.
+    members: {name: validation forecasts}, shaped like `actual`; filled targets are not
+    scored. Returns ({name: (H,) weights}, {name: score pooled over steps})."""
     columns = np.reshape(actual, (len(actual), -1))
     keep = ~np.reshape(filled, columns.shape)
     to_score = np.sqrt if metric == "rmse" else float  # a mean loss -> RMSE or MAE
@@ -584,7 +589,11 @@ def combination_weights(members, actual, filled, metric):
         pooled[name] = float(to_score(np.mean(losses[keep])))
     inverse = {name: 1 / np.maximum(each, 1e-12) ** 2 for name, each in by_step.items()}
     total = sum(inverse.values())
-    return {name: each / total for name, each in inverse.items()}, pooled
+    weights = {name: each / total for name, each in inverse.items()}
+    if columns.shape[1] > 1:  # several steps ahead
+        shrink, equal = SEVERAL_STEPS_SHRINK, 1 / len(weights)
+        weights = {name: (1 - shrink) * each + shrink * equal for name, each in weights.items()}
+    return weights, pooled
 
 
 def choose_final(baseline, model_forecasts, settings):

@@ -218,7 +218,18 @@ def test_step_6_scores_them_like_every_baseline_and_records_the_form(monkeypatch
     assert max(final.weights, key=lambda name: final.weights[name][0]) == best
 
 
-def test_bates_granger_weights_follow_the_inverse_squared_error_at_each_step():
+def test_bates_granger_weights_follow_the_inverse_squared_error():
+    actual = np.zeros(4)
+    members = {"a": np.array([1.0, -1.0, 1.0, -1.0]), "b": np.array([2.0, -2.0, 2.0, -2.0])}
+    filled = np.zeros(4, dtype=bool)
+    weights, pooled = forecasting.combination_weights(members, actual, filled, "rmse")
+    assert np.allclose(weights["a"], [0.8]) and np.allclose(weights["b"], [0.2])  # RMSE 1 and 2
+    assert np.isclose(pooled["a"], 1.0) and np.isclose(pooled["b"], 2.0)
+    combined = classical.weighted(members, weights)
+    assert np.allclose(combined, 0.8 * members["a"] + 0.2 * members["b"])
+
+
+def test_several_steps_weights_move_halfway_to_equal_at_each_step():
     actual = np.zeros((4, 2))
     members = {
         "a": np.array([[1.0, 2.0], [-1.0, -2.0], [1.0, 2.0], [-1.0, -2.0]]),  # RMSE 1, then 2
@@ -226,10 +237,12 @@ def test_bates_granger_weights_follow_the_inverse_squared_error_at_each_step():
     }
     filled = np.zeros((4, 2), dtype=bool)
     weights, pooled = forecasting.combination_weights(members, actual, filled, "rmse")
-    assert np.allclose(weights["a"], [0.8, 0.5]) and np.allclose(weights["b"], [0.2, 0.5])
+    # Bates and Granger give a 0.8 and 0.5, b 0.2 and 0.5; halfway to 0.5 each:
+    assert forecasting.SEVERAL_STEPS_SHRINK == 0.5
+    assert np.allclose(weights["a"], [0.65, 0.5]) and np.allclose(weights["b"], [0.35, 0.5])
     assert np.isclose(pooled["a"], np.sqrt(2.5)) and np.isclose(pooled["b"], 2.0)
     combined = classical.weighted(members, weights)
-    assert np.allclose(combined[:, 0], 0.8 * members["a"][:, 0] + 0.2 * members["b"][:, 0])
+    assert np.allclose(combined[:, 0], 0.65 * members["a"][:, 0] + 0.35 * members["b"][:, 0])
     filled[0, 0] = True  # a filled target is not scored: a's step-1 error comes from 3 targets
     weights, _ = forecasting.combination_weights(members, actual, filled, "mae")
-    assert np.allclose(weights["a"], [0.8, 0.5])
+    assert np.allclose(weights["a"], [0.65, 0.5])

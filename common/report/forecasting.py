@@ -242,9 +242,12 @@ def final(record):
     weighted forecast did on the test part against the best single baseline."""
     places = decimals_for(list(record.validation.values()))
     metric = record.scores["metric"].upper()
+    rule = "1 / (its validation error)^2"
+    if len(next(iter(record.weights.values()))) > 1:  # one weight per step ahead
+        rule = f"halfway between {rule} and equal weights, at each step"
     lines = [
-        "\nThe final forecast: each member weighted by 1 / (its validation error)^2 at each step,"
-        " on the validation origins (before the test part):"
+        f"\nThe final forecast: each member weighted by {rule}, on the validation origins "
+        "(before the test part):"
     ]
     for name, score in record.validation.items():
         weights = record.weights[name]
