@@ -1,0 +1,231 @@
+"""Ways to weigh the final forecast's members, side by side on the tuned files.
+
+    python benchmarks/combination_rules.py               # development and first final set, seed 1
+    python benchmarks/combination_rules.py --only course_milk --horizons 12
+
+Case 8-2's final forecast (`forecasting.choose_final`) weighs its members (the network, ETS,
+Theta, ARIMA and seasonal naive) by their errors on the validation origins. This script runs the
+case once per file and horizon, keeps every member's validation and test forecasts, and then
+scores each way of weighing them below on the test part, as a ratio to M4's plain average of
+ETS, Theta and ARIMA (the `combination` baseline), and twelve steps ahead also to seasonal naive.
+
+The files are those the rules were tuned on (the development set and the first final set of
+benchmarks/references_table.py): the table is for choosing, not for reporting; a rule chosen
+here is reported on a final set it never saw.
+
+Each run is `python case8_2_lstm.py ARGS --seed 1` in a fresh process, in a hook mode of this
+script that saves the members' forecasts beside metrics.json (the case's numbers do not change).
+"""
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from unittest import mock
+
+import numpy as np
+from bench_forecasting import ROOT
+from references_table import DEVELOPMENT, FINAL, entries
+from side_by_side import pinned_environment
+
+HOOK_FLAG = "--save-members"  # the hook mode: run the case in this process, save its members
+MEMBERS_FILE = "members.npz"
+
+
+# --- The hook mode: the members of one run ---------------------------------------------------
+
+
+def save_members(argv):
+    """Run case8_2_lstm.main(argv) and save, in its --output-dir, what choose_final weighs: each
+    member's validation and test forecasts, the validation and test targets, and the test RMSE
+    of the plain average and of seasonal naive."""
+    sys.path.insert(0, str(ROOT))
+    import case8_2_lstm
+    from common import forecasting, windows
+
+    seen = {}
+    original = forecasting.choose_final
+
+    def keep(baseline, model_forecasts, settings):
+        seen.update(baseline=baseline, model=model_forecasts, cell=settings.cell)
+        return original(baseline, model_forecasts, settings)
+
+    with mock.patch.object(forecasting, "choose_final", keep):
+        case8_2_lstm.main(argv)
+    baseline, cell = seen["baseline"], seen["cell"]
+    look, horizon = baseline.prepared.look, baseline.prepared.recipe.horizon
+    origins, on_validation, _ = baseline.validation
+    members = {cell: on_validation["linear"], **baseline.references.validation}
+    if "seasonal_naive" in on_validation and "seasonal_naive" in baseline.forecasts:
+        members["seasonal_naive"] = on_validation["seasonal_naive"]
+    others = {name: baseline.forecasts[name] for name in members if name != cell}
+    on_test = {cell: seen["model"], **others}
+    filled_dates = look.series.frame.index.isin(look.series.filled_dates)
+    saved = {f"validation.{name}": forecasts for name, forecasts in members.items()}
+    saved.update({f"test.{name}": forecasts for name, forecasts in on_test.items()})
+    saved.update(
+        validation_targets=windows.target_paths(look.values, origins, horizon),
+        validation_filled=windows.target_paths(filled_dates, origins, horizon),
+        test_targets=baseline.prepared.test_values,
+        average=baseline.scores["combination"],
+        seasonal_naive=baseline.scores.get("seasonal_naive", np.nan),
+    )
+    np.savez(Path(argv[argv.index("--output-dir") + 1]) / MEMBERS_FILE, **saved)
+
+
+def members_of(arguments, horizon):
+    """One run's saved members (a fresh process, as a learner runs the case)."""
+    with tempfile.TemporaryDirectory() as output_dir:
+        command = [sys.executable, __file__, HOOK_FLAG, *arguments, "--seed", "1"]
+        command += ["--horizon", str(horizon), "--output-dir", output_dir]
+        done = subprocess.run(
+            command, capture_output=True, text=True, cwd=ROOT, env=pinned_environment()
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"the case failed:\n{done.stderr[-2000:]}")
+        with np.load(Path(output_dir) / MEMBERS_FILE) as saved:
+            run = {key: saved[key] for key in saved.files if "." not in key}
+            for part in ("validation", "test"):
+                run[part] = {
+                    key.split(".", 1)[1]: saved[key]
+                    for key in saved.files
+                    if key.startswith(part + ".")
+                }
+        run["seasonal_naive"] = None if np.isnan(run["seasonal_naive"]) else run["seasonal_naive"]
+        return run
+
+
+# --- The rules -------------------------------------------------------------------------------
+
+
+def step_errors(run):
+    """{member: (H,) validation RMSE at each step ahead}, filled targets left out."""
+    targets = np.reshape(run["validation_targets"], (len(run["validation_targets"]), -1))
+    keep = ~np.reshape(run["validation_filled"], targets.shape)
+    found = {}
+    for name, forecasts in run["validation"].items():
+        errors = np.reshape(forecasts, targets.shape) - targets
+        steps = range(targets.shape[1])
+        found[name] = np.array([np.sqrt(np.mean(errors[keep[:, h], h] ** 2)) for h in steps])
+    return found
+
+
+def summing_to_one(weights):
+    total = sum(weights.values())
+    return {name: each / total for name, each in weights.items()}
+
+
+def inverse_power(power):
+    return lambda errors: summing_to_one({name: 1 / each**power for name, each in errors.items()})
+
+
+def shrunk(share, only_several_steps=False):
+    """Bates and Granger's weights moved `share` of the way to equal weights."""
+
+    def rule(errors):
+        weights = inverse_power(2)(errors)
+        if only_several_steps and len(next(iter(errors.values()))) == 1:
+            return weights
+        return {name: (1 - share) * each + share / len(weights) for name, each in weights.items()}
+
+    return rule
+
+
+def within(ratio):
+    """Equal weights over the members within `ratio` of the best at each step."""
+
+    def rule(errors):
+        best = np.min(np.array(list(errors.values())), axis=0)
+        return summing_to_one({name: (each <= ratio * best) * 1.0 for name, each in errors.items()})
+
+    return rule
+
+
+def best_three(weighted):
+    def rule(errors):
+        pooled = {name: np.sqrt(np.mean(each**2)) for name, each in errors.items()}
+        top = sorted(pooled, key=pooled.get)[:3]
+        return summing_to_one(
+            {
+                name: (1 / each**2 if weighted else np.ones_like(each)) * (name in top)
+                for name, each in errors.items()
+            }
+        )
+
+    return rule
+
+
+def without_seasonal_naive(errors):
+    return inverse_power(2)({k: v for k, v in errors.items() if k != "seasonal_naive"})
+
+
+def equal_without_seasonal_naive(errors):
+    return summing_to_one({k: np.ones_like(v) for k, v in errors.items() if k != "seasonal_naive"})
+
+
+RULES = {
+    "1 / error^2 at each step (one step ahead: the case's rule)": inverse_power(2),
+    "1 / error at each step": inverse_power(1),
+    "1 / error^4 at each step": inverse_power(4),
+    "1 / error^2, a quarter of the way to equal": shrunk(0.25),
+    "1 / error^2, halfway to equal": shrunk(0.5),
+    "halfway to equal with several steps only (the case's rule)": shrunk(0.5, True),
+    "equal, members within 1.1 of the best": within(1.1),
+    "equal, members within 1.2 of the best": within(1.2),
+    "equal, the three best": best_three(False),
+    "1 / error^2, the three best": best_three(True),
+    "1 / error^2 without seasonal naive": without_seasonal_naive,
+    "equal, the network and the three references": equal_without_seasonal_naive,
+}
+
+
+def test_rmse(run, weights):
+    first = next(iter(run["test"].values()))
+    total = np.zeros(np.shape(first))
+    for name, forecasts in run["test"].items():
+        if name not in weights:  # a member the rule leaves out
+            continue
+        share = np.asarray(weights[name], dtype=float)
+        total = total + (share[0] if np.ndim(first) == 1 else share) * forecasts
+    return float(np.sqrt(np.mean((total - run["test_targets"]) ** 2)))
+
+
+def main():
+    if sys.argv[1:2] == [HOOK_FLAG]:
+        return save_members(sys.argv[2:])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--horizons", default="1,12", help="steps ahead (default: 1,12)")
+    parser.add_argument("--only", help="comma-separated file names (default: every tuned file)")
+    args = parser.parse_args()
+    horizons = [int(each) for each in args.horizons.split(",")]
+    names = args.only.split(",") if args.only else DEVELOPMENT + FINAL
+    runs = {horizon: [] for horizon in horizons}
+    for entry in entries(names):
+        for horizon in horizons:
+            runs[horizon].append((entry.name, members_of(entry.arguments, horizon)))
+            print(f"ran {entry.name} h={horizon}", flush=True)
+    for horizon, found in runs.items():
+        print(
+            f"\n| h = {horizon} | ratio to average: median | worst | "
+            "ratio to seasonal naive: worst | course milk |"
+        )
+        print("|---|---|---|---|---|")
+        for name, rule in RULES.items():
+            scores = [(file, test_rmse(run, rule(step_errors(run))), run) for file, run in found]
+            ratios = [score / run["average"] for _, score, run in scores]
+            naive = {
+                file: score / run["seasonal_naive"]
+                for file, score, run in scores
+                if run["seasonal_naive"]
+            }
+            milk = f"{naive['course_milk']:.3f}" if "course_milk" in naive else ""
+            print(
+                f"| {name} | {statistics.median(ratios):.3f} | {max(ratios):.3f} | "
+                f"{max(naive.values()):.3f} | {milk} |"
+            )
+
+
+if __name__ == "__main__":
+    main()
