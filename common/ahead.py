@@ -31,6 +31,18 @@ def describe_forecasts(forecasts, target, warning=None):
                 f"   95%: {entry['lower95']:.{places}f} to {entry['upper95']:.{places}f}"
             )
         lines.append(line)
+    same = [
+        entry["date"]
+        for entry in forecasts
+        if "lower80" in entry
+        and (entry["lower80"], entry["upper80"]) == (entry["lower95"], entry["upper95"])
+    ]
+    if same:  # both levels at the largest validation error (intervals.quantile_of_sorted)
+        lines.append(
+            f"   note: in {len(same)} of {len(forecasts)} steps (first {same[0]}) the 80 % and "
+            "95 % intervals are the same. The test part's misses widened both to the largest "
+            "error seen on validation, as wide as these intervals can get."
+        )
     if warning:
         lines.append(f"   {warning}")
     return lines
