@@ -161,6 +161,12 @@ def without_seasonal_naive(errors):
     return inverse_power(2)({k: v for k, v in errors.items() if k != "seasonal_naive"})
 
 
+def without_the_network(errors):
+    """The references and seasonal naive alone (the network is the first member)."""
+    network = next(iter(errors))
+    return inverse_power(2)({k: v for k, v in errors.items() if k != network})
+
+
 def equal_without_seasonal_naive(errors):
     return summing_to_one({k: np.ones_like(v) for k, v in errors.items() if k != "seasonal_naive"})
 
@@ -178,6 +184,7 @@ RULES = {
     "1 / error^2, the three best": best_three(True),
     "1 / error^2 without seasonal naive": without_seasonal_naive,
     "equal, the network and the three references": equal_without_seasonal_naive,
+    "1 / error^2 without the network": without_the_network,
 }
 
 
