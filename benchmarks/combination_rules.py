@@ -121,14 +121,22 @@ def inverse_power(power):
     return lambda errors: summing_to_one({name: 1 / each**power for name, each in errors.items()})
 
 
-def shrunk(share, only_several_steps=False):
-    """Bates and Granger's weights moved `share` of the way to equal weights."""
+def shrunk(share, only_several_steps=False, far_behind=None):
+    """Bates and Granger's weights moved `share` of the way to equal weights; with
+    `far_behind`, the equal share goes only to members within that many times the best error
+    at each step."""
 
     def rule(errors):
         weights = inverse_power(2)(errors)
         if only_several_steps and len(next(iter(errors.values()))) == 1:
             return weights
-        return {name: (1 - share) * each + share / len(weights) for name, each in weights.items()}
+        best = np.min(list(errors.values()), axis=0)
+        limit = np.inf if far_behind is None else far_behind
+        close = {name: each <= limit * best for name, each in errors.items()}
+        count = sum(close.values())
+        return {
+            name: (1 - share) * each + share * close[name] / count for name, each in weights.items()
+        }
 
     return rule
 
@@ -177,7 +185,9 @@ RULES = {
     "1 / error^4 at each step": inverse_power(4),
     "1 / error^2, a quarter of the way to equal": shrunk(0.25),
     "1 / error^2, halfway to equal": shrunk(0.5),
-    "halfway to equal with several steps only (the case's rule)": shrunk(0.5, True),
+    "halfway to equal with several steps only": shrunk(0.5, True),
+    "the same, equal shares only within 2 times the best": shrunk(0.5, True, 2),
+    "the same, equal shares only within 3 times the best (the case's rule)": shrunk(0.5, True, 3),
     "equal, members within 1.1 of the best": within(1.1),
     "equal, members within 1.2 of the best": within(1.2),
     "equal, the three best": best_three(False),

@@ -111,6 +111,7 @@ MIN_FOLD_WINDOWS = 10  # a fold's ridge is fitted on at least this many windows
 # With --horizon above 1, the final forecast's weights move this share of the way from
 # 1 / (validation error)^2 to equal weights (chosen on the tuned files of docs/RESULTS.md).
 SEVERAL_STEPS_SHRINK = 0.5
+FAR_BEHIND = 3  # ... but only for members within 3 times the best validation error at that step
 
 
 @dataclass(frozen=True)
@@ -573,8 +574,10 @@ def combination_weights(members, actual, filled, metric):
     """Bates and Granger's weights, one set per step ahead: each member's weight at step h is
     1 / (its validation score at h)^2, scaled so the weights at h sum to 1 (the member with
     half the error gets four times the weight). A forecast of several steps moves each weight
-    halfway to the plain average's (SEVERAL_STEPS_SHRINK): its paths overlap, so the
-    validation part holds fewer independent errors and the weights are less sure.
+    halfway to equal weights (SEVERAL_STEPS_SHRINK): its paths overlap, so the validation part
+    holds fewer independent errors and the weights are less sure. The equal share goes only
+    to the members whose error at h is within FAR_BEHIND times the best: a member that failed
+    on this series keeps its own small weight.
     members: {name: validation forecasts}, shaped like `actual`; filled targets are not
     scored. Returns ({name: (H,) weights}, {name: score pooled over steps})."""
     columns = np.reshape(actual, (len(actual), -1))
@@ -590,9 +593,14 @@ def combination_weights(members, actual, filled, metric):
     inverse = {name: 1 / np.maximum(each, 1e-12) ** 2 for name, each in by_step.items()}
     total = sum(inverse.values())
     weights = {name: each / total for name, each in inverse.items()}
-    if columns.shape[1] > 1:  # several steps ahead
-        shrink, equal = SEVERAL_STEPS_SHRINK, 1 / len(weights)
-        weights = {name: (1 - shrink) * each + shrink * equal for name, each in weights.items()}
+    if columns.shape[1] > 1:  # several steps ahead: halfway to equal weights, at each step
+        best = np.min(list(by_step.values()), axis=0)  # (H,)
+        close = {name: each <= FAR_BEHIND * best for name, each in by_step.items()}
+        shrink, count = SEVERAL_STEPS_SHRINK, sum(close.values())  # (H,) members close
+        weights = {
+            name: (1 - shrink) * each + shrink * close[name] / count
+            for name, each in weights.items()
+        }
     return weights, pooled
 
 

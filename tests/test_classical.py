@@ -246,3 +246,19 @@ def test_several_steps_weights_move_halfway_to_equal_at_each_step():
     filled[0, 0] = True  # a filled target is not scored: a's step-1 error comes from 3 targets
     weights, _ = forecasting.combination_weights(members, actual, filled, "mae")
     assert np.allclose(weights["a"], [0.65, 0.5])
+
+
+def test_a_member_far_behind_gets_no_equal_share_with_several_steps():
+    actual = np.zeros((4, 2))
+    signs = np.array([[1.0], [-1.0], [1.0], [-1.0]])
+    members = {"a": signs * [1.0, 1.0], "b": signs * [1.0, 1.0], "c": signs * [4.0, 2.0]}
+    filled = np.zeros((4, 2), dtype=bool)
+    weights, _ = forecasting.combination_weights(members, actual, filled, "rmse")
+    # step 1: c's error is 4 times the best (FAR_BEHIND is 3): no equal share for it
+    assert forecasting.FAR_BEHIND == 3
+    bates_granger = np.array([1, 1, 1 / 16]) / (2 + 1 / 16)
+    assert np.allclose([weights[name][0] for name in "abc"], 0.5 * bates_granger + [0.25, 0.25, 0])
+    # step 2: c's error is twice the best: every member gets a third of the equal half
+    bates_granger = np.array([1, 1, 1 / 4]) / 2.25
+    assert np.allclose([weights[name][1] for name in "abc"], 0.5 * bates_granger + 0.5 / 3)
+    assert np.allclose(sum(weights.values()), [1.0, 1.0])

@@ -244,7 +244,7 @@ def final(record):
     metric = record.scores["metric"].upper()
     rule = "1 / (its validation error)^2"
     if len(next(iter(record.weights.values()))) > 1:  # one weight per step ahead
-        rule = f"halfway between {rule} and equal weights, at each step"
+        rule = f"halfway between {rule} and equal shares (members close to the best), at each step"
     lines = [
         f"\nThe final forecast: each member weighted by {rule}, on the validation origins "
         "(before the test part):"
