@@ -17,7 +17,6 @@ Each run is `python case8_2_lstm.py ARGS --seed 1` in a fresh process, in a hook
 script that saves the members' forecasts beside metrics.json (the case's numbers do not change).
 """
 
-import argparse
 import statistics
 import subprocess
 import sys
@@ -27,8 +26,11 @@ from unittest import mock
 
 import numpy as np
 from bench_forecasting import ROOT
-from references_table import DEVELOPMENT, FINAL, entries
+from references_table import entries, tuned_files_arguments
 from side_by_side import pinned_environment
+
+sys.path.insert(0, str(ROOT))
+from common import classical, forecasting, windows  # noqa: E402  (the project root is on the path now)
 
 HOOK_FLAG = "--save-members"  # the hook mode: run the case in this process, save its members
 MEMBERS_FILE = "members.npz"
@@ -41,9 +43,7 @@ def save_members(argv):
     """Run case8_2_lstm.main(argv) and save, in its --output-dir, what choose_final weighs: each
     member's validation and test forecasts, the validation and test targets, and the test RMSE
     of the plain average and of seasonal naive."""
-    sys.path.insert(0, str(ROOT))
     import case8_2_lstm
-    from common import forecasting, windows
 
     seen = {}
     original = forecasting.choose_final
@@ -54,14 +54,10 @@ def save_members(argv):
 
     with mock.patch.object(forecasting, "choose_final", keep):
         case8_2_lstm.main(argv)
-    baseline, cell = seen["baseline"], seen["cell"]
+    baseline = seen["baseline"]
     look, horizon = baseline.prepared.look, baseline.prepared.recipe.horizon
-    origins, on_validation, _ = baseline.validation
-    members = {cell: on_validation["linear"], **baseline.references.validation}
-    if "seasonal_naive" in on_validation and "seasonal_naive" in baseline.forecasts:
-        members["seasonal_naive"] = on_validation["seasonal_naive"]
-    others = {name: baseline.forecasts[name] for name in members if name != cell}
-    on_test = {cell: seen["model"], **others}
+    origins = baseline.validation[0]
+    members, on_test = forecasting.final_members(baseline, seen["model"], seen["cell"])
     filled_dates = look.series.frame.index.isin(look.series.filled_dates)
     saved = {f"validation.{name}": forecasts for name, forecasts in members.items()}
     saved.update({f"test.{name}": forecasts for name, forecasts in on_test.items()})
@@ -101,15 +97,10 @@ def members_of(arguments, horizon):
 
 
 def step_errors(run):
-    """{member: (H,) validation RMSE at each step ahead}, filled targets left out."""
-    targets = np.reshape(run["validation_targets"], (len(run["validation_targets"]), -1))
-    keep = ~np.reshape(run["validation_filled"], targets.shape)
-    found = {}
-    for name, forecasts in run["validation"].items():
-        errors = np.reshape(forecasts, targets.shape) - targets
-        steps = range(targets.shape[1])
-        found[name] = np.array([np.sqrt(np.mean(errors[keep[:, h], h] ** 2)) for h in steps])
-    return found
+    """{member: (H,) validation RMSE at each step ahead}, filled targets left out, as the case
+    scores them (`forecasting.step_scores`)."""
+    targets, filled = run["validation_targets"], run["validation_filled"]
+    return forecasting.step_scores(run["validation"], targets, filled, "rmse")[0]
 
 
 def summing_to_one(weights):
@@ -187,7 +178,9 @@ RULES = {
     "1 / error^2, halfway to equal": shrunk(0.5),
     "halfway to equal with several steps only": shrunk(0.5, True),
     "the same, equal shares only within 2 times the best": shrunk(0.5, True, 2),
-    "the same, equal shares only within 3 times the best (the case's rule)": shrunk(0.5, True, 3),
+    "the same, equal shares only within 3 times the best (the case's rule)": (
+        forecasting.weights_from_scores
+    ),
     "equal, members within 1.1 of the best": within(1.1),
     "equal, members within 1.2 of the best": within(1.2),
     "equal, the three best": best_three(False),
@@ -199,25 +192,16 @@ RULES = {
 
 
 def test_rmse(run, weights):
-    first = next(iter(run["test"].values()))
-    total = np.zeros(np.shape(first))
-    for name, forecasts in run["test"].items():
-        if name not in weights:  # a member the rule leaves out
-            continue
-        share = np.asarray(weights[name], dtype=float)
-        total = total + (share[0] if np.ndim(first) == 1 else share) * forecasts
-    return float(np.sqrt(np.mean((total - run["test_targets"]) ** 2)))
+    """The test RMSE of the members the rule weighs (those it leaves out have no weight)."""
+    kept = {name: forecasts for name, forecasts in run["test"].items() if name in weights}
+    combined = classical.weighted(kept, weights)
+    return float(np.sqrt(np.mean((combined - run["test_targets"]) ** 2)))
 
 
 def main():
     if sys.argv[1:2] == [HOOK_FLAG]:
         return save_members(sys.argv[2:])
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--horizons", default="1,12", help="steps ahead (default: 1,12)")
-    parser.add_argument("--only", help="comma-separated file names (default: every tuned file)")
-    args = parser.parse_args()
-    horizons = [int(each) for each in args.horizons.split(",")]
-    names = args.only.split(",") if args.only else DEVELOPMENT + FINAL
+    horizons, names = tuned_files_arguments(__doc__.splitlines()[0])
     runs = {horizon: [] for horizon in horizons}
     for entry in entries(names):
         for horizon in horizons:

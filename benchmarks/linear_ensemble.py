@@ -20,14 +20,13 @@ blocks are left out. Prints one row per file and horizon (ratios to the best can
 first two blocks) and the median, mean and worst ratio per horizon.
 """
 
-import argparse
 import statistics
 import sys
 from unittest import mock
 
 import numpy as np
 from bench_forecasting import ROOT
-from references_table import DEVELOPMENT, FINAL, entries
+from references_table import entries, tuned_files_arguments
 
 sys.path.insert(0, str(ROOT))
 import case8_2_lstm  # noqa: E402  (the project root is on the path only now)
@@ -75,12 +74,7 @@ def ratios(found):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--horizons", default="1,12", help="steps ahead (default: 1,12)")
-    parser.add_argument("--only", help="comma-separated file names (default: every tuned file)")
-    args = parser.parse_args()
-    horizons = [int(each) for each in args.horizons.split(",")]
-    names = args.only.split(",") if args.only else DEVELOPMENT + FINAL
+    horizons, names = tuned_files_arguments(__doc__.splitlines()[0])
     columns = [f"top{k}" for k in SIZES] + ["oracle"]
     print("| file | h | candidates | best on blocks 1-2 | " + " | ".join(columns) + " |")
     print("|---" * (4 + len(columns)) + "|")

@@ -457,27 +457,23 @@ def column_names(columns):
     return names
 
 
-RECIPES = [
-    Recipe(
-        "txhousing_austin_sales",
+def txhousing_sales(city):
+    """The Recipe of one city's home sales a month in ggplot2's txhousing (plotnine's copy)."""
+    return Recipe(
+        f"txhousing_{city.lower().replace(' ', '_')}_sales",
         "monthly",
         PLOTNINE,
         ("plotnine/data/txhousing.csv",),
         forecast_columns("Sales"),
-        "Austin home sales a month 2000-2015 (ggplot2's txhousing, TAMU Real Estate Center); "
+        f"{city} home sales a month 2000-2015 (ggplot2's txhousing, TAMU Real Estate Center); "
         "plotnine MIT, data terms not stated",
-        txhousing("Austin"),
-    ),
-    Recipe(
-        "txhousing_wichita_falls_sales",
-        "monthly",
-        PLOTNINE,
-        ("plotnine/data/txhousing.csv",),
-        forecast_columns("Sales"),
-        "Wichita Falls home sales a month 2000-2015 (ggplot2's txhousing, TAMU Real Estate "
-        "Center); plotnine MIT, data terms not stated",
-        txhousing("Wichita Falls"),
-    ),
+        txhousing(city),
+    )
+
+
+RECIPES = [
+    txhousing_sales("Austin"),
+    txhousing_sales("Wichita Falls"),
     Recipe(
         "us_unemployment_nsa",
         "monthly",
@@ -508,26 +504,8 @@ RECIPES = [
         "Research Service; U.S. government data, public domain",
         plotnine_column("broilers", "Broilers"),
     ),
-    Recipe(
-        "txhousing_san_antonio_sales",
-        "monthly",
-        PLOTNINE,
-        ("plotnine/data/txhousing.csv",),
-        forecast_columns("Sales"),
-        "San Antonio home sales a month 2000-2015 (ggplot2's txhousing, TAMU Real Estate "
-        "Center); plotnine MIT, data terms not stated",
-        txhousing("San Antonio"),
-    ),
-    Recipe(
-        "txhousing_el_paso_sales",
-        "monthly",
-        PLOTNINE,
-        ("plotnine/data/txhousing.csv",),
-        forecast_columns("Sales"),
-        "El Paso home sales a month 2000-2015 (ggplot2's txhousing, TAMU Real Estate Center); "
-        "plotnine MIT, data terms not stated",
-        txhousing("El Paso"),
-    ),
+    txhousing_sales("San Antonio"),
+    txhousing_sales("El Paso"),
     Recipe(
         "us_pork_production",
         "monthly",
@@ -548,36 +526,9 @@ RECIPES = [
         "U.S. government data, public domain",
         plotnine_column("turkey", "Turkey"),
     ),
-    Recipe(
-        "txhousing_dallas_sales",
-        "monthly",
-        PLOTNINE,
-        ("plotnine/data/txhousing.csv",),
-        forecast_columns("Sales"),
-        "Dallas home sales a month 2000-2015 (ggplot2's txhousing, TAMU Real Estate Center); "
-        "plotnine MIT, data terms not stated",
-        txhousing("Dallas"),
-    ),
-    Recipe(
-        "txhousing_corpus_christi_sales",
-        "monthly",
-        PLOTNINE,
-        ("plotnine/data/txhousing.csv",),
-        forecast_columns("Sales"),
-        "Corpus Christi home sales a month 2000-2015 (ggplot2's txhousing, TAMU Real Estate "
-        "Center); plotnine MIT, data terms not stated",
-        txhousing("Corpus Christi"),
-    ),
-    Recipe(
-        "txhousing_lubbock_sales",
-        "monthly",
-        PLOTNINE,
-        ("plotnine/data/txhousing.csv",),
-        forecast_columns("Sales"),
-        "Lubbock home sales a month 2000-2015 (ggplot2's txhousing, TAMU Real Estate Center); "
-        "plotnine MIT, data terms not stated",
-        txhousing("Lubbock"),
-    ),
+    txhousing_sales("Dallas"),
+    txhousing_sales("Corpus Christi"),
+    txhousing_sales("Lubbock"),
     Recipe(
         "us_beef_production",
         "monthly",

@@ -433,6 +433,17 @@ def numbers_list(parser, text, name):
     return values
 
 
+def tuned_files_arguments(description):
+    """`--horizons` and `--only` for a script that reads the tuned files (the development set
+    and the first final set): (horizons, file names)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--horizons", default="1,12", help="steps ahead (default: 1,12)")
+    parser.add_argument("--only", help="comma-separated file names (default: every tuned file)")
+    args = parser.parse_args()
+    names = args.only.split(",") if args.only else DEVELOPMENT + FINAL
+    return numbers_list(parser, args.horizons, "horizons"), names
+
+
 def main():
     parser = build_parser()
     args = parser.parse_args()

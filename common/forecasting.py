@@ -570,16 +570,10 @@ class Final:
         return words.final(self)
 
 
-def combination_weights(members, actual, filled, metric):
-    """Bates and Granger's weights, one set per step ahead: each member's weight at step h is
-    1 / (its validation score at h)^2, scaled so the weights at h sum to 1 (the member with
-    half the error gets four times the weight). A forecast of several steps moves each weight
-    halfway to equal weights (SEVERAL_STEPS_SHRINK): its paths overlap, so the validation part
-    holds fewer independent errors and the weights are less sure. The equal share goes only
-    to the members whose error at h is within FAR_BEHIND times the best: a member that failed
-    on this series keeps its own small weight.
+def step_scores(members, actual, filled, metric):
+    """Each member's validation score at each step ahead and pooled over the steps.
     members: {name: validation forecasts}, shaped like `actual`; filled targets are not
-    scored. Returns ({name: (H,) weights}, {name: score pooled over steps})."""
+    scored. Returns ({name: (H,) scores}, {name: score pooled over steps})."""
     columns = np.reshape(actual, (len(actual), -1))
     keep = ~np.reshape(filled, columns.shape)
     to_score = np.sqrt if metric == "rmse" else float  # a mean loss -> RMSE or MAE
@@ -590,10 +584,22 @@ def combination_weights(members, actual, filled, metric):
         steps = range(columns.shape[1])
         by_step[name] = np.array([to_score(np.mean(losses[keep[:, h], h])) for h in steps])
         pooled[name] = float(to_score(np.mean(losses[keep])))
+    return by_step, pooled
+
+
+def weights_from_scores(by_step):
+    """Bates and Granger's weights, one set per step ahead: each member's weight at step h is
+    1 / (its validation score at h)^2, scaled so the weights at h sum to 1 (the member with
+    half the error gets four times the weight). A forecast of several steps moves each weight
+    halfway to equal weights (SEVERAL_STEPS_SHRINK): its paths overlap, so the validation part
+    holds fewer independent errors and the weights are less sure. The equal share goes only
+    to the members whose error at h is within FAR_BEHIND times the best: a member that failed
+    on this series keeps its own small weight.
+    by_step: {name: (H,) validation scores}. Returns {name: (H,) weights}."""
     inverse = {name: 1 / np.maximum(each, 1e-12) ** 2 for name, each in by_step.items()}
     total = sum(inverse.values())
     weights = {name: each / total for name, each in inverse.items()}
-    if columns.shape[1] > 1:  # several steps ahead: halfway to equal weights, at each step
+    if len(next(iter(by_step.values()))) > 1:  # several steps ahead: halfway to equal weights
         best = np.min(list(by_step.values()), axis=0)  # (H,)
         close = {name: each <= FAR_BEHIND * best for name, each in by_step.items()}
         shrink, count = SEVERAL_STEPS_SHRINK, sum(close.values())  # (H,) members close
@@ -601,7 +607,27 @@ def combination_weights(members, actual, filled, metric):
             name: (1 - shrink) * each + shrink * close[name] / count
             for name, each in weights.items()
         }
-    return weights, pooled
+    return weights
+
+
+def combination_weights(members, actual, filled, metric):
+    """The final forecast's weights from the members' validation forecasts (`step_scores`,
+    then `weights_from_scores`). Returns ({name: (H,) weights}, {name: score pooled over
+    steps})."""
+    by_step, pooled = step_scores(members, actual, filled, metric)
+    return weights_from_scores(by_step), pooled
+
+
+def final_members(baseline, model_forecasts, cell):
+    """The final forecast's members: ({name: forecasts from the validation origins}, {name:
+    test forecasts}), the network (named `cell`) first, then the references and seasonal naive
+    where the series has them. On validation the network is its linear path (Step 6)."""
+    on_validation = baseline.validation[1]
+    members = {cell: on_validation["linear"], **baseline.references.validation}
+    if "seasonal_naive" in on_validation and "seasonal_naive" in baseline.forecasts:
+        members["seasonal_naive"] = on_validation["seasonal_naive"]
+    others = {name: baseline.forecasts[name] for name in members if name != cell}
+    return members, {cell: model_forecasts, **others}
 
 
 def choose_final(baseline, model_forecasts, settings):
@@ -610,16 +636,12 @@ def choose_final(baseline, model_forecasts, settings):
     intervals (`calibrate_intervals`)."""
     prepared, metric, cell = baseline.prepared, settings.metric, settings.cell
     look, horizon = prepared.look, prepared.recipe.horizon
-    origins, on_validation, train_errors = baseline.validation
-    members = {cell: on_validation["linear"], **baseline.references.validation}
-    if "seasonal_naive" in on_validation and "seasonal_naive" in baseline.forecasts:
-        members["seasonal_naive"] = on_validation["seasonal_naive"]
+    origins, _, train_errors = baseline.validation
+    members, on_test = final_members(baseline, model_forecasts, cell)
     actual = windows.target_paths(look.values, origins, horizon)
     filled_dates = look.series.frame.index.isin(look.series.filled_dates)
     filled = windows.target_paths(filled_dates, origins, horizon)
     weights, validation = combination_weights(members, actual, filled, metric)
-    others = [name for name in members if name != cell]  # the references and seasonal naive
-    on_test = {cell: model_forecasts, **{name: baseline.forecasts[name] for name in others}}
     forecasts = classical.weighted(on_test, weights)
     errors = preprocessing.errors_on_model_scale(
         classical.weighted(members, weights), actual, prepared.recipe
