@@ -2,6 +2,11 @@
 
     python benchmarks/combination_rules.py               # development and first final set, seed 1
     python benchmarks/combination_rules.py --only course_milk --horizons 12
+    python benchmarks/combination_rules.py --sets development,final,final-2,final-3 \
+        --horizons 1 --keep benchmarks/.cache/members   # every seen file, members kept
+
+`--keep DIR` saves each run's members there (one .npz per file and horizon) and reads them back
+on the next call instead of running the case again.
 
 Case 8-2's final forecast (`forecasting.choose_final`) weighs its members (the network, ETS,
 Theta, ARIMA and seasonal naive) by their errors on the validation origins. This script runs the
@@ -17,6 +22,7 @@ Each run is `python case8_2_lstm.py ARGS --seed 1` in a fresh process, in a hook
 script that saves the members' forecasts beside metrics.json (the case's numbers do not change).
 """
 
+import argparse
 import statistics
 import subprocess
 import sys
@@ -26,7 +32,7 @@ from unittest import mock
 
 import numpy as np
 from bench_forecasting import ROOT
-from references_table import entries, tuned_files_arguments
+from references_table import SETS, entries, numbers_list
 from side_by_side import pinned_environment
 
 sys.path.insert(0, str(ROOT))
@@ -65,32 +71,50 @@ def save_members(argv):
         validation_targets=windows.target_paths(look.values, origins, horizon),
         validation_filled=windows.target_paths(filled_dates, origins, horizon),
         test_targets=baseline.prepared.test_values,
+        values=look.values,  # the series and its splits, to score other members on the same origins
+        validation_origins=origins,
+        test_origins=baseline.prepared.origins["test"],
+        test_start=look.test_start,
+        season=look.season or 0,
         average=baseline.scores["combination"],
         seasonal_naive=baseline.scores.get("seasonal_naive", np.nan),
     )
     np.savez(Path(argv[argv.index("--output-dir") + 1]) / MEMBERS_FILE, **saved)
 
 
-def members_of(arguments, horizon):
-    """One run's saved members (a fresh process, as a learner runs the case)."""
-    with tempfile.TemporaryDirectory() as output_dir:
-        command = [sys.executable, __file__, HOOK_FLAG, *arguments, "--seed", "1"]
-        command += ["--horizon", str(horizon), "--output-dir", output_dir]
-        done = subprocess.run(
-            command, capture_output=True, text=True, cwd=ROOT, env=pinned_environment()
-        )
-        if done.returncode != 0:
-            raise SystemExit(f"the case failed:\n{done.stderr[-2000:]}")
-        with np.load(Path(output_dir) / MEMBERS_FILE) as saved:
-            run = {key: saved[key] for key in saved.files if "." not in key}
-            for part in ("validation", "test"):
-                run[part] = {
-                    key.split(".", 1)[1]: saved[key]
-                    for key in saved.files
-                    if key.startswith(part + ".")
-                }
-        run["seasonal_naive"] = None if np.isnan(run["seasonal_naive"]) else run["seasonal_naive"]
-        return run
+def members_of(arguments, horizon, kept=None):
+    """One run's saved members (a fresh process, as a learner runs the case). kept: a .npz path
+    where they are kept, read back when it exists."""
+    if kept is None or not kept.exists():
+        with tempfile.TemporaryDirectory() as output_dir:
+            command = [sys.executable, __file__, HOOK_FLAG, *arguments, "--seed", "1"]
+            command += ["--horizon", str(horizon), "--output-dir", output_dir]
+            done = subprocess.run(
+                command, capture_output=True, text=True, cwd=ROOT, env=pinned_environment()
+            )
+            if done.returncode != 0:
+                raise SystemExit(f"the case failed:\n{done.stderr[-2000:]}")
+            saved = Path(output_dir) / MEMBERS_FILE
+            if kept is None:
+                return read_members(saved)
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            kept.write_bytes(saved.read_bytes())
+    return read_members(kept)
+
+
+def read_members(path):
+    """The members saved by `save_members`: {"validation": {name: forecasts}, "test": {...},
+    and the targets and scores}."""
+    with np.load(path) as saved:
+        run = {key: saved[key] for key in saved.files if "." not in key}
+        for part in ("validation", "test"):
+            run[part] = {
+                key.split(".", 1)[1]: saved[key]
+                for key in saved.files
+                if key.startswith(part + ".")
+            }
+    run["seasonal_naive"] = None if np.isnan(run["seasonal_naive"]) else run["seasonal_naive"]
+    return run
 
 
 # --- The rules -------------------------------------------------------------------------------
@@ -171,16 +195,15 @@ def equal_without_seasonal_naive(errors):
 
 
 RULES = {
-    "1 / error^2 at each step (one step ahead: the case's rule)": inverse_power(2),
+    "1 / error^2 at each step (one step ahead: the case's rule before)": inverse_power(2),
     "1 / error at each step": inverse_power(1),
     "1 / error^4 at each step": inverse_power(4),
     "1 / error^2, a quarter of the way to equal": shrunk(0.25),
     "1 / error^2, halfway to equal": shrunk(0.5),
     "halfway to equal with several steps only": shrunk(0.5, True),
     "the same, equal shares only within 2 times the best": shrunk(0.5, True, 2),
-    "the same, equal shares only within 3 times the best (the case's rule)": (
-        forecasting.weights_from_scores
-    ),
+    "the same, equal shares only within 3 times the best; one step ahead, seasonal naive left "
+    "out (the case's rule)": forecasting.weights_from_scores,
     "equal, members within 1.1 of the best": within(1.1),
     "equal, members within 1.2 of the best": within(1.2),
     "equal, the three best": best_three(False),
@@ -191,6 +214,36 @@ RULES = {
 }
 
 
+def best_fixed_weights(run):
+    """A limit no rule can reach: the test RMSE of the members' best fixed weights (at least 0,
+    summing to 1), found on the test part itself."""
+    from scipy.optimize import minimize
+
+    targets = np.ravel(run["test_targets"])
+    members = np.column_stack([np.ravel(each) for each in run["test"].values()])
+    count = members.shape[1]
+    found = minimize(
+        lambda weights: np.mean((members @ weights - targets) ** 2),
+        np.full(count, 1 / count),
+        bounds=[(0, 1)] * count,
+        constraints=({"type": "eq", "fun": lambda weights: weights.sum() - 1},),
+        method="SLSQP",
+    )
+    return float(np.sqrt(found.fun))
+
+
+def best_single_member(run):
+    """Another limit: the test RMSE of the member that did best on the test part."""
+    targets = run["test_targets"]
+    return min(float(np.sqrt(np.mean((each - targets) ** 2))) for each in run["test"].values())
+
+
+LIMITS = {
+    "(a limit) the best single member, chosen on the test part": best_single_member,
+    "(a limit) the best fixed weights, chosen on the test part": best_fixed_weights,
+}
+
+
 def test_rmse(run, weights):
     """The test RMSE of the members the rule weighs (those it leaves out have no weight)."""
     kept = {name: forecasts for name, forecasts in run["test"].items() if name in weights}
@@ -198,14 +251,32 @@ def test_rmse(run, weights):
     return float(np.sqrt(np.mean((combined - run["test_targets"]) ** 2)))
 
 
+def parse_arguments():
+    """(horizons, file names, the folder where members are kept or None)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--horizons", default="1,12", help="steps ahead (default: 1,12)")
+    parser.add_argument(
+        "--sets", default="development,final", help="sets of files (default: development,final)"
+    )
+    parser.add_argument("--only", help="comma-separated file names (default: every file of --sets)")
+    parser.add_argument("--keep", type=Path, help="a folder where each run's members are kept")
+    args = parser.parse_args()
+    sets = args.sets.split(",")
+    if any(name not in SETS for name in sets):
+        parser.error(f"argument --sets: choose from {', '.join(SETS)}, got {args.sets!r}")
+    names = args.only.split(",") if args.only else [name for s in sets for name in SETS[s]]
+    return numbers_list(parser, args.horizons, "horizons"), names, args.keep
+
+
 def main():
     if sys.argv[1:2] == [HOOK_FLAG]:
         return save_members(sys.argv[2:])
-    horizons, names = tuned_files_arguments(__doc__.splitlines()[0])
+    horizons, names, keep = parse_arguments()
     runs = {horizon: [] for horizon in horizons}
     for entry in entries(names):
         for horizon in horizons:
-            runs[horizon].append((entry.name, members_of(entry.arguments, horizon)))
+            kept = keep / f"{entry.name}.h{horizon}.npz" if keep else None
+            runs[horizon].append((entry.name, members_of(entry.arguments, horizon, kept)))
             print(f"ran {entry.name} h={horizon}", flush=True)
     for horizon, found in runs.items():
         print(
@@ -213,8 +284,12 @@ def main():
             "ratio to seasonal naive: worst | course milk |"
         )
         print("|---|---|---|---|---|")
-        for name, rule in RULES.items():
-            scores = [(file, test_rmse(run, rule(step_errors(run))), run) for file, run in found]
+        scorers = {
+            name: lambda run, rule=rule: test_rmse(run, rule(step_errors(run)))
+            for name, rule in RULES.items()
+        }
+        for name, scorer in {**scorers, **LIMITS}.items():
+            scores = [(file, scorer(run), run) for file, run in found]
             ratios = [score / run["average"] for _, score, run in scores]
             naive = {
                 file: score / run["seasonal_naive"]

@@ -262,3 +262,19 @@ def test_a_member_far_behind_gets_no_equal_share_with_several_steps():
     bates_granger = np.array([1, 1, 1 / 4]) / 2.25
     assert np.allclose([weights[name][1] for name in "abc"], 0.5 * bates_granger + 0.5 / 3)
     assert np.allclose(sum(weights.values()), [1.0, 1.0])
+
+
+def test_seasonal_naive_gets_no_weight_one_step_ahead_only():
+    signs = np.array([1.0, -1.0, 1.0, -1.0])
+    members = {"a": signs * 1.0, "seasonal_naive": signs * 1.0}
+    weights, _ = forecasting.combination_weights(members, np.zeros(4), np.zeros(4, bool), "rmse")
+    assert forecasting.ONE_STEP_LEFT_OUT == ("seasonal_naive",)
+    assert np.allclose(weights["a"], [1.0]) and np.allclose(weights["seasonal_naive"], [0.0])
+    # several steps ahead it is weighed like any member: equal errors, equal weights
+    paths = {name: np.column_stack([each, each]) for name, each in members.items()}
+    weights, _ = forecasting.combination_weights(
+        paths, np.zeros((4, 2)), np.zeros((4, 2), bool), "rmse"
+    )
+    assert np.allclose(weights["a"], [0.5, 0.5]) and np.allclose(
+        weights["seasonal_naive"], [0.5, 0.5]
+    )

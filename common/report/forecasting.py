@@ -245,6 +245,8 @@ def final(record):
     rule = "1 / (its validation error)^2"
     if len(next(iter(record.weights.values()))) > 1:  # one weight per step ahead
         rule = f"halfway between {rule} and equal shares (members close to the best), at each step"
+    elif "seasonal_naive" in record.weights:
+        rule = f"{rule}, but seasonal naive 0 one step ahead"
     lines = [
         f"\nThe final forecast: each member weighted by {rule}, on the validation origins "
         "(before the test part):"
