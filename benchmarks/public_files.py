@@ -553,6 +553,39 @@ RECIPES = [
         "Service; U.S. government data, public domain",
         plotnine_column("lamb_and_mutton", "Lamb"),
     ),
+    txhousing_sales("Collin County"),
+    txhousing_sales("Fort Bend"),
+    txhousing_sales("Bay Area"),
+    Recipe(
+        "us_veal_production",
+        "monthly",
+        PLOTNINE,
+        ("plotnine/data/meat.csv",),
+        forecast_columns("Veal"),
+        "US veal production, million lb a month, 1944-2023, USDA Economic Research Service; "
+        "U.S. government data, public domain",
+        plotnine_column("veal", "Veal"),
+    ),
+    Recipe(
+        "us_unemployed_persons",
+        "monthly",
+        PLOTNINE,
+        ("plotnine/data/economics.csv",),
+        forecast_columns("Unemployed"),
+        "US unemployed persons, thousands (unemploy), 1967-2015, from ggplot2's economics (FRED, "
+        "U.S. BLS); U.S. government data, public domain",
+        plotnine_column("unemploy", "Unemployed"),
+    ),
+    Recipe(
+        "us_personal_consumption",
+        "monthly",
+        PLOTNINE,
+        ("plotnine/data/economics.csv",),
+        forecast_columns("Consumption"),
+        "US personal consumption expenditures, billion dollars (pce), 1967-2015, from ggplot2's "
+        "economics (FRED, U.S. BEA); U.S. government data, public domain",
+        plotnine_column("pce", "Consumption"),
+    ),
     Recipe(
         "elnino_sst",
         "monthly",
