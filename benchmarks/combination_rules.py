@@ -14,15 +14,15 @@ case once per file and horizon, keeps every member's validation and test forecas
 scores each way of weighing them below on the test part, as a ratio to M4's plain average of
 ETS, Theta and ARIMA (the `combination` baseline), and twelve steps ahead also to seasonal naive.
 
-The files are those the rules were tuned on (the development set and the first final set of
-benchmarks/references_table.py): the table is for choosing, not for reporting; a rule chosen
-here is reported on a final set it never saw.
+The files are those the rules were tuned on (by default the development set and the first
+final set of benchmarks/references_table.py; `--sets` adds the final sets already seen): the
+table is for choosing, not for reporting; a rule chosen here is reported on a final set it never
+saw.
 
 Each run is `python case8_2_lstm.py ARGS --seed 1` in a fresh process, in a hook mode of this
 script that saves the members' forecasts beside metrics.json (the case's numbers do not change).
 """
 
-import argparse
 import statistics
 import subprocess
 import sys
@@ -32,7 +32,7 @@ from unittest import mock
 
 import numpy as np
 from bench_forecasting import ROOT
-from references_table import SETS, entries, numbers_list
+from references_table import entries, tuned_files_arguments
 from side_by_side import pinned_environment
 
 sys.path.insert(0, str(ROOT))
@@ -71,11 +71,6 @@ def save_members(argv):
         validation_targets=windows.target_paths(look.values, origins, horizon),
         validation_filled=windows.target_paths(filled_dates, origins, horizon),
         test_targets=baseline.prepared.test_values,
-        values=look.values,  # the series and its splits, to score other members on the same origins
-        validation_origins=origins,
-        test_origins=baseline.prepared.origins["test"],
-        test_start=look.test_start,
-        season=look.season or 0,
         average=baseline.scores["combination"],
         seasonal_naive=baseline.scores.get("seasonal_naive", np.nan),
     )
@@ -251,27 +246,10 @@ def test_rmse(run, weights):
     return float(np.sqrt(np.mean((combined - run["test_targets"]) ** 2)))
 
 
-def parse_arguments():
-    """(horizons, file names, the folder where members are kept or None)."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--horizons", default="1,12", help="steps ahead (default: 1,12)")
-    parser.add_argument(
-        "--sets", default="development,final", help="sets of files (default: development,final)"
-    )
-    parser.add_argument("--only", help="comma-separated file names (default: every file of --sets)")
-    parser.add_argument("--keep", type=Path, help="a folder where each run's members are kept")
-    args = parser.parse_args()
-    sets = args.sets.split(",")
-    if any(name not in SETS for name in sets):
-        parser.error(f"argument --sets: choose from {', '.join(SETS)}, got {args.sets!r}")
-    names = args.only.split(",") if args.only else [name for s in sets for name in SETS[s]]
-    return numbers_list(parser, args.horizons, "horizons"), names, args.keep
-
-
 def main():
     if sys.argv[1:2] == [HOOK_FLAG]:
         return save_members(sys.argv[2:])
-    horizons, names, keep = parse_arguments()
+    horizons, names, keep = tuned_files_arguments(__doc__.splitlines()[0], keep=True)
     runs = {horizon: [] for horizon in horizons}
     for entry in entries(names):
         for horizon in horizons:

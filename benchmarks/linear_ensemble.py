@@ -74,7 +74,7 @@ def ratios(found):
 
 
 def main():
-    horizons, names = tuned_files_arguments(__doc__.splitlines()[0])
+    horizons, names, _ = tuned_files_arguments(__doc__.splitlines()[0])
     columns = [f"top{k}" for k in SIZES] + ["oracle"]
     print("| file | h | candidates | best on blocks 1-2 | " + " | ".join(columns) + " |")
     print("|---" * (4 + len(columns)) + "|")

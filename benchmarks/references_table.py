@@ -460,15 +460,28 @@ def numbers_list(parser, text, name):
     return values
 
 
-def tuned_files_arguments(description):
-    """`--horizons` and `--only` for a script that reads the tuned files (the development set
-    and the first final set): (horizons, file names)."""
+def chosen_sets(parser, text):
+    """--sets' comma-separated names, each a key of SETS (else the parser's error)."""
+    sets = text.split(",")
+    if any(name not in SETS for name in sets):
+        parser.error(f"argument --sets: choose from {', '.join(SETS)}, got {text!r}")
+    return sets
+
+
+def tuned_files_arguments(description, keep=False):
+    """`--horizons`, `--sets` and `--only` (with `keep`, also `--keep DIR`) for a script that
+    reads the tuned files (by default the development set and the first final set): (horizons,
+    file names, the --keep folder or None)."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--horizons", default="1,12", help="steps ahead (default: 1,12)")
-    parser.add_argument("--only", help="comma-separated file names (default: every tuned file)")
+    parser.add_argument("--sets", default="development,final", help="sets (comma-separated)")
+    parser.add_argument("--only", help="comma-separated file names (default: every file of --sets)")
+    if keep:
+        parser.add_argument("--keep", type=Path, help="a folder where each run's results are kept")
     args = parser.parse_args()
-    names = args.only.split(",") if args.only else DEVELOPMENT + FINAL
-    return numbers_list(parser, args.horizons, "horizons"), names
+    sets = chosen_sets(parser, args.sets)
+    names = args.only.split(",") if args.only else [name for each in sets for name in SETS[each]]
+    return numbers_list(parser, args.horizons, "horizons"), names, getattr(args, "keep", None)
 
 
 def main():
@@ -476,9 +489,7 @@ def main():
     args = parser.parse_args()
     seeds = numbers_list(parser, args.seeds, "seeds")
     horizons = numbers_list(parser, args.horizons, "horizons")
-    sets = args.sets.split(",")
-    if any(name not in SETS for name in sets):
-        parser.error(f"argument --sets: choose from {', '.join(SETS)}, got {args.sets!r}")
+    sets = chosen_sets(parser, args.sets)
     if args.jobs < 1:
         parser.error("argument --jobs: at least 1")
     for path in [*(args.compare or []), *([args.from_json] if args.from_json else [])]:
