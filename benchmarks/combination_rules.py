@@ -48,7 +48,8 @@ MEMBERS_FILE = "members.npz"
 def save_members(argv):
     """Run case8_2_lstm.main(argv) and save, in its --output-dir, what choose_final weighs: each
     member's validation and test forecasts, the validation and test targets, and the test RMSE
-    of the plain average and of seasonal naive."""
+    of the plain average and of seasonal naive; also the series itself, its months, the
+    validation and test origins and the season."""
     import case8_2_lstm
 
     seen = {}
@@ -73,8 +74,20 @@ def save_members(argv):
         test_targets=baseline.prepared.test_values,
         average=baseline.scores["combination"],
         seasonal_naive=baseline.scores.get("seasonal_naive", np.nan),
+        # what a member fitted outside the run needs (benchmarks/global_network.py)
+        values=np.asarray(look.values, dtype=float),
+        months=month_numbers(look.series.frame.index),
+        validation_origins=np.asarray(origins),
+        test_origins=np.asarray(baseline.prepared.origins["test"]),
+        season=look.season or 0,
     )
     np.savez(Path(argv[argv.index("--output-dir") + 1]) / MEMBERS_FILE, **saved)
+
+
+def month_numbers(dates):
+    """Each date as year * 12 + month - 1: months count on from there, and a quarter is its
+    first month."""
+    return np.asarray(dates.year * 12 + dates.month - 1, dtype=np.int64)
 
 
 def members_of(arguments, horizon, kept=None):

