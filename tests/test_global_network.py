@@ -4,7 +4,17 @@ trained."""
 
 import numpy as np
 import pytest
-from global_network import LOOK_BACK, examples, forecasts, normalised, quarterly_means
+from global_network import (
+    LOOK_BACK,
+    UNDATED,
+    deseasonalised,
+    examples,
+    forecasts,
+    month_inputs,
+    normalised,
+    quarterly_means,
+    seasonal_pattern,
+)
 
 
 def test_examples_hold_only_targets_dated_before_the_cutoff():
@@ -61,3 +71,27 @@ def test_forecasts_undo_the_scale_the_window_was_put_on(positive):
     zero = forecasts([Knows(np.zeros(3))], np.arange(60), values, origins, 12)
     expected = np.exp(level[:, 0]) if positive else level[:, 0]  # the last season's mean
     np.testing.assert_allclose(zero, expected)
+
+
+def test_an_undated_series_gives_every_window_and_no_month():
+    values = np.arange(1.0, 41.0)
+    windows, _, target_months = examples(None, values, 12, cutoff=0)
+    assert len(windows) == 16  # targets 24-39: no date, so no cutoff
+    assert np.all(target_months == UNDATED)
+    np.testing.assert_array_equal(month_inputs(target_months), np.zeros((16, 2)))
+    assert np.abs(month_inputs(np.array([0, 3]))).sum(axis=1).min() > 0.99  # dated: a month
+
+
+def test_the_seasonal_indices_come_from_the_known_part_only():
+    t = np.arange(120.0)
+    season = 3.0 * np.sin(2 * np.pi * t / 12)
+    values = 0.05 * t + season
+    pattern = seasonal_pattern(values, 12, known=96)
+    np.testing.assert_allclose(pattern, season[:12], atol=0.05)
+    changed = values.copy()
+    changed[96:] += 100 * (t[96:] % 12 == 0)  # a new season after the known part
+    np.testing.assert_array_equal(seasonal_pattern(changed, 12, known=96), pattern)
+    assert np.all(seasonal_pattern(values, 12, known=30) == 0)  # under three seasons
+    adjusted, at = deseasonalised(values, 12, known=96)
+    np.testing.assert_allclose(adjusted + at, values)
+    np.testing.assert_allclose(at[:24], np.tile(pattern, 2))
