@@ -14,6 +14,7 @@ from global_network import (
     normalised,
     quarterly_means,
     seasonal_pattern,
+    shaped,
 )
 
 
@@ -95,3 +96,17 @@ def test_the_seasonal_indices_come_from_the_known_part_only():
     adjusted, at = deseasonalised(values, 12, known=96)
     np.testing.assert_allclose(adjusted + at, values)
     np.testing.assert_allclose(at[:24], np.tile(pattern, 2))
+
+
+class Shaped:
+    def __init__(self, input_shape):
+        self.input_shape = input_shape
+
+
+def test_an_lstm_reads_each_value_with_the_target_month_beside_it():
+    inputs = np.column_stack([np.arange(8.0).reshape(2, 4), [[0.5, -0.5], [1.0, 0.0]]])
+    assert shaped(inputs, Shaped((None, 6))) is inputs  # dense: flat as it is
+    steps = shaped(inputs, Shaped((None, 4, 3)))
+    assert steps.shape == (2, 4, 3)
+    np.testing.assert_array_equal(steps[1, :, 0], [4.0, 5.0, 6.0, 7.0])
+    np.testing.assert_array_equal(steps[0, :, 1:], np.tile([0.5, -0.5], (4, 1)))
